@@ -1,0 +1,38 @@
+"""The formulation as text, assembled from the constraint-family docstrings.
+
+The docstrings are the single source: ``workforce formulation`` prints them
+and a test fails if any family lacks its maths or its symbol table.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from workforce.model import FAMILIES, Family
+
+REQUIRED_SECTIONS = ("Maths", "Symbols")
+TABLE_HEADER = "| symbol | code | unit | workbook column |"
+
+
+def family_problems(family: Family) -> list[str]:
+    """What a family's docstring is missing (empty when complete)."""
+    doc = inspect.getdoc(family.module) or ""
+    problems = [f"{family.name}: no '{section}' section" for section in REQUIRED_SECTIONS
+                if f"\n{section}\n" not in f"\n{doc}\n"]
+    if TABLE_HEADER not in doc:
+        problems.append(f"{family.name}: no symbol table headed '{TABLE_HEADER}'")
+    else:
+        table = doc.split(TABLE_HEADER, 1)[1].strip().splitlines()
+        rows = [line for line in table[1:] if line.startswith("|")]
+        if not rows:
+            problems.append(f"{family.name}: the symbol table has no rows")
+    return problems
+
+
+def formulation_text() -> str:
+    """Every family's docstring, in build order, under a heading."""
+    parts = ["ICS workforce planning LP — formulation (from workforce/model/*.py)", "=" * 70, ""]
+    for family in FAMILIES:
+        title = f"[{family.name}]  workforce/model/{family.name}.py"
+        parts += [title, "-" * len(title), inspect.getdoc(family.module) or "", ""]
+    return "\n".join(parts)

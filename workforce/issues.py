@@ -1,0 +1,104 @@
+"""Problems found in an input, reported to a workforce lead.
+
+Every reader and validation step returns a list of :class:`Issue` rather than
+raising, so that a user sees *all* problems at once.  The pipeline raises a
+single :class:`InputError` carrying every error-level issue when it decides it
+cannot go on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious an issue is: errors stop the solve, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one place of the input.
+
+    ``sheet`` and ``cell`` say where (``cell`` is an Excel address such as
+    ``"D7"``, or a row such as ``"row 7"`` when the problem is a whole row,
+    or empty for whole-sheet problems); ``column`` is the header the user sees;
+    ``found`` is the value as the user typed it; ``expected`` says what would
+    be acceptable, in plain words.
+    """
+
+    severity: Severity
+    sheet: str
+    cell: str
+    column: str
+    found: str
+    expected: str
+
+    def location(self) -> str:
+        """Where the issue is, e.g. ``"Workforce!D7 (staff_in_post_fte)"``."""
+        place = self.sheet or "workbook"
+        if self.cell:
+            place = f"{place}!{self.cell}" if not self.cell.startswith("row") else f"{place} {self.cell}"
+        if self.column:
+            place = f"{place} ({self.column})"
+        return place
+
+    def message(self) -> str:
+        """One line a workforce lead can act on."""
+        found = f"found {self.found}" if self.found else "found nothing"
+        return f"{self.location()}: {found}; expected {self.expected}"
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain mapping for ``--json`` output and the portal."""
+        return {
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "column": self.column,
+            "found": self.found,
+            "expected": self.expected,
+            "message": self.message(),
+        }
+
+
+def error(sheet: str, cell: str, column: str, found: str, expected: str) -> Issue:
+    """Shorthand for an error-level :class:`Issue`."""
+    return Issue(Severity.ERROR, sheet, cell, column, found, expected)
+
+
+def warning(sheet: str, cell: str, column: str, found: str, expected: str) -> Issue:
+    """Shorthand for a warning-level :class:`Issue`."""
+    return Issue(Severity.WARNING, sheet, cell, column, found, expected)
+
+
+def errors_in(issues: list[Issue]) -> list[Issue]:
+    """The error-level issues, in the order found."""
+    return [i for i in issues if i.severity is Severity.ERROR]
+
+
+def warnings_in(issues: list[Issue]) -> list[Issue]:
+    """The warning-level issues, in the order found."""
+    return [i for i in issues if i.severity is Severity.WARNING]
+
+
+class InputError(Exception):
+    """The input cannot be used; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        count = len(errors_in(issues))
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input")
+
+
+def show_value(value: object) -> str:
+    """How a cell value is quoted back to the user in a message."""
+    if value is None:
+        return "an empty cell"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,41 @@
+"""Agency cap: agency staff may cover only part of a role's demand.
+
+Maths
+-----
+For every role r and plan year y:
+
+    a[r,y] ≤ α_r · Demand[r,y]
+
+An agency FTE-year costs ``s_r·(1 + agency_premium_r)``, charged to the
+role's budget holder (see ``budget``).
+
+Symbols
+-------
+| symbol | code | unit | workbook column |
+|---|---|---|---|
+| a[r,y] | `m.a[i, y]` | FTE | — |
+| α_r | `Role.agency_max_share` | fraction | Workforce.agency_max_share |
+| Demand[r,y] | `ModelData.demand(role, y)` | FTE | Demand year columns |
+
+Constraint: ``agency.cap[r, y]`` (≤); its marginal value is the unmet demand
+avoided per extra agency FTE allowed.
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from workforce.model.context import Context
+
+
+def add(m: pyo.ConcreteModel, ctx: Context) -> None:
+    """Add ``m.agency.cap[r, y]``."""
+    d, ix = ctx.data, ctx.index
+    block = pyo.Block()
+    m.agency = block
+
+    def cap(_b: pyo.Block, i: int, y: int) -> object:
+        role = d.roles[i]
+        return m.a[i, y] <= role.agency_max_share * d.demand(role.key, y)
+
+    block.cap = pyo.Constraint(ix.role_year, rule=cap)

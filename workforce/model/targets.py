@@ -1,0 +1,41 @@
+"""Vacancy target (elastic): vacancy above the target is measured, not forbidden.
+
+Maths
+-----
+For every role r and plan year y:
+
+    v[r,y] − e[r,y] ≤ τ_r · Demand[r,y]
+
+so e[r,y] ≥ the vacancy above the highest acceptable level.  Objective O2
+weighs e by ``target_weight`` (10 in ``models/base.toml``) on top of v.
+
+Symbols
+-------
+| symbol | code | unit | workbook column |
+|---|---|---|---|
+| v[r,y] | `m.v[i, y]` | FTE | — |
+| e[r,y] | `m.e[i, y]` | FTE | — |
+| τ_r | `Role.vacancy_target` | fraction | Workforce.vacancy_target |
+| Demand[r,y] | `ModelData.demand(role, y)` | FTE | Demand year columns |
+
+Constraint: ``targets.vacancy[r, y]`` (≤).
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from workforce.model.context import Context
+
+
+def add(m: pyo.ConcreteModel, ctx: Context) -> None:
+    """Add ``m.targets.vacancy[r, y]``."""
+    d, ix = ctx.data, ctx.index
+    block = pyo.Block()
+    m.targets = block
+
+    def vacancy(_b: pyo.Block, i: int, y: int) -> object:
+        role = d.roles[i]
+        return m.v[i, y] - m.e[i, y] <= role.vacancy_target * d.demand(role.key, y)
+
+    block.vacancy = pyo.Constraint(ix.role_year, rule=vacancy)

@@ -1,0 +1,65 @@
+"""Decision variables, with the hire and training-start caps as their bounds.
+
+Maths
+-----
+All variables are non-negative.  Plan years y = 1..H.
+
+    x[r,y]           staff in post at the end of year y       (x[r,0] = staff_in_post_fte, a constant)
+    h[c,y]           hires through channel c made in year y,  defined only where y + lead_c ≤ H
+                     0 ≤ h[c,y] ≤ max_hires_per_year_c       (hire cap)
+    q[l,y]           leavers kept by retention lever l
+    z[d,y]           FTE deployed along deployment route d
+    n[k,y]           training starts on route k,              defined only where y + D_k ≤ H
+                     0 ≤ n[k,y] ≤ max_starts_per_year_k      (training-start cap)
+    a[r,y]           agency FTE
+    v[r,y]           vacancy (unfilled demand)
+    e[r,y]           vacancy above the target
+    o[b,y]           overspend of budget holder b             (£k inside the model)
+    t[b,b',y]        pooled transfer from b to b'             (£k; only when pooled_budget_share > 0)
+
+Symbols
+-------
+| symbol | code | unit | workbook column |
+|---|---|---|---|
+| x[r,y] | `m.x[i, y]` | FTE | Workforce.staff_in_post_fte (for y = 0) |
+| h[c,y] | `m.h[c, y]` | FTE | Recruitment row c |
+| max_hires_per_year_c | `RecruitmentChannel.max_hires_per_year_fte` | FTE | Recruitment.max_hires_per_year |
+| lead_c | `RecruitmentChannel.lead_time_years` | years | Recruitment.lead_time_years |
+| q[l,y] | `m.q[l, y]` | FTE | Retention row l |
+| z[d,y] | `m.z[d, y]` | FTE | Deployment row d |
+| n[k,y] | `m.n[k, y]` | FTE | Training row k |
+| max_starts_per_year_k | `TrainingRoute.max_starts_per_year_fte` | FTE | Training.max_starts_per_year |
+| D_k | `TrainingRoute.duration_years` | years | Training.duration_years |
+| a[r,y] | `m.a[i, y]` | FTE | — |
+| v[r,y] | `m.v[i, y]` | FTE | — |
+| e[r,y] | `m.e[i, y]` | FTE | — |
+| o[b,y] | `m.o[b, y]` | £k | — |
+| t[b,b',y] | `m.t[b, b2, y]` | £k | ICS.pooled_budget_share > 0 |
+
+Marginal value of a cap held as a bound is the negated reduced cost of its
+variable in the stage-2 solve (see ``workforce/solve.py``).
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from workforce.model.context import Context
+
+
+def add(m: pyo.ConcreteModel, ctx: Context) -> None:
+    """Declare every decision variable on ``m``."""
+    d, ix = ctx.data, ctx.index
+    nonneg = pyo.NonNegativeReals
+    m.x = pyo.Var(ix.role_year, within=nonneg)
+    m.h = pyo.Var(ix.hire, within=nonneg,
+                  bounds=lambda _m, c, _y: (0.0, d.recruitment[c].max_hires_per_year_fte))
+    m.q = pyo.Var(ix.lever_year, within=nonneg)
+    m.z = pyo.Var(ix.deploy_year, within=nonneg)
+    m.n = pyo.Var(ix.start, within=nonneg,
+                  bounds=lambda _m, k, _y: (0.0, d.training[k].max_starts_per_year_fte))
+    m.a = pyo.Var(ix.role_year, within=nonneg)
+    m.v = pyo.Var(ix.role_year, within=nonneg)
+    m.e = pyo.Var(ix.role_year, within=nonneg)
+    m.o = pyo.Var(ix.holder_year, within=nonneg)
+    m.t = pyo.Var(ix.transfer, within=nonneg)

@@ -1,0 +1,218 @@
+"""The solved plan as plain tables: the hand-off from the solver to the writer.
+
+Everything is in the user's units (£, FTE, FTE-years) and keyed by financial
+year start (``2026`` for 2026/27).  The Excel writer, the national roll-up and
+the portal read these records; none of them sees Pyomo or HiGHS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workforce.issues import Issue
+from workforce.schema import year_label
+
+
+@dataclass(frozen=True)
+class Objectives:
+    """The three lexicographic objective values, in £ and FTE-years."""
+
+    overspend_gbp: float  # O1
+    unmet_fte_years: float  # O2: weighted unmet demand
+    cost_gbp: float  # O3: total spend
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "objective_overspend_gbp": self.overspend_gbp,
+            "objective_unmet_fte_years": self.unmet_fte_years,
+            "objective_cost_gbp": self.cost_gbp,
+        }
+
+
+@dataclass(frozen=True)
+class RoleYear:
+    """One role in one year: where its staff came from and went.
+
+    Stock flow (all FTE):
+    ``staff_in_post_fte = staff_in_post_start_fte - leavers_fte
+    + hires_arrived_fte + pipeline_arrived_fte - new_starter_leavers_fte
+    - training_starts_fte + training_completers_in_fte + training_returners_fte``
+    where ``leavers_fte = expected_leavers_fte - leavers_retained_fte``.
+    """
+
+    year: int
+    sector: str
+    staff_group: str
+    budget_holder: str
+    demand_fte: float
+    staff_in_post_start_fte: float
+    staff_in_post_fte: float  # at the end of the year
+    expected_leavers_fte: float  # leaver_rate x staff in post at the start
+    leavers_retained_fte: float
+    leavers_fte: float  # expected_leavers_fte - leavers_retained_fte
+    hires_arrived_fte: float  # gross, before new-starter leavers
+    pipeline_arrived_fte: float  # gross, before new-starter leavers
+    new_starter_leavers_fte: float
+    training_starts_fte: float  # trainees leaving this role's stock to start training
+    trainees_in_training_fte: float  # from this role, still in training
+    trainee_cover_fte: float  # work_contribution x trainees, covering this role's demand
+    training_completers_in_fte: float  # completers joining this role
+    training_returners_fte: float  # non-completers returning to this role
+    deployed_out_fte: float
+    deployed_in_fte: float  # FTE deployed into this role (before efficiency)
+    deployed_in_cover_fte: float  # efficiency x deployed in
+    agency_fte: float
+    vacancy_fte: float
+    excess_vacancy_fte: float  # vacancy above the target
+    vacancy_rate: float  # vacancy / demand (0 when demand is 0)
+    vacancy_target: float
+    target_met: bool
+    priority: float
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+    @property
+    def role_label(self) -> str:
+        return f"{self.staff_group} ({self.sector})"
+
+
+@dataclass(frozen=True)
+class BudgetYear:
+    """One budget holder in one year.
+
+    ``spend_gbp`` is the sum of the category columns; the budget row of the
+    model reads ``spend - overspend + transfers_out - transfers_in <= budget``,
+    so ``headroom_gbp = budget + transfers_in - transfers_out + overspend - spend``
+    is never negative.
+    """
+
+    year: int
+    budget_holder: str
+    budget_gbp: float
+    salary_gbp: float  # staff in post
+    agency_gbp: float
+    recruitment_gbp: float
+    retention_gbp: float
+    training_gbp: float  # cost per start
+    trainee_salary_gbp: float  # salaries of staff away training
+    deployment_gbp: float
+    spend_gbp: float
+    transfers_out_gbp: float
+    transfers_in_gbp: float
+    overspend_gbp: float
+    headroom_gbp: float
+    unmet_avoided_per_gbp_1m: float  # marginal value of an extra £1m (>= 0)
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+
+class ActionType:
+    """Labels of the decision types in the Actions sheet (plain constants)."""
+
+    RECRUIT = "Recruit"
+    RETAIN = "Retain"
+    DEPLOY = "Deploy"
+    TRAIN = "Train"
+    AGENCY = "Agency"
+    TRANSFER = "Budget transfer"
+
+    ORDER = (RECRUIT, RETAIN, TRAIN, DEPLOY, AGENCY, TRANSFER)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One decision in one year (nonzero only)."""
+
+    year: int
+    action: str  # one of ActionType
+    name: str  # channel, lever, route, "Agency", or "From <holder>"
+    sector: str
+    staff_group: str
+    detail: str  # e.g. "arrives in 2028/29", "to Care workers (Social care domiciliary)"
+    fte: float  # FTE hired/retained/deployed/started/agency; 0 for transfers
+    cost_gbp: float
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+
+class MarginalKind:
+    """What a marginal value is attached to."""
+
+    BUDGET = "budget"
+    HIRES = "hires cap"
+    TRAINING = "training starts cap"
+    DEPLOYMENT = "deployment cap"
+    RETENTION = "retention lever cap"
+    RETENTION_TOTAL = "retention total cap"
+    AGENCY = "agency cap"
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """A binding limit and what relaxing it by one unit would buy.
+
+    Sign convention: ``value`` is the weighted unmet demand (FTE-years)
+    *avoided* per extra unit of the limit, from the stage-2 duals; it is
+    positive when more of the limit helps.  ``unit`` says what one unit is
+    (``"£1m"`` for budgets, ``"FTE"`` for caps).
+    """
+
+    kind: str  # one of MarginalKind
+    year: int
+    subject: str  # budget holder, channel, lever, route or role label
+    sector: str
+    staff_group: str
+    value: float
+    unit: str
+    sentence: str
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A solved ICS plan."""
+
+    ics_code: str
+    ics_name: str
+    first_year: int
+    horizon_years: int
+    objectives: Objectives
+    roles: tuple[RoleYear, ...]
+    budgets: tuple[BudgetYear, ...]
+    actions: tuple[Action, ...]
+    marginals: tuple[Marginal, ...]  # binding limits, largest value first
+    warnings: tuple[Issue, ...] = ()
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.first_year, self.first_year + self.horizon_years))
+
+    def targets_missed(self) -> tuple[RoleYear, ...]:
+        return tuple(r for r in self.roles if not r.target_met)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """Provenance written to the plan's Run sheet and the ``--json`` summary."""
+
+    input_file: str
+    input_sha256: str
+    scenario_file: str
+    scenario_text: str
+    package_version: str
+    highs_version: str
+    pyomo_version: str
+    solver_options: dict[str, object]
+    status: str
+    objectives: Objectives
+    timings_s: dict[str, float] = field(default_factory=dict)  # read, validate, build, solve, write
+    started_at: str = ""  # ISO 8601, UTC

@@ -1,0 +1,222 @@
+"""Solve the LP lexicographically with HiGHS.
+
+Hand-off: Pyomo stays the modelling layer.  The built model is compiled once
+to matrix form by Pyomo's ``LinearStandardFormCompiler`` (``pyomo.repn``, mixed
+form: rows keep their ≤ / = / ≥ sense, variable bounds stay bounds), and the
+sparse matrix is passed to highspy directly.  This was measured faster than
+Pyomo's solver interfaces (``appsi_highs``, ``pyomo.contrib.solver``), which
+rebuild the model row by row in HiGHS; see ``benchmarks/``.
+
+Stages, on one HiGHS model (warm-started): minimise O1; add the row
+``O1 ≤ O1*·(1 + rtol) + atol``; minimise O2; add ``O2 ≤ O2*·(1 + rtol) + atol``;
+minimise O3.  Duals are read from the stage-2 solve.
+
+Sign convention of :class:`Duals`: HiGHS's raw duals, i.e. the change in the
+stage-2 objective (weighted unmet demand, FTE-years) per unit increase of a
+row's bound or a column's bound, in model units.  For a binding ≤ row in this
+minimisation the dual is ≤ 0; the plan reports its negation, "unmet demand
+avoided per extra unit", which is ≥ 0 (see ``workforce/results.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from workforce.model import BuiltModel
+from workforce.scenario import SolverOptions
+
+STAGE_NAMES = ("overspend", "unmet demand", "cost")
+
+
+class SolveFailure(Exception):
+    """HiGHS did not return an optimal solution at some stage."""
+
+    def __init__(self, stage: str, status: str) -> None:
+        self.stage = stage
+        self.status = status
+        super().__init__(f"the solver stopped without an optimal plan while minimising {stage} ({status})")
+
+
+@dataclass(frozen=True)
+class StandardForm:
+    """The compiled LP: ``min c_s·x`` s.t. row bounds, column bounds (model units)."""
+
+    cost: np.ndarray  # shape (3, n): one row per objective stage
+    matrix_start: np.ndarray  # CSC
+    matrix_index: np.ndarray
+    matrix_value: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    rows: tuple[object, ...]  # Pyomo ConstraintData per row
+    columns: tuple[object, ...]  # Pyomo VarData per column
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_lower)
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.col_lower)
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Optimal values (model units) and stage-2 duals, by position in :class:`StandardForm`."""
+
+    stage_objectives: tuple[float, float, float]  # O1*, O2*, O3* in model units
+    col_value: np.ndarray
+    row_dual: np.ndarray  # stage 2
+    col_dual: np.ndarray  # stage 2 (reduced costs)
+    status: str
+    highs_version: str
+    solve_seconds: float
+
+
+def compile_standard_form(built: BuiltModel) -> StandardForm:
+    """Compile the Pyomo model to a sparse matrix (one pass over the expressions)."""
+    info = LinearStandardFormCompiler().write(built.model, mixed_form=True, set_sense=None)
+    rows = tuple(entry.constraint for entry in info.rows)
+    senses = np.fromiter((entry.bound_type for entry in info.rows), dtype=np.int8, count=len(rows))
+    rhs = np.asarray(info.rhs, dtype=float)
+    row_lower = np.where(senses >= 0, np.where(senses == 0, rhs, -np.inf), rhs)
+    row_upper = np.where(senses <= 0, np.where(senses == 0, rhs, np.inf), rhs)
+    columns = tuple(info.columns)
+    col_lower = np.fromiter((-np.inf if v.lb is None else v.lb for v in columns), dtype=float, count=len(columns))
+    col_upper = np.fromiter((np.inf if v.ub is None else v.ub for v in columns), dtype=float, count=len(columns))
+    matrix = info.A.tocsc()
+    cost = np.asarray(info.c.todense(), dtype=float).reshape(len(info.objectives), len(columns))
+    return StandardForm(
+        cost=cost,
+        matrix_start=matrix.indptr.astype(np.int32),
+        matrix_index=matrix.indices.astype(np.int32),
+        matrix_value=matrix.data.astype(float),
+        row_lower=row_lower,
+        row_upper=row_upper,
+        col_lower=col_lower,
+        col_upper=col_upper,
+        rows=rows,
+        columns=columns,
+    )
+
+
+@contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    """HiGHS prints a banner on stdout when first created: keep stdout clean for ``--json``."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real stdout (e.g. captured by a test runner)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _new_highs(options: SolverOptions, time_limit_s: float) -> highspy.Highs:
+    with _stdout_silenced():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", options.threads)
+    h.setOptionValue("solver", options.method)
+    h.setOptionValue("presolve", options.presolve)
+    h.setOptionValue("random_seed", options.random_seed)
+    h.setOptionValue("primal_feasibility_tolerance", options.primal_feasibility_tolerance)
+    h.setOptionValue("dual_feasibility_tolerance", options.dual_feasibility_tolerance)
+    h.setOptionValue("time_limit", time_limit_s)
+    return h
+
+
+def pass_model(h: highspy.Highs, sf: StandardForm, stage: int) -> None:
+    """Give HiGHS the LP with stage ``stage``'s objective."""
+    lp = highspy.HighsLp()
+    lp.num_col_ = sf.num_cols
+    lp.num_row_ = sf.num_rows
+    lp.col_cost_ = sf.cost[stage]
+    lp.col_lower_ = sf.col_lower
+    lp.col_upper_ = sf.col_upper
+    lp.row_lower_ = sf.row_lower
+    lp.row_upper_ = sf.row_upper
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = sf.matrix_start
+    lp.a_matrix_.index_ = sf.matrix_index
+    lp.a_matrix_.value_ = sf.matrix_value
+    h.passModel(lp)
+
+
+def _run(h: highspy.Highs, stage: str) -> float:
+    h.run()
+    status = h.getModelStatus()
+    if status != highspy.HighsModelStatus.kOptimal:
+        raise SolveFailure(stage, h.modelStatusToString(status))
+    return float(h.getInfo().objective_function_value)
+
+
+def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_tolerance: float,
+                        absolute_tolerance: float) -> Solution:
+    """Three-stage solve; raises :class:`SolveFailure` unless every stage is optimal."""
+    started = time.perf_counter()
+    h = _new_highs(options, options.time_limit_s)
+    pass_model(h, sf, 0)
+    all_cols = np.arange(sf.num_cols, dtype=np.int32)
+    optima: list[float] = []
+    row_dual = np.zeros(sf.num_rows)
+    col_dual = np.zeros(sf.num_cols)
+    for stage, name in enumerate(STAGE_NAMES):
+        if stage > 0:
+            previous = sf.cost[stage - 1]
+            nonzero = np.flatnonzero(previous).astype(np.int32)
+            bound = optima[-1] * (1.0 + relative_tolerance) + absolute_tolerance
+            h.addRow(-highspy.kHighsInf, bound, len(nonzero), nonzero, previous[nonzero])
+            h.changeColsCost(sf.num_cols, all_cols, sf.cost[stage])
+            remaining = options.time_limit_s - (time.perf_counter() - started)
+            if remaining <= 0:
+                raise SolveFailure(name, "time limit reached")
+            h.setOptionValue("time_limit", remaining)
+        optima.append(_run(h, name))
+        if stage == 1:
+            solution = h.getSolution()
+            row_dual = np.asarray(solution.row_dual, dtype=float)[: sf.num_rows].copy()
+            col_dual = np.asarray(solution.col_dual, dtype=float).copy()
+    final = h.getSolution()
+    return Solution(
+        stage_objectives=(optima[0], optima[1], optima[2]),
+        col_value=np.asarray(final.col_value, dtype=float).copy(),
+        row_dual=row_dual,
+        col_dual=col_dual,
+        status="optimal",
+        highs_version=highs_version(),
+        solve_seconds=time.perf_counter() - started,
+    )
+
+
+def highs_version() -> str:
+    """HiGHS version string, e.g. ``"1.16.0"`` (from the installed highspy package)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("highspy")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def load_values(sf: StandardForm, solution: Solution) -> None:
+    """Write the optimal values back onto the Pyomo variables (unused variables are 0)."""
+    for var, value in zip(sf.columns, solution.col_value):
+        var.set_value(float(value), skip_validation=True)
