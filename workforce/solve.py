@@ -92,8 +92,9 @@ def compile_standard_form(built: BuiltModel) -> StandardForm:
     row_lower = np.where(senses >= 0, np.where(senses == 0, rhs, -np.inf), rhs)
     row_upper = np.where(senses <= 0, np.where(senses == 0, rhs, np.inf), rhs)
     columns = tuple(info.columns)
-    col_lower = np.fromiter((-np.inf if v.lb is None else v.lb for v in columns), dtype=float, count=len(columns))
-    col_upper = np.fromiter((np.inf if v.ub is None else v.ub for v in columns), dtype=float, count=len(columns))
+    bounds = np.array([v.bounds for v in columns], dtype=float).reshape(len(columns), 2)  # None -> nan
+    col_lower = np.where(np.isnan(bounds[:, 0]), -np.inf, bounds[:, 0])
+    col_upper = np.where(np.isnan(bounds[:, 1]), np.inf, bounds[:, 1])
     matrix = info.A.tocsc()
     cost = np.asarray(info.c.todense(), dtype=float).reshape(len(info.objectives), len(columns))
     return StandardForm(

@@ -84,11 +84,13 @@ def add(m: pyo.ConcreteModel, ctx: Context) -> None:
     block = pyo.Block()
     m.budget = block
 
-    def spend(_b: pyo.Block, holder: int, y: int) -> object:
+    def spend_k(holder: int, y: int) -> object:
         terms = spend_terms(m, ctx, holder, y)
         return sum(coef / MONEY_UNIT_GBP * var for category in SPEND_CATEGORIES for coef, var in terms[category])
 
-    block.spend = pyo.Expression(ix.holder_year, rule=spend)
+    # A plain expression per row (not a named Expression inside the row): the
+    # hand-off walks each row once, which measured faster on large ICSs.
+    block.spend = pyo.Expression(ix.holder_year, rule=lambda _b, holder, y: spend_k(holder, y))
     holders = ix.holder_ids
 
     def transfers_out(holder: int, y: int) -> object:
@@ -99,7 +101,7 @@ def add(m: pyo.ConcreteModel, ctx: Context) -> None:
 
     def limit(_b: pyo.Block, holder: int, y: int) -> object:
         budget_k = to_model_money(d.budget(d.budget_holders[holder], y))
-        net = block.spend[holder, y] - m.o[holder, y] + transfers_out(holder, y) - transfers_in(holder, y)
+        net = spend_k(holder, y) - m.o[holder, y] + transfers_out(holder, y) - transfers_in(holder, y)
         return net <= budget_k
 
     block.limit = pyo.Constraint(ix.holder_year, rule=limit)

@@ -1,0 +1,36 @@
+"""Every constraint family carries its maths and a symbol ↔ code ↔ column table."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from workforce.formulation import family_problems, formulation_text
+from workforce.model import FAMILIES, Family
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=[f.name for f in FAMILIES])
+def test_family_docstring_has_maths_and_symbol_table(family: Family) -> None:
+    assert family_problems(family) == []
+
+
+def test_a_family_without_its_formulation_is_caught() -> None:
+    bare = types.ModuleType("bare", "Constraints with no maths written down.")
+    problems = family_problems(Family("bare", lambda m, ctx: None, bare))
+    assert "bare: no 'Maths' section" in problems
+    assert any("symbol table" in p for p in problems)
+
+
+def test_a_table_with_no_rows_is_caught() -> None:
+    doc = "Title\n\nMaths\n-----\n    x = 1\n\nSymbols\n-------\n| symbol | code | unit | workbook column |\n|---|---|---|---|\n"
+    problems = family_problems(Family("empty", lambda m, ctx: None, types.ModuleType("empty", doc)))
+    assert problems == ["empty: the symbol table has no rows"]
+
+
+def test_formulation_text_lists_every_family_in_build_order() -> None:
+    text = formulation_text()
+    positions = [text.index(f"[{family.name}]") for family in FAMILIES]
+    assert positions == sorted(positions)
+    assert "x[r,y] = (1 − λ_r)·x[r,y−1]" in text  # stock flow
+    assert "O2 = Σ_{r,y} priority_r · ( v[r,y] + W · e[r,y] )" in text
