@@ -1,0 +1,182 @@
+"""The ``workforce`` command: a thin click layer over ``workforce.runner``.
+
+Exit codes: 0 success, 1 input errors, 2 usage (click), 3 the solver could
+not produce an optimal plan (time limit, numerical failure).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from workforce.formulation import formulation_text
+from workforce.issues import InputError, Issue, errors_in, warnings_in
+from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_SOLVER = 3
+
+
+def _echo_issues(issues: list[Issue]) -> None:
+    """Errors then warnings, one line each, on stderr."""
+    for issue in errors_in(issues):
+        click.echo(f"Error: {issue.message()}", err=True)
+    for issue in warnings_in(issues):
+        click.echo(f"Warning: {issue.message()}", err=True)
+
+
+def _print_json(payload: dict[str, object]) -> None:
+    click.echo(json.dumps(payload, indent=2, sort_keys=True))
+
+
+def _issues_payload(issues: list[Issue]) -> dict[str, object]:
+    return {
+        "errors": [i.as_dict() for i in errors_in(issues)],
+        "warnings": [i.as_dict() for i in warnings_in(issues)],
+    }
+
+
+def _existing_file(path: Path) -> Path:
+    if not path.exists():
+        raise click.BadParameter(f"there is no file at {path}", param_hint="IN.xlsx")
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a folder, not a workbook", param_hint="IN.xlsx")
+    return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ics-workforce", prog_name="workforce")
+def main() -> None:
+    """Plan an ICS's health and care workforce: recruitment, retention, deployment,
+    training and agency, within budgets, year by year."""
+
+
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ics-code", default=None, help="Pre-fill the ICS sheet with this ODS code, e.g. QHG.")
+@click.option("--ics-name", default=None, help="Pre-fill the ICS sheet with this name.")
+@click.option("--first-year", default=2026, show_default=True, type=click.IntRange(2000, 2100),
+              help="First plan year (2026 = 2026/27).")
+@click.option("--horizon", "horizon_years", default=5, show_default=True, type=click.IntRange(1, 15),
+              help="Number of plan years.")
+@click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
+def template(out: Path, ics_code: str | None, ics_name: str | None, first_year: int, horizon_years: int,
+             force: bool) -> None:
+    """Write a blank input workbook to OUT.xlsx, ready to fill in."""
+    from workforce.template import write_blank_template
+
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the template must be saved as an .xlsx file", param_hint="OUT")
+    try:
+        write_blank_template(out, ics_code=ics_code, ics_name=ics_name, first_year=first_year,
+                             horizon_years=horizon_years, overwrite=force)
+    except FileExistsError:
+        click.echo(f"Error: {out} already exists; choose another name or add --force to replace it.", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"Blank workbook written to {out}", err=True)
+
+
+@main.command(name="validate")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+def validate_command(workbook: Path, as_json: bool) -> None:
+    """Check WORKBOOK and list every problem; exit 1 if there is any error."""
+    from workforce.runner import check_workbook
+
+    _existing_file(workbook)
+    data, issues, timings = check_workbook(workbook)
+    errors = errors_in(issues)
+    if as_json:
+        _print_json({"status": "invalid" if errors else "valid", "input": str(workbook),
+                     "timings_s": timings, **_issues_payload(issues)})
+    else:
+        _echo_issues(issues)
+        if errors:
+            click.echo(f"{workbook}: {len(errors)} error(s), {len(warnings_in(issues))} warning(s). "
+                       "Nothing was solved.", err=True)
+        else:
+            click.echo(f"{workbook}: valid ({len(warnings_in(issues))} warning(s)).", err=True)
+    sys.exit(EXIT_INPUT if errors or data is None else EXIT_OK)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_SCENARIO, show_default="models/base.toml", help="Policy settings (TOML).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the plan [default: outputs/<ics_code>-plan.xlsx].")
+@click.option("--write-lp", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the stage-1 LP with readable names to this file.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds HiGHS may take for all three stages [default: from the scenario].")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: Path | None,
+          time_limit: float | None, as_json: bool) -> None:
+    """Solve WORKBOOK and write the plan workbook."""
+    from workforce.atomic import OutputPathError
+    from workforce.runner import solve_workbook
+    from workforce.solve import SolveFailure
+
+    _existing_file(workbook)
+    if out_path is not None and out_path.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
+    try:
+        scenario = load_scenario(scenario_path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(f"Error: {problem}", err=True)
+        if as_json:
+            _print_json({"status": "invalid_scenario", "errors": exc.problems})
+        sys.exit(EXIT_INPUT)
+    try:
+        outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
+                                 time_limit_s=time_limit)
+    except InputError as exc:
+        _echo_issues(exc.issues)
+        click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
+        if as_json:
+            _print_json({"status": "invalid", "input": str(workbook), **_issues_payload(exc.issues)})
+        sys.exit(EXIT_INPUT)
+    except OutputPathError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        if as_json:
+            _print_json({"status": "invalid_output", "errors": [str(exc)]})
+        sys.exit(EXIT_INPUT)
+    except SolveFailure as exc:
+        click.echo(f"Error: {exc}. No plan was written; try a longer --time-limit.", err=True)
+        if as_json:
+            _print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
+        sys.exit(EXIT_SOLVER)
+    plan = outcome.plan
+    _echo_issues(list(plan.warnings))
+    if as_json:
+        _print_json({
+            "status": outcome.run.status,
+            "ics_code": plan.ics_code,
+            "input": str(workbook),
+            "output": str(outcome.output_path),
+            "objectives": plan.objectives.as_dict(),
+            "timings_s": outcome.run.timings_s,
+            "warnings": [i.as_dict() for i in plan.warnings],
+        })
+    else:
+        o = plan.objectives
+        click.echo(f"{plan.ics_name} ({plan.ics_code}): plan written to {outcome.output_path}", err=True)
+        click.echo(f"  overspend £{o.overspend_gbp:,.0f}; weighted unmet demand {o.unmet_fte_years:,.1f} "
+                   f"FTE-years; total cost £{o.cost_gbp:,.0f}", err=True)
+    sys.exit(EXIT_OK)
+
+
+@main.command()
+def formulation() -> None:
+    """Print the LP formulation, family by family, from the code's docstrings."""
+    click.echo(formulation_text())
+
+
+if __name__ == "__main__":
+    main()

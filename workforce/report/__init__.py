@@ -1,0 +1,1 @@
+"""Excel output: the ICS plan workbook (and shared table helpers)."""

@@ -1,0 +1,96 @@
+"""One ICS end to end: workbook → validated data → model → solution → plan.
+
+Each stage is a small call with an explicit hand-off, timed on its own.  The
+CLI, the national roll-up and the portal all go through :func:`solve_workbook`
+so that a plan is the same whichever door it came through.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyomo.version import version as pyomo_version
+
+from workforce import __version__
+from workforce.issues import InputError, Issue, errors_in
+from workforce.plan import Plan, RunInfo
+from workforce.reader import read_workbook
+from workforce.report.plan_writer import write_plan
+from workforce.scenario import Scenario, SolverOptions
+from workforce.optimise import Timer, plan_for
+from workforce.solve import highs_version
+from workforce.validate import reference_ics_codes, validate
+
+
+@dataclass(frozen=True)
+class SolveOutcome:
+    """What a solve produced: the plan, its provenance and where it was written."""
+
+    plan: Plan
+    run: RunInfo
+    output_path: Path
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def default_output_path(ics_code: str, out_dir: Path = Path("outputs")) -> Path:
+    """``outputs/<ics_code>-plan.xlsx`` (the code made safe as a file name)."""
+    safe = "".join(ch for ch in ics_code if ch.isalnum() or ch in "-_") or "ics"
+    return out_dir / f"{safe}-plan.xlsx"
+
+
+def check_workbook(input_path: Path) -> tuple[object, list[Issue], dict[str, float]]:
+    """Read and validate; returns (ModelData or None, every issue, timings)."""
+    timer = Timer()
+    started = time.perf_counter()
+    raw, issues = read_workbook(input_path)
+    started = timer.lap("read", started)
+    data = None
+    if raw is not None and not errors_in(issues):
+        data, more = validate(raw, reference_ics_codes())
+        issues = issues + more
+    timer.lap("validate", started)
+    return data, issues, timer.seconds
+
+
+def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | None = None,
+                   out_dir: Path = Path("outputs"), write_lp: Path | None = None,
+                   time_limit_s: float | None = None) -> SolveOutcome:
+    """Solve one ICS workbook and write its plan.
+
+    Raises :class:`InputError` (nothing written) when the workbook has errors
+    and :class:`workforce.solve.SolveFailure` when HiGHS cannot prove an
+    optimal plan (nothing written).
+    """
+    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    data, issues, timings = check_workbook(input_path)
+    if data is None or errors_in(issues):
+        raise InputError(issues)
+    timer = Timer(dict(timings))
+    options = scenario.solver
+    if time_limit_s is not None:
+        options = SolverOptions(**{**options.as_dict(), "time_limit_s": float(time_limit_s)})
+    plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
+                    timer=timer, write_lp=write_lp)
+    started = time.perf_counter()
+    target = output_path if output_path is not None else default_output_path(data.ics_code, out_dir)
+    run = RunInfo(
+        input_file=input_path.name, input_sha256=sha256_of(input_path),
+        scenario_file=scenario.path, scenario_text=scenario.text, package_version=__version__,
+        highs_version=highs_version(), pyomo_version=pyomo_version, solver_options=options.as_dict(),
+        status="optimal", objectives=plan.objectives, timings_s=timer.seconds, started_at=started_at,
+    )
+    write_plan(plan, run, target, protected=[input_path])
+    timer.lap("write", started)
+    return SolveOutcome(plan=plan, run=run, output_path=target)
