@@ -112,6 +112,11 @@ def validate(raw: RawWorkbook, reference_codes: frozenset[str] | None) -> tuple[
     for _, more in tables.values():
         issues += more
     workforce_rows = tables.get(WORKFORCE.name, ([], []))[0]
+    for spec in (WORKFORCE, BUDGET):
+        sheet = raw.sheets.get(spec.name)
+        if sheet is not None and not sheet.rows:
+            issues.append(error(sheet.title, f"row {sheet.header_row + 1}", "", "no rows",
+                                f"at least one row: {spec.description}"))
     roles = _Roles(workforce_rows, raw.sheets[WORKFORCE.name].title if WORKFORCE.name in raw.sheets else "Workforce",
                    issues)
 

@@ -1,0 +1,189 @@
+"""Write input workbooks — the blank template and filled samples — from the schema.
+
+The same ``workforce.schema`` specs drive this writer and the reader, so the
+template always has exactly the sheets and headers the reader expects: an
+Instructions sheet, then one marked-up table per sheet with header notes
+(unit and meaning), dropdowns for known lists and range checks on numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from workforce.atomic import atomic_write
+from workforce.report.sheets import write_cell
+from workforce.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
+
+BLANK_ROWS = 20  # empty table rows in a blank template, so dropdowns and checks apply as the user types
+LIST_ROWS = 500  # how far down a dropdown's source list is read
+FIXED_CREATED = datetime(2026, 1, 1)  # fixed document date: the same content always gives the same bytes
+
+Record = Mapping[str, object]
+
+
+def _headers(spec: SheetSpec, years: Sequence[int]) -> list[str]:
+    names = [col.name for col in spec.columns]
+    if spec.layout is Layout.YEARLY:
+        names += [year_label(y) for y in years]
+    return names
+
+
+def _note(col: ColumnSpec) -> str:
+    parts = [col.description]
+    if col.unit:
+        parts.append(f"Unit: {col.unit}.")
+    parts.append(f"Valid: {col.expected_text()}.")
+    if not col.required:
+        parts.append("Optional" + (f" (default {col.default})." if col.default is not None else "."))
+    return " ".join(parts)
+
+
+def _validation(col: ColumnSpec) -> dict[str, object] | None:
+    if col.kind is Kind.TEXT:
+        return None
+    rule: dict[str, object] = {"validate": "integer" if col.kind is Kind.INTEGER else "decimal",
+                               "error_title": "Check this value", "error_message": f"Expected {col.expected_text()}."}
+    if col.minimum is not None and col.maximum is not None:
+        rule.update({"criteria": "between", "minimum": col.minimum, "maximum": col.maximum})
+    elif col.minimum is not None:
+        rule.update({"criteria": ">" if col.min_exclusive else ">=", "value": col.minimum})
+    else:
+        return None
+    return rule
+
+
+def _list_source(spec: SheetSpec, col: ColumnSpec) -> str | None:
+    """Dropdown sources: budget holders from Budget, sectors and staff groups from Workforce."""
+    if col.name == "budget_holder" and spec.name == "Workforce":
+        return f"=Budget!$A$2:$A${LIST_ROWS}"
+    if spec.name in ("Workforce", "Budget"):
+        return None
+    if col.name.endswith("sector"):
+        return f"=Workforce!$A$2:$A${LIST_ROWS}"
+    if col.name.endswith("staff_group"):
+        return f"=Workforce!$B$2:$B${LIST_ROWS}"
+    return None
+
+
+def _table_sheet(wb: Workbook, spec: SheetSpec, rows: Sequence[Record], years: Sequence[int]) -> None:
+    ws = wb.add_worksheet(spec.name)
+    headers = _headers(spec, years)
+    count = max(len(rows), BLANK_ROWS if not rows else 0, 1)
+    data = [[record.get(h) for h in headers] for record in rows]
+    ws.add_table(0, 0, count, len(headers) - 1, {
+        "name": f"{spec.name}Table", "style": "Table Style Light 9",
+        "columns": [{"header": h} for h in headers], "autofilter": False,
+    })
+    for r, values in enumerate(data, start=1):
+        for c, value in enumerate(values):
+            write_cell(ws, r, c, value)
+    cols = {col.name: col for col in spec.columns}
+    for c, header in enumerate(headers):
+        col = cols.get(header)
+        note = _note(col) if col else f"{spec.year_description} ({spec.year_unit})."
+        ws.write_comment(0, c, note, {"x_scale": 2, "y_scale": 1.5})
+        ws.set_column(c, c, max(14, len(header) + 4))
+        rule = _validation(col) if col else {"validate": "decimal", "criteria": ">=", "value": 0,
+                                             "error_message": f"Expected a number of at least 0 ({spec.year_unit})."}
+        if rule:
+            ws.data_validation(1, c, count + BLANK_ROWS, c, rule)
+        source = _list_source(spec, col) if col else None
+        if source:
+            ws.data_validation(1, c, count + BLANK_ROWS, c, {"validate": "list", "source": source,
+                                                              "show_error": False})
+    ws.freeze_panes(1, 0)
+
+
+def _fields_sheet(wb: Workbook, spec: SheetSpec, values: Mapping[str, object]) -> None:
+    ws = wb.add_worksheet(spec.name)
+    ws.add_table(0, 0, len(spec.columns), 1, {"name": "ICSTable", "style": "Table Style Light 9",
+                                               "columns": [{"header": "field"}, {"header": "value"}],
+                                               "autofilter": False})
+    for r, col in enumerate(spec.columns, start=1):
+        ws.write_string(r, 0, col.name)
+        write_cell(ws, r, 1, values.get(col.name))
+        ws.write_comment(r, 0, _note(col), {"x_scale": 2})
+        rule = _validation(col)
+        if rule:
+            ws.data_validation(r, 1, r, 1, rule)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 48)
+
+
+def _instructions(wb: Workbook) -> None:
+    ws = wb.add_worksheet("Instructions")
+    doc = WorkbookDoc()
+    title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#003087"})
+    bold = wb.add_format({"bold": True})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    ws.write_string(0, 0, doc.title, title)
+    row = 2
+    for note in doc.notes:
+        ws.write_string(row, 0, note)
+        row += 1
+    for spec in SHEETS:
+        row += 1
+        ws.write_string(row, 0, f"{spec.name} ({'required' if spec.required else 'optional'})", bold)
+        ws.write_string(row, 1, spec.description, wrap)
+        row += 1
+        for c, header in enumerate(("column", "unit", "required", "default", "valid values", "meaning")):
+            ws.write_string(row, c, header, bold)
+        for col in spec.columns:
+            row += 1
+            cells = (col.name, col.unit, "yes" if col.required else "no",
+                     "" if col.default is None else str(col.default), col.expected_text(), col.description)
+            for c, text in enumerate(cells):
+                ws.write_string(row, c, text, wrap)
+        if spec.layout is Layout.YEARLY:
+            row += 1
+            cells = ("2026/27, 2027/28, …", spec.year_unit, "yes" if spec.name != "Pipeline" else "no", "",
+                     "a number of at least 0", f"{spec.year_description}: one column per plan year")
+            for c, text in enumerate(cells):
+                ws.write_string(row, c, text, wrap)
+    for c, width in enumerate((26, 22, 10, 10, 28, 90)):
+        ws.set_column(c, c, width)
+
+
+def write_input_workbook(path: Path, tables: Mapping[str, Sequence[Record]] | None, *,
+                         ics_fields: Mapping[str, object] | None, first_year: int, horizon_years: int,
+                         overwrite: bool = False) -> None:
+    """Write an input workbook: ``tables`` maps sheet name → records (column name → value).
+
+    Yearly sheets' records use financial-year labels (``"2026/27"``) as keys
+    for the year columns.  ``None`` tables give a blank template.
+    """
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists")
+    years = list(range(first_year, first_year + horizon_years))
+    fields = {"first_year": first_year, "horizon_years": horizon_years, **(ics_fields or {})}
+
+    def write(tmp: Path) -> None:
+        wb = Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties({"title": "ICS workforce planning workbook", "author": "ICS workforce planning optimiser",
+                           "created": FIXED_CREATED})
+        _instructions(wb)
+        for spec in SHEETS:
+            if spec.layout is Layout.FIELDS:
+                _fields_sheet(wb, spec, fields)
+            else:
+                _table_sheet(wb, spec, (tables or {}).get(spec.name, ()), years)
+        wb.close()
+
+    atomic_write(path, write)
+
+
+def write_blank_template(path: Path, *, ics_code: str | None = None, ics_name: str | None = None,
+                         first_year: int = 2026, horizon_years: int = 5, overwrite: bool = False) -> None:
+    """The blank template, optionally with the ICS sheet pre-filled."""
+    fields: dict[str, object] = {}
+    if ics_code:
+        fields["ics_code"] = ics_code
+    if ics_name:
+        fields["ics_name"] = ics_name
+    write_input_workbook(path, None, ics_fields=fields, first_year=first_year, horizon_years=horizon_years,
+                         overwrite=overwrite)
