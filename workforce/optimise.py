@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyomo.opt import ProblemFormat
+
 from workforce.data import ModelData
 from workforce.issues import Issue
 from workforce.model import build_model
@@ -59,7 +61,7 @@ def _write_lp(model: object, path: Path) -> None:
     objectives.cost.deactivate()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        model.write(str(path), format="lp", io_options={"symbolic_solver_labels": True})  # type: ignore[attr-defined]
+        model.write(str(path), format=ProblemFormat.cpxlp, io_options={"symbolic_solver_labels": True})  # type: ignore[attr-defined]
     finally:
         objectives.unmet.activate()
         objectives.cost.activate()

@@ -13,7 +13,6 @@ exception openpyxl may raise on a damaged file becomes one clear error.
 from __future__ import annotations
 
 import warnings
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,14 +137,12 @@ def read_workbook(path: Path) -> tuple[RawWorkbook | None, list[Issue]]:
         wb = _load(path, data_only=False)
         has_formulas = any(cell.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for cell in row)
         cached = _load(path, data_only=True) if has_formulas else None
-    except (zipfile.BadZipFile, KeyError) as exc:
-        return None, [error("", "", "", path.name, "an Excel workbook (.xlsx): the file is damaged or is not a "
-                            f"workbook ({type(exc).__name__})")]
     except MemoryError:
         return None, [error("", "", "", path.name, "a workbook of ordinary size: this one is too large to read")]
-    except Exception as exc:  # openpyxl raises many kinds on damaged files: all mean the same to a user
+    except Exception:  # openpyxl raises many kinds on damaged files (BadZipFile, KeyError, zlib.error, ...):
+        # all mean the same to a user
         return None, [error("", "", "", path.name, "an Excel workbook (.xlsx) that opens: the file is damaged or "
-                            f"not a supported workbook ({type(exc).__name__})")]
+                            "not a supported workbook; open it in Excel and save it again as .xlsx")]
     issues: list[Issue] = []
     sheets: dict[str, RawSheet] = {}
     for ws in wb.worksheets:

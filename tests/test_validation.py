@@ -1,0 +1,244 @@
+"""Validation: one consistent fixture; each test breaks one thing and expects one precise issue."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from workbook_fixture import Tables, consistent_tables, write_workbook
+from workforce.issues import Issue, Severity, errors_in, warnings_in
+from workforce.reader import read_workbook
+from workforce.validate import load_model_data, reference_ics_codes, validate
+from workforce.issues import InputError
+
+CODES = reference_ics_codes()
+
+
+def check(tmp_path: Path, tables: Tables) -> tuple[object, list[Issue]]:
+    raw, issues = read_workbook(write_workbook(tmp_path / "ics.xlsx", tables))
+    assert raw is not None, [i.message() for i in issues]
+    data, more = validate(raw, CODES)
+    return data, issues + more
+
+
+def only_error(issues: list[Issue]) -> Issue:
+    errors = errors_in(issues)
+    assert len(errors) == 1, [i.message() for i in errors]
+    return errors[0]
+
+
+def set_cell(tables: Tables, sheet: str, row: int, column: str, value: object) -> Tables:
+    tables[sheet][row][tables[sheet][0].index(column)] = value
+    return tables
+
+
+def test_the_fixture_is_consistent(tmp_path: Path) -> None:
+    data, issues = check(tmp_path, consistent_tables())
+    assert errors_in(issues) == []
+    assert warnings_in(issues) == []
+    assert data is not None and len(data.roles) == 3 and data.horizon_years == 3
+
+
+def test_text_in_a_number_column(tmp_path: Path) -> None:
+    _, issues = check(tmp_path, set_cell(consistent_tables(), "Workforce", 1, "staff_in_post_fte", "lots"))
+    issue = only_error(issues)
+    assert (issue.sheet, issue.cell, issue.column, issue.found) == ("Workforce", "D2", "staff_in_post_fte", '"lots"')
+    assert "a number of at least 0" in issue.expected and "holds text" in issue.expected
+
+
+def test_negative_staff(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 2, "staff_in_post_fte", -3))[1])
+    assert (issue.cell, issue.found, issue.expected) == ("D3", "-3", "a number of at least 0")
+
+
+def test_rate_above_one(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 1, "leaver_rate", 11))[1])
+    assert (issue.cell, issue.column, issue.expected) == ("E2", "leaver_rate", "a number from 0 to 1")
+
+
+def test_percentage_typed_as_text(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 1, "vacancy_target", "5%"))[1])
+    assert issue.cell == "J2" and "12% is 0.12" in issue.expected
+
+
+def test_salary_must_be_positive(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 1, "salary_cost", 0))[1])
+    assert issue.expected == "a number greater than 0"
+
+
+def test_integer_column(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Recruitment", 2, "lead_time_years", 1.5))[1])
+    assert (issue.sheet, issue.cell, issue.expected) == ("Recruitment", "F3", "a whole number of at least 0")
+
+
+def test_empty_required_cell(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 3, "budget_holder", None))[1])
+    assert (issue.cell, issue.column, issue.found) == ("C4", "budget_holder", "")
+
+
+def test_missing_sheet(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    del tables["Demand"]
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.sheet, issue.found) == ("Demand", "no such sheet")
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    for row in tables["Workforce"]:
+        del row[4]  # leaver_rate
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.sheet, issue.cell, issue.expected) == ("Workforce", "row 1", "a column headed leaver_rate")
+
+
+def test_headers_match_ignoring_case_spaces_and_underscores(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["Workforce"][0][3] = "  Staff In Post FTE "
+    tables["Demand"][0][1] = "Staff_Group"
+    tables["workforce "] = tables.pop("Workforce")
+    data, issues = check(tmp_path, tables)
+    assert errors_in(issues) == [] and data is not None
+
+
+def test_duplicate_role(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["Workforce"].append(list(tables["Workforce"][1]))
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.sheet, issue.cell) == ("Workforce", "row 5")
+    assert issue.expected == "each role once (it is also on row 2)"
+
+
+def test_unknown_role_in_recruitment(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Recruitment", 1, "staff_group", "Nurses"))[1])
+    assert (issue.sheet, issue.cell, issue.found) == ("Recruitment", "C2", "Acute / Nurses")
+    assert "listed on the Workforce sheet" in issue.expected
+
+
+def test_role_names_match_ignoring_case(tmp_path: Path) -> None:
+    data, issues = check(tmp_path, set_cell(consistent_tables(), "Recruitment", 1, "staff_group", "registered  NURSES"))
+    assert errors_in(issues) == [] and data is not None
+    assert sum(c.role == ("Acute", "Registered nurses") for c in data.recruitment) == 2
+
+
+def test_unknown_budget_holder(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 3, "budget_holder", "County"))[1])
+    assert (issue.sheet, issue.cell, issue.expected) == ("Workforce", "C4", "a budget holder listed on the Budget sheet")
+
+
+def test_role_without_demand(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    del tables["Demand"][3]
+    issue = only_error(check(tmp_path, tables)[1])
+    assert issue.sheet == "Demand" and issue.found == "no row for Social care domiciliary / Care workers"
+
+
+def test_missing_demand_year(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    for row in tables["Demand"]:
+        del row[4]
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.sheet, issue.found) == ("Demand", "no column for 2028/29")
+
+
+def test_year_outside_the_horizon(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["Budget"][0].append("2029/30")
+    for row in tables["Budget"][1:]:
+        row.append(1.0)
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.sheet, issue.cell, issue.found) == ("Budget", "E1", '"2029/30"')
+    assert "a plan year from 2026/27 to 2028/29" in issue.expected
+
+
+def test_year_headers_as_numbers_are_accepted(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["Demand"][0][2:] = [2026, 2027, 2028]
+    data, issues = check(tmp_path, tables)
+    assert errors_in(issues) == [] and data is not None
+
+
+def test_not_a_financial_year(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["Demand"][0][2] = "2026/28"
+    errors = errors_in(check(tmp_path, tables)[1])
+    assert any(e.cell == "C1" and "a financial year such as 2026 or 2026/27" in e.expected for e in errors)
+
+
+def test_training_longer_than_the_horizon_allows(tmp_path: Path) -> None:
+    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Training", 1, "duration_years", 3))[1])
+    assert (issue.sheet, issue.cell, issue.column) == ("Training", "E2", "duration_years")
+    assert "at most 2 year(s)" in issue.expected
+
+
+def test_training_to_the_same_group(tmp_path: Path) -> None:
+    tables = set_cell(consistent_tables(), "Training", 1, "to_staff_group", "Healthcare support workers")
+    issue = only_error(check(tmp_path, tables)[1])
+    assert issue.expected == "a staff group different from from_staff_group"
+
+
+def test_unknown_ics_code_is_only_a_warning(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["ICS"][1][1] = "XYZ"
+    data, issues = check(tmp_path, tables)
+    assert data is not None and errors_in(issues) == []
+    assert [w.column for w in warnings_in(issues)] == ["ics_code"]
+
+
+def test_defaults_for_optional_values(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    del tables["ICS"][5]  # pooled_budget_share
+    data, issues = check(tmp_path, tables)
+    assert errors_in(issues) == []
+    assert data.pooled_budget_share == 0.0
+    support = data.role(("Acute", "Healthcare support workers"))
+    assert support.new_starter_leaver_rate == support.leaver_rate == 0.14
+    assert support.priority == 1.0
+    assert data.pipeline_fte[("Acute", "Registered nurses")] == (20.0, 10.0, 0.0)
+
+
+def test_optional_sheets_may_be_deleted(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    for name in ("Recruitment", "Retention", "Deployment", "Training", "Pipeline"):
+        del tables[name]
+    data, issues = check(tmp_path, tables)
+    assert errors_in(issues) == [] and data is not None and data.recruitment == ()
+
+
+def test_demand_far_below_staff_is_a_warning(tmp_path: Path) -> None:
+    data, issues = check(tmp_path, set_cell(consistent_tables(), "Demand", 1, "2026/27", 400))
+    assert data is not None and errors_in(issues) == []
+    warning = warnings_in(issues)[0]
+    assert warning.severity is Severity.WARNING and warning.cell == "D2" and "less than half" in warning.expected
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    set_cell(tables, "Workforce", 1, "staff_in_post_fte", -1)
+    set_cell(tables, "Budget", 2, "2027/28", "unknown")
+    set_cell(tables, "Retention", 1, "max_leaver_reduction", 2)
+    data, issues = check(tmp_path, tables)
+    assert data is None
+    assert sorted(e.sheet for e in errors_in(issues)) == ["Budget", "Retention", "Workforce"]
+
+
+def test_shuffled_rows_and_sheets_give_identical_data(tmp_path: Path) -> None:
+    baseline, _ = check(tmp_path, consistent_tables())
+    rng = random.Random(7)
+    tables = consistent_tables()
+    for name in tables:
+        if name != "ICS":
+            body = tables[name][1:]
+            rng.shuffle(body)
+            tables[name][1:] = body
+    shuffled = dict(reversed(list(tables.items())))
+    data, issues = check(tmp_path, shuffled)
+    assert errors_in(issues) == [] and data == baseline
+
+
+def test_load_model_data_raises_with_every_issue(tmp_path: Path) -> None:
+    tables = set_cell(consistent_tables(), "Workforce", 1, "leaver_rate", -0.1)
+    with pytest.raises(InputError) as caught:
+        load_model_data(write_workbook(tmp_path / "bad.xlsx", tables))
+    assert [i.cell for i in errors_in(caught.value.issues)] == ["E2"]
