@@ -120,10 +120,10 @@ class ModelData:
     retention: tuple[RetentionLever, ...] = ()
     deployment: tuple[DeploymentRoute, ...] = ()
     training: tuple[TrainingRoute, ...] = ()
-    _roles_by_key: dict[RoleKey, Role] = field(default_factory=dict, repr=False, compare=False)
+    _roles_by_key: dict[RoleKey, Role] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._roles_by_key.update({role.key: role for role in self.roles})
+        object.__setattr__(self, "_roles_by_key", {role.key: role for role in self.roles})
 
     @property
     def years(self) -> range:
