@@ -16,6 +16,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workforce.atomic import atomic_write
+from workforce.data import ModelData
 from workforce.report.sheets import write_cell
 from workforce.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
 
@@ -186,4 +187,46 @@ def write_blank_template(path: Path, *, ics_code: str | None = None, ics_name: s
     if ics_name:
         fields["ics_name"] = ics_name
     write_input_workbook(path, None, ics_fields=fields, first_year=first_year, horizon_years=horizon_years,
+                         overwrite=overwrite)
+
+
+def model_data_tables(d: ModelData) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
+    """ICS fields and sheet records that read back as ``d`` (the reader's inverse, for tests and benchmarks)."""
+    years = [year_label(d.year_start(y)) for y in d.years]
+
+    def by_year(values: Sequence[float]) -> dict[str, object]:
+        return dict(zip(years, values))
+
+    tables: dict[str, list[dict[str, object]]] = {
+        "Workforce": [{"sector": r.sector, "staff_group": r.staff_group, "budget_holder": r.budget_holder,
+                       "staff_in_post_fte": r.staff_in_post_fte, "leaver_rate": r.leaver_rate,
+                       "new_starter_leaver_rate": r.new_starter_leaver_rate, "salary_cost": r.salary_cost_gbp,
+                       "agency_premium": r.agency_premium, "agency_max_share": r.agency_max_share,
+                       "vacancy_target": r.vacancy_target, "priority": r.priority} for r in d.roles],
+        "Demand": [{"sector": k[0], "staff_group": k[1], **by_year(v)} for k, v in d.demand_fte.items()],
+        "Budget": [{"budget_holder": h, **by_year(v)} for h, v in d.budget_gbp.items()],
+        "Pipeline": [{"sector": k[0], "staff_group": k[1], **by_year(v)} for k, v in d.pipeline_fte.items() if any(v)],
+        "Recruitment": [{"channel": c.channel, "sector": c.role[0], "staff_group": c.role[1],
+                         "cost_per_hire": c.cost_per_hire_gbp, "max_hires_per_year": c.max_hires_per_year_fte,
+                         "lead_time_years": c.lead_time_years} for c in d.recruitment],
+        "Retention": [{"lever": r.lever, "sector": r.role[0], "staff_group": r.role[1],
+                       "cost_per_fte_retained": r.cost_per_fte_retained_gbp,
+                       "max_leaver_reduction": r.max_leaver_reduction} for r in d.retention],
+        "Deployment": [{"from_sector": z.from_role[0], "from_staff_group": z.from_role[1], "to_sector": z.to_role[0],
+                        "to_staff_group": z.to_role[1], "max_share": z.max_share, "cost_per_fte": z.cost_per_fte_gbp,
+                        "efficiency": z.efficiency} for z in d.deployment],
+        "Training": [{"route": k.route, "sector": k.from_role[0], "from_staff_group": k.from_role[1],
+                      "to_staff_group": k.to_role[1], "duration_years": k.duration_years,
+                      "cost_per_start": k.cost_per_start_gbp, "max_starts_per_year": k.max_starts_per_year_fte,
+                      "completion_rate": k.completion_rate, "work_contribution": k.work_contribution}
+                     for k in d.training],
+    }
+    fields = {"ics_code": d.ics_code, "ics_name": d.ics_name, "pooled_budget_share": d.pooled_budget_share}
+    return fields, tables
+
+
+def write_model_data(path: Path, d: ModelData, *, overwrite: bool = False) -> None:
+    """Write ``d`` as an input workbook."""
+    fields, tables = model_data_tables(d)
+    write_input_workbook(path, tables, ics_fields=fields, first_year=d.first_year, horizon_years=d.horizon_years,
                          overwrite=overwrite)
