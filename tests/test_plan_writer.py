@@ -59,7 +59,7 @@ def test_summary_total_rows_add_up(tmp_path: Path) -> None:
     write_plan(plan, run, tmp_path / "plan.xlsx")
     rows = list(load_workbook(tmp_path / "plan.xlsx")["Summary"].iter_rows(values_only=True))
     header = next(i for i, r in enumerate(rows) if r[0] == "Year" and r[1] == "Budget holder")
-    end = next(i for i in range(header + 1, len(rows)) if rows[i][0] is None)
+    end = next((i for i in range(header + 1, len(rows)) if rows[i][0] is None), len(rows))
     table = rows[header + 1:end]
     for year in ("2026/27", "2027/28"):
         parts = [r for r in table if r[0] == year and r[1] != "All budget holders"]

@@ -19,7 +19,7 @@ from xlsxwriter.workbook import Workbook
 from workforce.atomic import atomic_write
 from workforce.plan import ActionType, Plan, RunInfo
 from workforce.report.charts import add_spend_chart, add_staffing_chart
-from workforce.report.sheets import Column, Fmt, Styles, write_key_values, write_table
+from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, write_key_values, write_table
 from workforce.schema import year_label
 
 PLAN_MARKER = "workforce_plan"  # custom document property: this file is a plan we may replace
@@ -53,6 +53,8 @@ def _write(plan: Plan, run: RunInfo, path: Path) -> None:
     _budget(wb, styles, plan)
     _insights(wb, styles, plan)
     _run(wb, styles, plan, run, time.perf_counter() - started)
+    for ws in wb.worksheets():
+        print_setup(ws)
     wb.close()
 
 
@@ -79,13 +81,14 @@ def _summary(wb: Workbook, styles: Styles, plan: Plan) -> None:
         ("Most valuable extra £1m", best.sentence if best else "No budget binds: more money would not cut "
          "unmet demand.", Fmt.TEXT),
     ]
-    row = write_key_values(ws, styles, 3, headline) + 1
+    row = write_key_values(ws, styles, 3, headline, value_col=2) + 1
     ws.write_string(row, 0, "By year and budget holder", styles.subtitle)
     columns = [Column("Year"), Column("Budget holder"), Column("Demand (FTE)", Fmt.FTE),
                Column("Staff in post (FTE)", Fmt.FTE), Column("Agency (FTE)", Fmt.FTE),
                Column("Vacancies (FTE)", Fmt.FTE), Column("Vacancy rate", Fmt.RATE),
                Column("Target vacancy rate", Fmt.RATE), Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP),
-               Column("Headroom (£)", Fmt.GBP), Column("Overspend (£)", Fmt.GBP)]
+               Column("Pooled transfers in, net (£)", Fmt.GBP), Column("Headroom (£)", Fmt.GBP),
+               Column("Overspend (£)", Fmt.GBP)]
     rows: list[list[object]] = []
     groups = _holder_year_totals(plan)
     for year in plan.years:
@@ -93,27 +96,30 @@ def _summary(wb: Workbook, styles: Styles, plan: Plan) -> None:
             rows.append(_summary_row(year_label(year), holder, groups[(year, holder)]))
         rows.append(_summary_row(year_label(year), "All budget holders", by_year[year]))
     table_top = row + 1
-    write_table(ws, styles, table_top, columns, rows)
+    widths: dict[int, float] = {0: 10, 1: 24, 2: 18}  # headline labels run across A:B, values sit in C
+    write_table(ws, styles, table_top, columns, rows, widths=widths)
+    chart_col = len(columns) + 1
+    chart_row = _chart_data(ws, styles, 4, plan, by_year, first_col=chart_col, widths=widths)
+    apply_widths(ws, widths)
+    add_staffing_chart(wb, ws, chart_row, len(plan.years), first_col=chart_col, anchor=(chart_row + len(by_year) + 3, chart_col))
+    add_spend_chart(wb, ws, chart_row, len(plan.years), first_col=chart_col, anchor=(chart_row + len(by_year) + 20, chart_col))
     ws.freeze_panes(table_top + 1, 2)
-    ws.set_column(0, 0, 44)
-    chart_row = _chart_data(ws, styles, table_top + len(rows) + 3, plan, by_year)
-    add_staffing_chart(wb, ws, chart_row, len(plan.years), anchor=f"N{table_top + 1}")
-    add_spend_chart(wb, ws, chart_row, len(plan.years), anchor=f"N{table_top + 18}")
 
 
 def _summary_row(label: str, holder: str, t: dict[str, float]) -> list[object]:
     return [label, holder, t["demand"], t["staff"], t["agency"], t["vacancy"], t["vacancy_rate"], t["target_rate"],
-            t["spend"], t["budget"], t["headroom"], t["overspend"]]
+            t["spend"], t["budget"], t["net_transfers_in"], t["headroom"], t["overspend"]]
 
 
-def _chart_data(ws: object, styles: Styles, top: int, plan: Plan, by_year: dict[int, dict[str, float]]) -> int:
-    """A small table of yearly totals the charts read; returns its header row."""
-    ws.write_string(top - 1, 0, "Yearly totals (chart data)", styles.subtitle)  # type: ignore[attr-defined]
+def _chart_data(ws: object, styles: Styles, top: int, plan: Plan, by_year: dict[int, dict[str, float]], *,
+                first_col: int, widths: dict[int, float]) -> int:
+    """A small table of yearly totals (all budget holders) the charts read; returns its header row."""
+    ws.write_string(top - 1, first_col, "Yearly totals, all budget holders", styles.subtitle)  # type: ignore[attr-defined]
     columns = [Column("Year"), Column("Demand (FTE)", Fmt.FTE), Column("Staff in post (FTE)", Fmt.FTE),
                Column("Agency (FTE)", Fmt.FTE), Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP)]
     rows = [[year_label(y), t["demand"], t["staff"], t["agency"], t["spend"], t["budget"]]
             for y, t in sorted(by_year.items())]
-    write_table(ws, styles, top, columns, rows, autofilter=False)  # type: ignore[arg-type]
+    write_table(ws, styles, top, columns, rows, autofilter=False, first_col=first_col, widths=widths)  # type: ignore[arg-type]
     return top
 
 
@@ -137,6 +143,7 @@ def _add_budgets(t: dict[str, float], plan: Plan, keep: object) -> None:
             t["spend"] += b.spend_gbp
             t["budget"] += b.budget_gbp
             t["overspend"] += b.overspend_gbp
+            t["net_transfers_in"] += b.transfers_in_gbp - b.transfers_out_gbp
             t["headroom"] += b.budget_gbp + b.transfers_in_gbp - b.transfers_out_gbp - b.spend_gbp
 
 
@@ -233,11 +240,12 @@ def _insights(wb: Workbook, styles: Styles, plan: Plan) -> None:
                     "second solve (after overspend is minimised). Units: £1m for budgets, one FTE for caps.",
                     styles.note)
     row = 3
+    widths: dict[int, float] = {}
     if plan.marginals:
         columns = [Column("Rank", Fmt.INTEGER, 6), Column("Insight", width=110), Column("Limit"), Column("Year"),
                    Column("Value (FTE-years per unit)", Fmt.FTE_YEARS), Column("Unit")]
         rows = [[i, m.sentence, m.kind, m.year_label, m.value, m.unit] for i, m in enumerate(plan.marginals, 1)]
-        row = write_table(ws, styles, row, columns, rows) + 1
+        row = write_table(ws, styles, row, columns, rows, widths=widths) + 1
     else:
         ws.write_string(row, 0, "No limit binds: relaxing any cap or budget would not cut unmet demand.")
         row += 2
@@ -247,14 +255,15 @@ def _insights(wb: Workbook, styles: Styles, plan: Plan) -> None:
         columns = [Column("Role", width=110), Column("Year"), Column("Vacancy rate", Fmt.RATE),
                    Column("Target", Fmt.RATE), Column("Vacancy above target (FTE)", Fmt.FTE)]
         rows = [[r.role_label, r.year_label, r.vacancy_rate, r.vacancy_target, r.excess_vacancy_fte] for r in missed]
-        row = write_table(ws, styles, row + 1, columns, rows, autofilter=False) + 1
+        row = write_table(ws, styles, row + 1, columns, rows, autofilter=False, first_col=1, widths=widths) + 1
     else:
         ws.write_string(row + 1, 0, "Every role meets its vacancy target in every year.")
         row += 3
     if plan.warnings:
         ws.write_string(row, 0, "Warnings about the input", styles.subtitle)
         for i, issue in enumerate(plan.warnings, start=row + 1):
-            ws.write_string(i, 0, issue.message())
+            ws.write_string(i, 1, issue.message())
+    apply_widths(ws, {0: 6, **widths})
 
 
 def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float) -> None:

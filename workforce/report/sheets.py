@@ -82,25 +82,49 @@ def _shown_length(value: object, fmt: str) -> int:
 
 
 def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence[Column],
-                rows: Sequence[Sequence[object]], *, autofilter: bool = True) -> int:
-    """Header plus rows from ``first_row``; returns the next free row.  Sets widths and filters."""
-    for c, column in enumerate(columns):
+                rows: Sequence[Sequence[object]], *, autofilter: bool = True, first_col: int = 0,
+                widths: dict[int, float] | None = None) -> int:
+    """Header plus rows from ``first_row``; returns the next free row.
+
+    Column widths are fitted to the content.  With ``widths`` given, the
+    wanted widths are recorded there (the widest wins) for the caller to
+    apply once, so that several tables can share a sheet's columns.
+    """
+    for c, column in enumerate(columns, start=first_col):
         ws.write_string(first_row, c, column.header, styles.header)
     for r, values in enumerate(rows, start=first_row + 1):
-        for c, (column, value) in enumerate(zip(columns, values)):
+        for c, (column, value) in enumerate(zip(columns, values), start=first_col):
             write_cell(ws, r, c, value, styles.by_fmt[column.fmt])
-    for c, column in enumerate(columns):
-        longest = max([len(w) for w in column.header.split()] + [_shown_length(v[c], column.fmt) for v in rows[:500]],
+    wanted = widths if widths is not None else {}
+    for i, column in enumerate(columns):
+        longest = max([len(w) for w in column.header.split()] + [_shown_length(v[i], column.fmt) for v in rows[:500]],
                       default=8)
-        ws.set_column(c, c, column.width or min(MAX_WIDTH, max(8, longest + 2)))
+        width = column.width or min(MAX_WIDTH, max(8, longest + 2))
+        wanted[first_col + i] = max(wanted.get(first_col + i, 0), width)
+    if widths is None:
+        apply_widths(ws, wanted)
     if autofilter and rows:
-        ws.autofilter(first_row, 0, first_row + len(rows), len(columns) - 1)
+        ws.autofilter(first_row, first_col, first_row + len(rows), first_col + len(columns) - 1)
     return first_row + len(rows) + 1
 
 
-def write_key_values(ws: Worksheet, styles: Styles, first_row: int, pairs: Sequence[tuple[str, object, str]]) -> int:
-    """Two-column key / value rows, each value formatted; returns the next free row."""
+def print_setup(ws: Worksheet) -> None:
+    """Landscape A4, one page wide, header row repeated: a board pack prints legibly."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def apply_widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    """Set each column's width."""
+    for col, width in widths.items():
+        ws.set_column(col, col, width)
+
+
+def write_key_values(ws: Worksheet, styles: Styles, first_row: int, pairs: Sequence[tuple[str, object, str]], *,
+                     value_col: int = 1) -> int:
+    """Key / value rows (key in column A, value in ``value_col``), each value formatted; returns the next free row."""
     for r, (key, value, fmt) in enumerate(pairs, start=first_row):
         ws.write_string(r, 0, key, styles.bold)
-        write_cell(ws, r, 1, value, styles.by_fmt[fmt])
+        write_cell(ws, r, value_col, value, styles.by_fmt[fmt])
     return first_row + len(pairs)
