@@ -3,7 +3,8 @@
     python scripts/make_samples.py [--out inputs] [--reference ../shared/reference/ics.csv]
 
 Writes ``inputs/<ODS code>-<short name>.xlsx`` for each of the 42 ICSs in
-``shared/reference/ics.csv`` and the blank ``inputs/template.xlsx``.  Staff are
+``shared/reference/ics.csv`` and the blank ``inputs/template/workforce-template.xlsx``
+(in a folder of its own, so that a roll-up over ``inputs/`` sees only ICS workbooks).  Staff are
 national figures scaled by resident population; rates and costs come from
 ``shared/reference/workforce_facts.md`` — each assumption below quotes the
 line it uses (``facts:``) or says plainly that it is an assumption.  The only
@@ -298,7 +299,8 @@ def make_samples(out_dir: Path, reference_csv: Path, only: set[str] | None = Non
                              overwrite=True)
         written.append(path)
     if only is None:
-        write_blank_template(out_dir / "template.xlsx", overwrite=True)
+        (out_dir / "template").mkdir(exist_ok=True)
+        write_blank_template(out_dir / "template" / "workforce-template.xlsx", overwrite=True)
     return written
 
 

@@ -135,3 +135,16 @@ def test_formulation_prints_every_family() -> None:
     assert result.exit_code == EXIT_OK
     for family in FAMILIES:
         assert f"[{family.name}]" in result.stdout
+
+
+def test_formula_without_saved_value_exits_1_naming_the_cell(workbook: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook as open_workbook
+
+    wb = open_workbook(workbook)
+    wb["Demand"]["C2"] = "=SUM(1000,20)"
+    wb.save(workbook)
+    out = tmp_path / "plan.xlsx"
+    result = run("solve", str(workbook), "--out", str(out))
+    assert result.exit_code == EXIT_INPUT
+    assert "Demand!C2" in result.stderr and "formula with no saved result" in result.stderr
+    assert not out.exists()

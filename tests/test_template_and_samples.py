@@ -47,7 +47,7 @@ def test_template_has_every_sheet_and_header_of_the_schema(tmp_path: Path) -> No
 
 
 def test_committed_template_matches_the_schema() -> None:
-    raw, issues = read_workbook(REPO / "inputs" / "template.xlsx")
+    raw, issues = read_workbook(REPO / "inputs" / "template" / "workforce-template.xlsx")
     assert raw is not None and errors_in(issues) == []
     assert set(raw.sheets) == {spec.name for spec in SHEETS}
 
