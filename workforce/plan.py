@@ -7,6 +7,7 @@ the portal read these records; none of them sees Pyomo or HiGHS.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from workforce.issues import Issue
@@ -85,7 +86,8 @@ class BudgetYear:
     ``spend_gbp`` is the sum of the category columns; the budget row of the
     model reads ``spend - overspend + transfers_out - transfers_in <= budget``,
     so ``headroom_gbp = budget + transfers_in - transfers_out + overspend - spend``
-    is never negative.
+    is never negative.  In a coupled national plan the national fund adds to
+    the budget: ``headroom_gbp`` then includes ``national_fund_gbp``.
     """
 
     year: int
@@ -104,6 +106,7 @@ class BudgetYear:
     overspend_gbp: float
     headroom_gbp: float
     unmet_avoided_per_gbp_1m: float  # marginal value of an extra £1m (>= 0)
+    national_fund_gbp: float = 0.0  # allocated from the national workforce fund (coupled national plans only)
 
     @property
     def year_label(self) -> str:
@@ -216,3 +219,24 @@ class RunInfo:
     objectives: Objectives
     timings_s: dict[str, float] = field(default_factory=dict)  # read, validate, build, solve, write
     started_at: str = ""  # ISO 8601, UTC
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan as JSON (for run records, so an unchanged ICS need not be solved again)."""
+    from dataclasses import asdict
+
+    return json.dumps(asdict(plan))
+
+
+def plan_from_json(text: str) -> Plan:
+    """Inverse of :func:`plan_to_json`."""
+    from workforce.issues import Severity
+
+    raw = json.loads(text)
+    return Plan(
+        ics_code=raw["ics_code"], ics_name=raw["ics_name"], first_year=raw["first_year"],
+        horizon_years=raw["horizon_years"], objectives=Objectives(**raw["objectives"]),
+        roles=tuple(RoleYear(**r) for r in raw["roles"]), budgets=tuple(BudgetYear(**b) for b in raw["budgets"]),
+        actions=tuple(Action(**a) for a in raw["actions"]), marginals=tuple(Marginal(**m) for m in raw["marginals"]),
+        warnings=tuple(Issue(**{**w, "severity": Severity(w["severity"])}) for w in raw["warnings"]),
+    )

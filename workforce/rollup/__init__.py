@@ -1,0 +1,1 @@
+"""National roll-up: every ICS solved (independently or as one coupled plan), recorded, schedulable."""

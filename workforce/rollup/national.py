@@ -1,0 +1,169 @@
+"""National limits (TOML under ``models/``): what no single ICS controls.
+
+    first_year = 2026                      # the financial year the lists start in (2026 = 2026/27)
+
+    [[recruitment_caps]]                   # national cap on hires through a channel, per year
+    channel = "International"
+    staff_group = "Registered nurses"      # optional: every staff group when left out
+    max_hires_fte = [3000, 3000, 2800, 2600, 2400]
+
+    [[training_places]]                    # national places on a training route, per year
+    route = "Nursing degree apprenticeship"
+    max_starts_fte = [1200, 1200, 1200, 1200, 1200]
+
+    [fund]                                 # a national workforce fund any ICS budget holder may draw on
+    amount_gbp = [50_000_000, 50_000_000, 50_000_000, 50_000_000, 50_000_000]
+
+Lists give one value per financial year from ``first_year``; an ICS plan year
+with no value in a list is not limited by it.  Channel, staff group and route
+names match the ICS workbooks ignoring case and repeated spaces.  Every key is
+checked: an unknown key, a wrong type or a negative amount is an error that
+names it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class NationalLimitsError(Exception):
+    """The national limits file cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def canonical(text: str) -> str:
+    """Names match ignoring case and repeated spaces."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class RecruitmentCap:
+    channel: str
+    staff_group: str | None
+    max_hires_fte: dict[int, float]  # financial year start -> FTE
+
+    def applies_to(self, channel: str, staff_group: str) -> bool:
+        return canonical(channel) == canonical(self.channel) and (
+            self.staff_group is None or canonical(staff_group) == canonical(self.staff_group))
+
+    @property
+    def label(self) -> str:
+        return f"{self.channel} hires" + (f" of {self.staff_group}" if self.staff_group else "")
+
+
+@dataclass(frozen=True)
+class TrainingPlaces:
+    route: str
+    max_starts_fte: dict[int, float]
+
+    def applies_to(self, route: str) -> bool:
+        return canonical(route) == canonical(self.route)
+
+    @property
+    def label(self) -> str:
+        return f"{self.route} places"
+
+
+@dataclass(frozen=True)
+class NationalLimits:
+    path: str
+    sha256: str
+    text: str
+    first_year: int
+    recruitment_caps: tuple[RecruitmentCap, ...]
+    training_places: tuple[TrainingPlaces, ...]
+    fund_gbp: dict[int, float]
+
+
+_TOP = {"first_year", "recruitment_caps", "training_places", "fund"}
+_CAP = {"channel", "staff_group", "max_hires_fte"}
+_PLACES = {"route", "max_starts_fte"}
+_FUND = {"amount_gbp"}
+
+
+def _amounts(where: str, values: object, first_year: int, problems: list[str]) -> dict[int, float]:
+    if not isinstance(values, list) or not values:
+        problems.append(f"{where}: expected a list of numbers, one per year from {first_year}")
+        return {}
+    found: dict[int, float] = {}
+    for i, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            problems.append(f"{where}[{i}]: found {value!r}; expected a number of at least 0")
+        else:
+            found[first_year + i] = float(value)
+    return found
+
+
+def _unknown(where: str, table: dict[str, object], allowed: set[str], problems: list[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            problems.append(f"{where}: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})")
+
+
+def _text(where: str, value: object, problems: list[str], *, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"{where}: expected some text in quotes")
+        return None
+    return value.strip()
+
+
+def load_national_limits(path: Path) -> NationalLimits:
+    """Read and validate a national limits file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NationalLimitsError([f"{path}: cannot read the national limits file ({exc.strerror or exc})"]) from exc
+    try:
+        content = tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise NationalLimitsError([f"{path}: not valid TOML ({exc})"]) from exc
+    problems: list[str] = []
+    _unknown(str(path), content, _TOP, problems)
+    first_year = content.get("first_year")
+    if isinstance(first_year, bool) or not isinstance(first_year, int) or not 2000 <= first_year <= 2100:
+        problems.append(f"{path}: 'first_year' is {first_year!r}; expected a year such as 2026")
+        first_year = 2026
+    caps: list[RecruitmentCap] = []
+    for i, table in enumerate(content.get("recruitment_caps", [])):
+        where = f"{path}: recruitment_caps[{i}]"
+        if not isinstance(table, dict):
+            problems.append(f"{where}: expected a table [[recruitment_caps]]")
+            continue
+        _unknown(where, table, _CAP, problems)
+        channel = _text(f"{where}.channel", table.get("channel"), problems)
+        group = _text(f"{where}.staff_group", table.get("staff_group"), problems, optional=True)
+        amounts = _amounts(f"{where}.max_hires_fte", table.get("max_hires_fte"), first_year, problems)
+        if channel:
+            caps.append(RecruitmentCap(channel, group, amounts))
+    places: list[TrainingPlaces] = []
+    for i, table in enumerate(content.get("training_places", [])):
+        where = f"{path}: training_places[{i}]"
+        if not isinstance(table, dict):
+            problems.append(f"{where}: expected a table [[training_places]]")
+            continue
+        _unknown(where, table, _PLACES, problems)
+        route = _text(f"{where}.route", table.get("route"), problems)
+        amounts = _amounts(f"{where}.max_starts_fte", table.get("max_starts_fte"), first_year, problems)
+        if route:
+            places.append(TrainingPlaces(route, amounts))
+    fund: dict[int, float] = {}
+    if "fund" in content:
+        table = content["fund"]
+        if not isinstance(table, dict):
+            problems.append(f"{path}: 'fund' must be a table [fund]")
+        else:
+            _unknown(f"{path}: fund", table, _FUND, problems)
+            fund = _amounts(f"{path}: fund.amount_gbp", table.get("amount_gbp"), first_year, problems)
+    if problems:
+        raise NationalLimitsError(problems)
+    return NationalLimits(path=str(path), sha256=hashlib.sha256(data).hexdigest(), text=data.decode("utf-8"),
+                          first_year=first_year, recruitment_caps=tuple(caps), training_places=tuple(places),
+                          fund_gbp=fund)

@@ -1,0 +1,225 @@
+"""Run records: every roll-up and every ICS solve in it, in SQLite or PostgreSQL.
+
+One table, ``workforce_runs``, written through SQLAlchemy Core so that the
+same code talks to the embedded default (a SQLite file, created on first
+use) and to PostgreSQL when several hosts share the records.  Where the
+records live: ``--db`` on the command line, else the ``WORKFORCE_DB``
+environment variable (a file path or an SQLAlchemy URL such as
+``postgresql+psycopg://user:password@host/db``), else ``outputs/runs.sqlite``.
+
+A record keeps what reuse needs: the hashes of the input, scenario,
+national limits file and code, and — for a successful ICS solve — the plan
+itself as JSON, so that an unchanged ICS is not solved again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    desc,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+
+DEFAULT_DB = Path("outputs") / "runs.sqlite"
+ENV_DB = "WORKFORCE_DB"
+
+METADATA = MetaData()
+RUNS = Table(
+    "workforce_runs", METADATA,
+    Column("run_id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),  # "rollup" or "ics"
+    Column("parent_run_id", String(36), index=True),
+    Column("ics_code", String(16), index=True),
+    Column("mode", String(16)),  # "independent" or "coupled"
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("code_version", String(80), nullable=False),
+    Column("scenario_sha256", String(64)),
+    Column("national_sha256", String(64)),
+    Column("input_sha256", String(64), index=True),
+    Column("status", String(16), nullable=False),  # running, succeeded, reused, rejected, failed
+    Column("reused_from", String(36)),
+    Column("objective_overspend_gbp", Float),
+    Column("objective_unmet_fte_years", Float),
+    Column("objective_cost_gbp", Float),
+    Column("timings_json", Text),
+    Column("output_path", Text),
+    Column("output_sha256", String(64)),
+    Column("message", Text),
+    Column("plan_json", Text),
+)
+
+
+class Status:
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    REUSED = "reused"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    DONE = (SUCCEEDED, REUSED)
+
+
+def database_url(option: str | None) -> str:
+    """The records' SQLAlchemy URL from ``--db``, ``WORKFORCE_DB`` or the default file."""
+    chosen = option or os.environ.get(ENV_DB) or str(DEFAULT_DB)
+    if "://" in chosen:
+        return chosen
+    path = Path(chosen).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One row of ``workforce_runs`` as plain values."""
+
+    run_id: str
+    kind: str
+    status: str
+    started_at: datetime
+    code_version: str
+    parent_run_id: str | None = None
+    ics_code: str | None = None
+    mode: str | None = None
+    ended_at: datetime | None = None
+    scenario_sha256: str | None = None
+    national_sha256: str | None = None
+    input_sha256: str | None = None
+    reused_from: str | None = None
+    objective_overspend_gbp: float | None = None
+    objective_unmet_fte_years: float | None = None
+    objective_cost_gbp: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    output_path: str | None = None
+    output_sha256: str | None = None
+    message: str | None = None
+    plan_json: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values for ``--json`` (without the stored plan)."""
+        values = asdict(self)
+        values["started_at"] = self.started_at.isoformat()
+        values["ended_at"] = self.ended_at.isoformat() if self.ended_at else None
+        values.pop("plan_json")
+        return values
+
+
+class RunStore:
+    """Reads and writes run records."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True)
+        METADATA.create_all(self.engine)
+
+    def new_id(self) -> str:
+        return str(uuid.uuid4())
+
+    def start(self, record: RunRecord) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(insert(RUNS).values(**_row(record)))
+
+    def finish(self, run_id: str, **values: object) -> None:
+        if "timings" in values:
+            values["timings_json"] = json.dumps(values.pop("timings"))
+        values.setdefault("ended_at", now())
+        with self.engine.begin() as conn:
+            conn.execute(update(RUNS).where(RUNS.c.run_id == run_id).values(**values))
+
+    def add(self, record: RunRecord) -> None:
+        """Insert a finished record in one go."""
+        self.start(record)
+
+    def find_reusable_ics(self, *, ics_code: str, input_sha256: str, scenario_sha256: str,
+                          national_sha256: str | None, code_version: str) -> RunRecord | None:
+        """The latest successful solve with exactly these inputs, if any."""
+        query = (select(RUNS).where(RUNS.c.kind == "ics", RUNS.c.ics_code == ics_code,
+                                    RUNS.c.input_sha256 == input_sha256, RUNS.c.scenario_sha256 == scenario_sha256,
+                                    RUNS.c.code_version == code_version, RUNS.c.status == Status.SUCCEEDED,
+                                    RUNS.c.national_sha256.is_(None) if national_sha256 is None
+                                    else RUNS.c.national_sha256 == national_sha256)
+                 .order_by(desc(RUNS.c.started_at)).limit(1))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _record(row) if row else None
+
+    def find_reusable_rollup(self, *, input_sha256: str, scenario_sha256: str, national_sha256: str | None,
+                             code_version: str, mode: str) -> RunRecord | None:
+        query = (select(RUNS).where(RUNS.c.kind == "rollup", RUNS.c.mode == mode,
+                                    RUNS.c.input_sha256 == input_sha256, RUNS.c.scenario_sha256 == scenario_sha256,
+                                    RUNS.c.code_version == code_version, RUNS.c.status == Status.SUCCEEDED,
+                                    RUNS.c.national_sha256.is_(None) if national_sha256 is None
+                                    else RUNS.c.national_sha256 == national_sha256)
+                 .order_by(desc(RUNS.c.started_at)).limit(1))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _record(row) if row else None
+
+    def children(self, run_id: str) -> list[RunRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(RUNS).where(RUNS.c.parent_run_id == run_id)
+                                .order_by(RUNS.c.ics_code)).mappings().all()
+        return [_record(r) for r in rows]
+
+    def get(self, run_id: str) -> RunRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(RUNS).where(RUNS.c.run_id == run_id)).mappings().first()
+        return _record(row) if row else None
+
+    def recent(self, last: int, kind: str | None = None) -> list[RunRecord]:
+        query = select(RUNS).order_by(desc(RUNS.c.started_at)).limit(last)
+        if kind is not None:
+            query = query.where(RUNS.c.kind == kind)
+        with self.engine.connect() as conn:
+            return [_record(r) for r in conn.execute(query).mappings().all()]
+
+    def fail_interrupted(self, output_path: str, message: str) -> int:
+        """Mark roll-ups into ``output_path`` still 'running' as failed (their process died)."""
+        with self.engine.begin() as conn:
+            stale = [r.run_id for r in conn.execute(
+                select(RUNS.c.run_id).where(RUNS.c.kind == "rollup", RUNS.c.status == Status.RUNNING,
+                                            RUNS.c.output_path == output_path))]
+            for run_id in stale:
+                conn.execute(update(RUNS).where((RUNS.c.run_id == run_id) | (RUNS.c.parent_run_id == run_id))
+                             .where(RUNS.c.status == Status.RUNNING)
+                             .values(status=Status.FAILED, ended_at=now(), message=message))
+        return len(stale)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _row(record: RunRecord) -> dict[str, object]:
+    values = {c.name: record.__dict__.get(c.name) for c in RUNS.columns if c.name != "timings_json"}
+    values["timings_json"] = json.dumps(record.timings)
+    return values
+
+
+def _record(row: object) -> RunRecord:
+    values = dict(row)  # type: ignore[call-overload]
+    timings = json.loads(values.pop("timings_json") or "{}")
+    for key in ("started_at", "ended_at"):
+        if values[key] is not None and values[key].tzinfo is None:  # SQLite drops the zone
+            values[key] = values[key].replace(tzinfo=timezone.utc)
+    return RunRecord(timings=timings, **values)
