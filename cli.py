@@ -173,6 +173,135 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 
 
 @main.command()
+@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="Folder for the ICS plans and the national workbook.")
+@click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_SCENARIO, show_default="models/base.toml", help="Policy settings (TOML).")
+@click.option("--national", "national_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="National limits (TOML): solve the ICSs as one coupled national plan.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Parallel ICS solves (one HiGHS thread each).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Local process pool, or a Dask cluster.")
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--force", is_flag=True, help="Solve every ICS again even if its inputs are unchanged.")
+@click.option("--db", default=None, help="Run records: a SQLite file or an SQLAlchemy URL "
+              "[default: $WORKFORCE_DB, else outputs/runs.sqlite].")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: Path | None, workers: int,
+           executor: str, scheduler: str | None, force: bool, db: str | None, as_json: bool) -> None:
+    """Solve every ICS workbook in INPUT_DIR and write the national workbook.
+
+    \b
+    Exit codes: 0 every ICS planned; 1 bad scenario or national file; 3 an ICS
+    could not be solved; 4 completed, but some workbooks were rejected, were
+    duplicates or are missing; 5 another roll-up is writing the same --out
+    folder; 6 stopped by a signal (the previous national workbook is intact).
+    """
+    from workforce.rollup.lock import LockHeld
+    from workforce.rollup.national import NationalLimitsError, load_national_limits
+    from workforce.rollup.records import RunStore, database_url
+    from workforce.rollup.run import EXIT_INTERRUPTED, EXIT_LOCKED, RollupInterrupted, RollupOptions, \
+        progress_printer, run_rollup
+
+    if executor == "dask" and not scheduler:
+        raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    problems: list[str] = []
+    scenario = national = None
+    try:
+        scenario = load_scenario(scenario_path)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if national_path is not None:
+        try:
+            national = load_national_limits(national_path)
+        except NationalLimitsError as exc:
+            problems += exc.problems
+    if problems:
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+        if as_json:
+            _print_json({"status": "invalid_settings", "errors": problems})
+        sys.exit(EXIT_INPUT)
+    store = RunStore(database_url(db))
+    options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=scenario, national=national,
+                            workers=workers, executor=executor, scheduler=scheduler, force=force,
+                            progress=None if as_json else progress_printer())
+    try:
+        outcome = run_rollup(options, store)
+    except LockHeld as exc:
+        click.echo(f"Error: {exc}", err=True)
+        if as_json:
+            _print_json({"status": "locked", "message": str(exc)})
+        sys.exit(EXIT_LOCKED)
+    except RollupInterrupted as exc:
+        click.echo(f"\nStopped by {exc}; the previous national workbook is intact and this run is recorded as "
+                   "failed.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        store.dispose()
+    _report_rollup(outcome, as_json)
+    sys.exit(outcome.exit_code)
+
+
+def _report_rollup(outcome: object, as_json: bool) -> None:
+    o = outcome
+    accepted = [s for s in o.submissions if s.status == "accepted"]  # type: ignore[attr-defined]
+    rejected = [s for s in o.submissions if s.status != "accepted"]  # type: ignore[attr-defined]
+    if as_json:
+        _print_json({
+            "run_id": o.run_id, "mode": o.mode, "status": o.status, "exit_code": o.exit_code,  # type: ignore[attr-defined]
+            "national_workbook": o.national_path, "national_sha256": o.national_sha256,  # type: ignore[attr-defined]
+            "accepted": len(accepted), "missing": [m.code for m in o.missing],  # type: ignore[attr-defined]
+            "rejected": [{"file": s.file_name, "status": s.status, "errors": [i.message() for i in s.issues
+                                                                              if i.severity.value == "error"][:10]}
+                         for s in rejected],
+            "ics": [{"ics_code": i.ics_code, "status": i.status, "plan": i.output_path,  # type: ignore[attr-defined]
+                     "objectives": i.plan.objectives.as_dict() if i.plan else None, "message": i.message}
+                    for i in o.ics],  # type: ignore[attr-defined]
+            "timings_s": o.seconds,  # type: ignore[attr-defined]
+        })
+        return
+    click.echo("", err=True)
+    for s in rejected:
+        first = next((i.message() for i in s.issues if i.severity.value == "error"), "")
+        click.echo(f"Rejected: {s.file_name} ({s.status}): {first}", err=True)
+    for m in o.missing:  # type: ignore[attr-defined]
+        click.echo(f"Missing: no workbook for {m.code} {m.name}", err=True)
+    for i in o.ics:  # type: ignore[attr-defined]
+        if i.status == "failed":
+            click.echo(f"Failed: {i.ics_code}: {i.message}", err=True)
+    done = sum(i.status in ("succeeded", "reused") for i in o.ics)  # type: ignore[attr-defined]
+    reused = sum(i.status == "reused" for i in o.ics)  # type: ignore[attr-defined]
+    click.echo(f"{done} ICS plans ({reused} reused), {len(rejected)} rejected, {len(o.missing)} missing. "  # type: ignore[attr-defined]
+               f"National workbook: {o.national_path}", err=True)  # type: ignore[attr-defined]
+
+
+@main.command()
+@click.option("--last", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs to list.")
+@click.option("--db", default=None, help="Run records [default: $WORKFORCE_DB, else outputs/runs.sqlite].")
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON on stdout.")
+def runs(last: int, db: str | None, as_json: bool) -> None:
+    """List recent roll-ups and ICS solves."""
+    from workforce.rollup.records import RunStore, database_url
+
+    store = RunStore(database_url(db))
+    try:
+        records = store.recent(last)
+    finally:
+        store.dispose()
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in records], indent=2, default=str))
+        return
+    for r in records:
+        what = r.ics_code or f"roll-up ({r.mode})"
+        took = f"{(r.ended_at - r.started_at).total_seconds():.1f} s" if r.ended_at else "-"
+        click.echo(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.run_id[:8]}  {r.kind:6}  {what:24}  {r.status:9}  {took:>8}  "
+                   f"{r.message or ''}")
+
+
+@main.command()
 def formulation() -> None:
     """Print the LP formulation, family by family, from the code's docstrings."""
     click.echo(formulation_text())

@@ -170,8 +170,11 @@ def _run(h: highspy.Highs, stage: str) -> float:
 
 
 def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_tolerance: float,
-                        absolute_tolerance: float) -> Solution:
-    """Three-stage solve; raises :class:`SolveFailure` unless every stage is optimal."""
+                        absolute_tolerance: float, *, first_optimum: float | None = None) -> Solution:
+    """Three-stage solve; raises :class:`SolveFailure` unless every stage is optimal.
+
+    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.
+    """
     started = time.perf_counter()
     h = _new_highs(options, options.time_limit_s)
     pass_model(h, sf, 0)
@@ -190,6 +193,9 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
             if remaining <= 0:
                 raise SolveFailure(name, "time limit reached")
             h.setOptionValue("time_limit", remaining)
+        if stage == 0 and first_optimum is not None:
+            optima.append(first_optimum)
+            continue
         optima.append(_run(h, name))
         if stage == 1:
             solution = h.getSolution()

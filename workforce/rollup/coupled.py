@@ -43,13 +43,14 @@ from workforce.data import ModelData
 from workforce.issues import Issue
 from workforce.model import BuiltModel, build_model
 from workforce.model.index import MONEY_UNIT_GBP
-from workforce.plan import Plan
+from workforce.plan import ActionType, Plan
 from workforce.results import extract_plan
 from workforce.rollup.national import NationalLimits
 from workforce.scenario import Scenario
 from workforce.solve import Solution, StandardForm, compile_standard_form, load_values, solve_lexicographic
 
 GBP_PER_MILLION = 1_000_000.0
+SLACK_FTE = 1e-6  # a limit used to within this is treated as binding
 
 
 @dataclass(frozen=True)
@@ -197,21 +198,68 @@ def _block_solution(block: _Block, solution: Solution) -> Solution:
                    col_dual=solution.col_dual[cols])
 
 
+def _usage_by_limit(limits: NationalLimits, independent: dict[str, Plan]) -> list[tuple[str, int, float, float]]:
+    """(label, year, limit, FTE the independent plans use) for every national cap and training limit."""
+    usage = []
+    for cap in limits.recruitment_caps:
+        for year, amount in sorted(cap.max_hires_fte.items()):
+            used = sum(a.fte for p in independent.values() for a in p.actions
+                       if a.action == ActionType.RECRUIT and a.year == year and cap.applies_to(a.name, a.staff_group))
+            usage.append((cap.label, year, amount, used))
+    for places in limits.training_places:
+        for year, amount in sorted(places.max_starts_fte.items()):
+            used = sum(a.fte for p in independent.values() for a in p.actions
+                       if a.action == ActionType.TRAIN and a.year == year and places.applies_to(a.name))
+            usage.append((places.label, year, amount, used))
+    return usage
+
+
+def _independent_is_coupled_optimum(limits: NationalLimits, independent: dict[str, Plan]) -> bool:
+    """True when the independent plans leave every national limit slack and there is no fund.
+
+    The coupled LP is then the independent ones plus constraints those plans
+    already satisfy with room to spare, so they are its lexicographic optimum
+    and every national marginal value is 0.
+    """
+    if any(amount > 0 for amount in limits.fund_gbp.values()):
+        return False
+    return all(used < limit - SLACK_FTE for _, _, limit, used in _usage_by_limit(limits, independent))
+
+
 def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scenario: Scenario,
                   limits: NationalLimits, independent: dict[str, Plan] | None = None) -> CoupledResult:
-    """The coupled national plan; ``independent`` plans (if known) let the solver skip what they settle."""
+    """The coupled national plan; ``independent`` plans (if known) let it skip what they settle."""
     import time
 
     seconds: dict[str, float] = {}
+    if independent is not None and len(independent) == len(datas) and \
+            _independent_is_coupled_optimum(limits, independent):
+        plans = tuple(independent[d.ics_code] for d in datas)
+        marginals = tuple(NationalMarginal("training" if label.endswith("places") else "recruitment", label, year,
+                                           limit, used, 0.0, "FTE")
+                          for label, year, limit, used in _usage_by_limit(limits, independent))
+        totals = (sum(p.objectives.overspend_gbp for p in plans), sum(p.objectives.unmet_fte_years for p in plans),
+                  sum(p.objectives.cost_gbp for p in plans))
+        return CoupledResult(plans=plans, marginals=marginals, fund_by_ics={}, places_by_ics={},
+                             stage_objectives=totals, seconds={"solve": 0.0},
+                             shortcut="no national limit binds the independent plans and there is no fund, so "
+                                      "they are already the coupled optimum")
     started = time.perf_counter()
     blocks = _blocks(datas, scenario)
     seconds["build_and_hand_off"] = time.perf_counter() - started
     fund_offset = sum(b.sf.num_cols for b in blocks)
     coupling, fund_cols = _coupling(blocks, limits, fund_offset)
     stacked = _stack(blocks, coupling, fund_cols)
+    # Stage 1 is settled when the independent plans overspend nowhere and respect every limit:
+    # they are feasible for the coupled LP with O1 = 0, and O1 cannot be negative.
+    first_optimum = None
+    if independent is not None and len(independent) == len(datas) and \
+            sum(p.objectives.overspend_gbp for p in independent.values()) <= scenario.absolute_tolerance and \
+            all(used <= limit for _, _, limit, used in _usage_by_limit(limits, independent)):
+        first_optimum = 0.0
     started = time.perf_counter()
     solution = solve_lexicographic(stacked, scenario.solver, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance)
+                                   scenario.absolute_tolerance, first_optimum=first_optimum)
     seconds["solve"] = time.perf_counter() - started
     plans: list[Plan] = []
     fund_by_ics: dict[str, dict[int, float]] = {}

@@ -1,0 +1,141 @@
+"""The work a roll-up sends to its executor: small, picklable, never raising.
+
+Each function runs in a worker process (local pool or Dask) and returns a
+plain record, so that one hostile or broken workbook becomes a "rejected"
+or "failed" row instead of stopping the roll-up.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import traceback
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyomo.version import version as pyomo_version
+
+from workforce import __version__
+from workforce.atomic import sha256_file
+from workforce.data import ModelData
+from workforce.issues import InputError, Issue, error
+from workforce.optimise import Timer, plan_for
+from workforce.plan import Plan, RunInfo
+from workforce.reader import RawWorkbook, read_workbook
+from workforce.report.plan_writer import write_plan
+from workforce.runner import default_output_path
+from workforce.scenario import Scenario
+from workforce.solve import SolveFailure, highs_version
+from workforce.validate import reference_ics_codes, validate
+
+WORKER_MEMORY_BYTES = 4 * 1024**3  # a workbook that needs more is treated as damaged
+
+
+def limit_worker_memory() -> None:
+    """Process-pool initialiser: cap each worker's memory, so a hostile workbook fails alone."""
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
+    except (ValueError, OSError):
+        pass  # the platform does not allow it: the roll-up still runs
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A workbook found in the input folder, read and validated."""
+
+    file_name: str
+    path: str
+    sha256: str
+    ics_code: str | None
+    issues: tuple[Issue, ...]
+    data: ModelData | None
+    seconds: float
+
+
+def check_workbook(path: str) -> Checked:
+    """Read and validate one workbook (never raises)."""
+    started = time.perf_counter()
+    file_path = Path(path)
+    try:
+        digest = sha256_file(file_path)
+    except OSError as exc:
+        return Checked(file_path.name, path, "", None, (error("", "", "", file_path.name,
+                       f"a file that can be read ({exc.strerror or exc})"),), None, time.perf_counter() - started)
+    try:
+        raw, issues = read_workbook(file_path)
+        data = None
+        if raw is not None and not any(i.severity.value == "error" for i in issues):
+            data, more = validate(raw, reference_ics_codes())
+            issues = issues + more
+        code = data.ics_code if data is not None else _code_from(raw)
+        return Checked(file_path.name, path, digest, code, tuple(issues), data, time.perf_counter() - started)
+    except MemoryError:
+        issue = error("", "", "", file_path.name, "a workbook of ordinary size: this one is too large to read")
+    except Exception as exc:  # a bug must not stop the other ICSs; the message says what happened
+        issue = error("", "", "", file_path.name, f"a workbook the tool can read (internal error: {exc!r})")
+    return Checked(file_path.name, path, digest, None, (issue,), None, time.perf_counter() - started)
+
+
+def _code_from(raw: RawWorkbook | None) -> str | None:
+    """The ICS code typed on an invalid workbook's ICS sheet, to name it in the report."""
+    if raw is None or "ICS" not in raw.sheets:
+        return None
+    for row in raw.sheets["ICS"].rows:
+        if len(row) >= 2 and isinstance(row[0].value, str) and row[0].value.strip().lower() == "ics_code":
+            return str(row[1].value).strip() if row[1].value is not None else None
+    return None
+
+
+@dataclass(frozen=True)
+class Solved:
+    """One ICS solved and its plan written (or why not)."""
+
+    ics_code: str
+    status: str  # "succeeded" or "failed"
+    plan: Plan | None
+    output_path: str
+    output_sha256: str
+    timings: dict[str, float]
+    message: str
+    started_at: datetime
+    ended_at: datetime
+
+
+def run_info(plan: Plan, input_name: str, input_sha256: str, scenario: Scenario, status: str,
+             timings: dict[str, float], started_at: datetime) -> RunInfo:
+    return RunInfo(input_file=input_name, input_sha256=input_sha256, scenario_file=scenario.path,
+                   scenario_text=scenario.text, package_version=__version__, highs_version=highs_version(),
+                   pyomo_version=pyomo_version, solver_options=scenario.solver.as_dict(), status=status,
+                   objectives=plan.objectives, timings_s=timings, started_at=started_at.isoformat(timespec="seconds"))
+
+
+def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scenario, out_dir: str,
+                    input_name: str, input_sha256: str, protected: tuple[str, ...]) -> Solved:
+    """Solve one ICS with one HiGHS thread and write its plan as ``workforce solve`` would (never raises)."""
+    started_at = datetime.now(timezone.utc)
+    target = default_output_path(data.ics_code, Path(out_dir))
+    timer = Timer()
+    single = replace(scenario, solver=replace(scenario.solver, threads=1))
+    try:
+        plan = plan_for(data, single, single.solver, list(warnings), timer=timer)
+        started = time.perf_counter()
+        write_plan(plan, run_info(plan, input_name, input_sha256, single, "optimal", timer.seconds, started_at),
+                   target, protected=[Path(p) for p in protected])
+        timer.lap("write", started)
+        return Solved(data.ics_code, "succeeded", plan, str(target), sha256_file(target), timer.seconds, "",
+                      started_at, datetime.now(timezone.utc))
+    except SolveFailure as exc:
+        message = str(exc)
+    except (InputError, OSError, ValueError) as exc:
+        message = f"could not write the plan: {exc}"
+    except Exception:  # keep the roll-up going; the record carries the details
+        message = "internal error: " + traceback.format_exc(limit=3)
+    return Solved(data.ics_code, "failed", None, str(target), "", timer.seconds, message, started_at,
+                  datetime.now(timezone.utc))
+
+
+def write_plan_file(plan: Plan, run: RunInfo, target: str, protected: tuple[str, ...]) -> tuple[str, str]:
+    """Write one (coupled) plan; returns (path, SHA-256)."""
+    write_plan(plan, run, Path(target), protected=[Path(p) for p in protected])
+    return target, sha256_file(Path(target))
