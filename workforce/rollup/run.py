@@ -243,6 +243,10 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str) 
         combined_input = hashlib.sha256("".join(sorted(f"{c.data.ics_code}:{c.sha256};" for c in accepted))
                                         .encode()).hexdigest()
         store.finish(run_id, status=Status.RUNNING, input_sha256=combined_input, ended_at=None)
+        previous = None if options.force or options.national is None else \
+            _reusable_coupled(store, options, combined_input, scen_sha, version)
+        if previous is not None:
+            return _record_coupled_reuse(store, run_id, previous, submissions, missing, seconds)
         started = time.perf_counter()
         if options.national is None:
             ics = _independent(options, store, run_id, version, scen_sha, accepted, executor, protected)
@@ -263,12 +267,56 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str) 
     status = Status.FAILED if failed and len(failed) == len(ics) else Status.SUCCEEDED
     outcome = replace(outcome, status=status, exit_code=exit_code, national_sha256=sha256_file(national_path))
     totals = _totals(ics)
-    store.finish(run_id, status=status, national_sha256=national_sha, output_sha256=outcome.national_sha256,
+    store.finish(run_id, status=status, output_sha256=outcome.national_sha256,
                  timings=seconds, objective_overspend_gbp=totals[0], objective_unmet_fte_years=totals[1],
                  objective_cost_gbp=totals[2],
                  message=f"{sum(o.status in Status.DONE for o in ics)} ICS plans, {len(rejected)} rejected, "
                          f"{len(missing)} missing, {len(failed)} failed")
     return outcome
+
+
+def _reusable_coupled(store: RunStore, options: RollupOptions, combined_input: str, scen_sha: str,
+                      version: str) -> tuple[RunRecord, list[RunRecord]] | None:
+    """An earlier coupled roll-up with exactly these inputs whose files are all still in place."""
+    found = store.find_reusable_rollup(input_sha256=combined_input, scenario_sha256=scen_sha,
+                                       national_sha256=options.national.sha256 if options.national else None,
+                                       code_version=version, mode="coupled")
+    if found is None or found.output_path != str(options.out_dir.resolve()):
+        return None
+    national = options.out_dir / NATIONAL_WORKBOOK
+    if not national.exists() or sha256_file(national) != found.output_sha256:
+        return None
+    children = store.children(found.run_id)
+    for child in children:
+        if child.status not in Status.DONE or not child.output_path or not Path(child.output_path).exists() \
+                or sha256_file(Path(child.output_path)) != child.output_sha256 or not child.plan_json:
+            return None
+    return found, children
+
+
+def _record_coupled_reuse(store: RunStore, run_id: str, previous: tuple[RunRecord, list[RunRecord]],
+                          submissions: list[Submission], missing: list[ReferenceIcs],
+                          seconds: dict[str, float]) -> RollupOutcome:
+    found, children = previous
+    outcomes = []
+    for child in children:
+        ics_run = store.new_id()
+        store.add(replace(child, run_id=ics_run, parent_run_id=run_id, status=Status.REUSED, started_at=now(),
+                          ended_at=now(), reused_from=child.run_id, message="inputs unchanged: earlier plan reused"))
+        outcomes.append(IcsOutcome(child.ics_code or "", Status.REUSED, plan_from_json(child.plan_json or ""),
+                                   child.output_path or "", child.output_sha256 or "", "reused", ics_run))
+    rejected = [s for s in submissions if s.status != "accepted"]
+    exit_code = EXIT_REJECTED if rejected or missing else EXIT_OK
+    store.finish(run_id, status=Status.REUSED, reused_from=found.run_id, output_sha256=found.output_sha256,
+                 national_sha256=found.national_sha256, timings=seconds,
+                 objective_overspend_gbp=found.objective_overspend_gbp,
+                 objective_unmet_fte_years=found.objective_unmet_fte_years,
+                 objective_cost_gbp=found.objective_cost_gbp,
+                 message="inputs, scenario, national limits and code unchanged: earlier national plan reused")
+    return RollupOutcome(run_id=run_id, mode="coupled", status=Status.REUSED, exit_code=exit_code,
+                         submissions=tuple(submissions), missing=tuple(missing), ics=tuple(outcomes),
+                         national_path=str(Path(found.output_path or "") / NATIONAL_WORKBOOK),
+                         national_sha256=found.output_sha256 or "", coupled=None, seconds=seconds, reused=True)
 
 
 def _totals(ics: list[IcsOutcome]) -> tuple[float, float, float]:

@@ -1,0 +1,123 @@
+"""The coupled national plan: limits respected, never worse than a pro-rata split, equal when slack."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from workforce.optimise import plan_for
+from workforce.plan import ActionType, Objectives, Plan
+from workforce.rollup.coupled import solve_coupled
+from workforce.rollup.national import NationalLimits, NationalLimitsError, RecruitmentCap, load_national_limits
+from workforce.rollup.run import reference_ics
+from workforce.scenario import load_scenario
+from workforce.validate import load_model_data
+
+REPO = Path(__file__).resolve().parents[1]
+CODES = ("QE1", "QF7", "QHG")
+YEARS = range(2026, 2031)
+
+
+@pytest.fixture(scope="module")
+def datas() -> list:
+    return [load_model_data(next((REPO / "inputs").glob(f"{c}-*.xlsx")))[0] for c in CODES]
+
+
+def limits(cap_fte: float | None = None, fund_gbp: float = 0.0) -> NationalLimits:
+    caps = () if cap_fte is None else (RecruitmentCap("International", "Registered nurses",
+                                                      {y: cap_fte for y in YEARS}),)
+    return NationalLimits(path="test", sha256="0" * 64, text="", first_year=2026, recruitment_caps=caps,
+                          training_places=(), fund_gbp={y: fund_gbp for y in YEARS} if fund_gbp else {})
+
+
+def totals(plans: list[Plan] | tuple[Plan, ...]) -> Objectives:
+    return Objectives(sum(p.objectives.overspend_gbp for p in plans), sum(p.objectives.unmet_fte_years for p in plans),
+                      sum(p.objectives.cost_gbp for p in plans))
+
+
+def international_nurse_hires(plans: tuple[Plan, ...], year: int) -> float:
+    return sum(a.fte for p in plans for a in p.actions if a.action == ActionType.RECRUIT and a.year == year
+               and a.name == "International" and a.staff_group == "Registered nurses")
+
+
+def lex_leq(a: Objectives, b: Objectives) -> bool:
+    tol = 1e-6 * max(1.0, b.overspend_gbp) + 1.0
+    if a.overspend_gbp < b.overspend_gbp - tol:
+        return True
+    return a.overspend_gbp <= b.overspend_gbp + tol and a.unmet_fte_years <= b.unmet_fte_years * (1 + 1e-6) + 1e-4
+
+
+def test_binding_cap_is_respected_and_beats_a_pro_rata_split(datas: list) -> None:
+    scenario = load_scenario()
+    cap = 30.0  # the three ICSs would hire 53.6 a year between them unconstrained
+    coupled = solve_coupled(datas, {}, scenario, limits(cap))
+    for year in YEARS:
+        assert international_nurse_hires(coupled.plans, year) <= cap + 1e-6
+    assert any(m.value > 0 and m.used == pytest.approx(m.limit) for m in coupled.marginals), "the cap binds"
+    population = reference_ics()
+    share = {d.ics_code: population[d.ics_code].population for d in datas}
+    whole = sum(share.values())
+    split = [solve_coupled([d], {}, scenario, limits(cap * share[d.ics_code] / whole)).plans[0] for d in datas]
+    assert lex_leq(totals(coupled.plans), totals(split))
+    per_ics = {p.ics_code: p.objectives for p in coupled.plans}
+    assert sum(o.unmet_fte_years for o in per_ics.values()) == pytest.approx(coupled.stage_objectives[1], rel=1e-6)
+
+
+def test_slack_cap_gives_the_independent_objectives(datas: list) -> None:
+    scenario = load_scenario()
+    independent = {d.ics_code: plan_for(d, scenario, scenario.solver, []) for d in datas}
+    solved = solve_coupled(datas, {}, scenario, limits(1e6))  # solved as one LP
+    shortcut = solve_coupled(datas, {}, scenario, limits(1e6), independent)  # settled by the independent plans
+    expected = totals(list(independent.values()))
+    for result in (solved, shortcut):
+        got = totals(result.plans)
+        assert got.overspend_gbp == pytest.approx(expected.overspend_gbp, rel=1e-6, abs=1.0)
+        assert got.unmet_fte_years == pytest.approx(expected.unmet_fte_years, rel=1e-6)
+        assert got.cost_gbp == pytest.approx(expected.cost_gbp, rel=1e-4)
+        assert all(m.value == 0.0 for m in result.marginals)
+    assert shortcut.shortcut and not solved.shortcut
+
+
+def test_national_fund_goes_where_it_cuts_overspend_first(datas: list) -> None:
+    scenario = load_scenario()
+    fund = 5_000_000.0
+    without = solve_coupled(datas, {}, scenario, limits())
+    with_fund = solve_coupled(datas, {}, scenario, limits(fund_gbp=fund))
+    assert totals(without.plans).overspend_gbp > 0  # QF7 is in deficit
+    # Money is fungible within a year: the fund removes up to its amount of each year's overspend.
+    for year in YEARS:
+        before = sum(b.overspend_gbp for p in without.plans for b in p.budgets if b.year == year)
+        after = sum(b.overspend_gbp for p in with_fund.plans for b in p.budgets if b.year == year)
+        assert after == pytest.approx(max(0.0, before - fund), rel=1e-6, abs=1.0)
+    for year in YEARS:
+        allocated = sum(by_year.get(year, 0.0) for by_year in with_fund.fund_by_ics.values())
+        assert allocated <= fund + 1.0
+    fund_rows = [m for m in with_fund.marginals if m.kind == "fund"]
+    assert len(fund_rows) == 5 and all(m.unit == "£1m" for m in fund_rows)
+    for plan in with_fund.plans:
+        for b in plan.budgets:
+            assert b.headroom_gbp >= -1.0
+
+
+def test_national_limits_file_is_checked_strictly(tmp_path: Path) -> None:
+    example = load_national_limits(REPO / "models" / "national.toml")
+    assert example.recruitment_caps and example.training_places and example.fund_gbp
+    bad = tmp_path / "national.toml"
+    bad.write_text('first_year = 2026\n[[recruitment_caps]]\nchanel = "International"\nmax_hires_fte = [10, -1]\n'
+                   '[fund]\namount = [1]\n', encoding="utf-8")
+    with pytest.raises(NationalLimitsError) as caught:
+        load_national_limits(bad)
+    problems = " | ".join(caught.value.problems)
+    assert "unknown key 'chanel'" in problems and "max_hires_fte[1]: found -1" in problems
+    assert "unknown key 'amount'" in problems and "channel: expected some text" in problems
+
+
+def test_pooled_and_fund_together_keep_budget_identity(datas: list) -> None:
+    scenario = load_scenario()
+    result = solve_coupled(datas, {}, scenario, replace(limits(40.0, 2_000_000.0)))
+    for plan in result.plans:
+        for b in plan.budgets:
+            assert b.spend_gbp <= (b.budget_gbp + b.national_fund_gbp + b.overspend_gbp + b.transfers_in_gbp
+                                   - b.transfers_out_gbp + 1.0)
