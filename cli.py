@@ -258,9 +258,14 @@ def _report_rollup(outcome: object, as_json: bool) -> None:
                                                                               if i.severity.value == "error"][:10]}
                          for s in rejected],
             "ics": [{"ics_code": i.ics_code, "status": i.status, "plan": i.output_path,  # type: ignore[attr-defined]
-                     "objectives": i.plan.objectives.as_dict() if i.plan else None, "message": i.message}
+                     "objectives": i.plan.objectives.as_dict() if i.plan else None, "message": i.message,
+                     "timings_s": i.timings}
                     for i in o.ics],  # type: ignore[attr-defined]
             "timings_s": o.seconds,  # type: ignore[attr-defined]
+            "coupled": None if o.coupled is None else {  # type: ignore[attr-defined]
+                "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,  # type: ignore[attr-defined]
+                "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
+                                        "used": m.used, "cap": m.limit} for m in o.coupled.marginals]},  # type: ignore[attr-defined]
         })
         return
     click.echo("", err=True)

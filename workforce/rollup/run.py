@@ -146,8 +146,20 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Ex
         finally:
             client.close()
         return
+    _import_before_fork()
     with ProcessPoolExecutor(max_workers=workers, initializer=limit_worker_memory) as pool:
         yield pool
+
+
+def _import_before_fork() -> None:
+    """Load what every solve needs once, in the parent, so forked workers start warm.
+
+    Pyomo fetches scipy through a deferred import whose first use also loads
+    ``scipy.stats`` (about 0.6 s); done here, each worker is spared it.
+    """
+    from pyomo.common.dependencies import scipy
+
+    scipy.sparse.csc_array  # noqa: B018 - the attribute access triggers the import
 
 
 @contextmanager
