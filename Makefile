@@ -29,6 +29,7 @@ samples: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_solve.py
+	$(BIN)/python benchmarks/bench_rollup.py
 
 clean:
 	rm -rf $(VENV) outputs/*.xlsx .pytest_cache
