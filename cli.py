@@ -307,6 +307,49 @@ def runs(last: int, db: str | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Start the upload portal (settings from WORKFORCE_PORTAL_* environment variables; see the README)."""
+    import uvicorn
+
+    from workforce.portal.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_level="info")
+
+
+@main.group()
+def users() -> None:
+    """Portal accounts."""
+
+
+@users.command(name="add")
+@click.argument("email")
+@click.option("--ics", "ics_code", default=None, help="The ICS this workforce lead plans for (ODS code, e.g. QHG).")
+@click.option("--national", is_flag=True, help="A national team account (sees every ICS, runs roll-ups).")
+def users_add(email: str, ics_code: str | None, national: bool) -> None:
+    """Create an account (or reset its password) and print its initial password once."""
+    from workforce.portal.config import load_config
+    from workforce.portal.store import PortalStore
+    from workforce.validate import reference_ics_codes
+
+    if national == bool(ics_code):
+        raise click.UsageError("give exactly one of --ics CODE or --national")
+    if "@" not in email:
+        raise click.BadParameter("expected an email address", param_hint="EMAIL")
+    codes = reference_ics_codes()
+    if ics_code and codes is not None and ics_code.upper() not in codes:
+        raise click.BadParameter(f"{ics_code} is not one of the 42 ICB ODS codes", param_hint="--ics")
+    store = PortalStore(load_config().database_url)
+    try:
+        password = store.add_user(email, ics_code, national)
+    finally:
+        store.dispose()
+    who = "national team" if national else f"ICS {ics_code.upper()}"  # type: ignore[union-attr]
+    click.echo(f"Account {email.lower()} ({who}) ready. Initial password (shown once): {password}")
+
+
+@main.command()
 def formulation() -> None:
     """Print the LP formulation, family by family, from the code's docstrings."""
     click.echo(formulation_text())
