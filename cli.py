@@ -202,8 +202,7 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
     from workforce.rollup.lock import LockHeld
     from workforce.rollup.national import NationalLimitsError, load_national_limits
     from workforce.rollup.records import RunStore, database_url
-    from workforce.rollup.run import EXIT_INTERRUPTED, EXIT_LOCKED, RollupInterrupted, RollupOptions, \
-        progress_printer, run_rollup
+    from workforce.rollup.run import EXIT_LOCKED, RollupOptions, progress_printer, run_rollup
 
     if executor == "dask" and not scheduler:
         raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
@@ -235,10 +234,6 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
         if as_json:
             _print_json({"status": "locked", "message": str(exc)})
         sys.exit(EXIT_LOCKED)
-    except RollupInterrupted as exc:
-        click.echo(f"\nStopped by {exc}; the previous national workbook is intact and this run is recorded as "
-                   "failed.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
     finally:
         store.dispose()
     _report_rollup(outcome, as_json)

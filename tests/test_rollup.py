@@ -172,6 +172,6 @@ def test_killed_rollup_keeps_the_previous_workbook_and_is_recorded_failed(folder
     assert process.wait(timeout=60) == EXIT_INTERRUPTED
     assert (out / NATIONAL_WORKBOOK).read_bytes() == before
     latest = store.recent(20, kind="rollup")[0]
-    assert latest.status == "failed" and "RollupInterrupted" in (latest.message or "")
+    assert latest.status == "failed" and "interrupted by SIGTERM" in (latest.message or "")
     assert not [p for p in out.iterdir() if p.name.startswith(".") and p.suffix == ".xlsx"]
     store.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
 import os
 import shutil
 import signal
@@ -44,10 +45,6 @@ EXIT_SOLVER = 3
 EXIT_REJECTED = 4  # completed, but some submissions were rejected, duplicated or missing
 EXIT_LOCKED = 5  # another roll-up is writing the same output folder
 EXIT_INTERRUPTED = 6  # stopped by a signal; the previous national workbook is intact
-
-
-class RollupInterrupted(Exception):
-    """The roll-up received SIGTERM or SIGINT."""
 
 
 @dataclass(frozen=True)
@@ -163,10 +160,18 @@ def _import_before_fork() -> None:
 
 
 @contextmanager
-def signals_raise() -> Iterator[None]:
-    """SIGTERM (and SIGINT) become :class:`RollupInterrupted`, so the run is recorded as failed."""
+def stop_on_signals(on_stop: Callable[[str], None]) -> Iterator[None]:
+    """On SIGTERM or SIGINT: ``on_stop`` (record, clean up), then exit at once with code 6.
+
+    Exiting from the handler, rather than raising into whatever the main thread
+    was doing, cannot leave a process pool half shut down and waiting forever.
+    """
+    parent = os.getpid()
+
     def handler(signum: int, _frame: object) -> None:
-        raise RollupInterrupted(signal.Signals(signum).name)
+        if os.getpid() == parent:
+            on_stop(signal.Signals(signum).name)
+        os._exit(EXIT_INTERRUPTED)
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -174,6 +179,20 @@ def signals_raise() -> Iterator[None]:
     finally:
         for s, h in previous.items():
             signal.signal(s, h)
+
+
+def _stop(store: RunStore, run_id: str, out_dir: Path, signal_name: str) -> None:
+    """Record the interrupted run as failed, stop the workers and remove half-written files."""
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for leftover in out_dir.glob(".*"):
+        if leftover.suffix in (".xlsx", ".copy") and leftover.is_file():
+            leftover.unlink(missing_ok=True)
+    store.finish(run_id, status=Status.FAILED, message=f"interrupted by {signal_name}: the previous national "
+                                                      "workbook is intact")
+    sys.stderr.write(f"\nStopped by {signal_name}; the previous national workbook is intact and this run is "
+                     "recorded as failed.\n")
+    sys.stderr.flush()
 
 
 def _find(input_dir: Path) -> list[Path]:
@@ -231,7 +250,7 @@ def run_rollup(options: RollupOptions, store: RunStore) -> RollupOutcome:
                               national_sha256=options.national.sha256 if options.national else None,
                               output_path=str(options.out_dir.resolve())))
         try:
-            with signals_raise():
+            with stop_on_signals(lambda name: _stop(store, run_id, options.out_dir, name)):
                 outcome = _rollup(options, store, run_id, version)
         except BaseException as exc:
             store.finish(run_id, status=Status.FAILED, message=f"{type(exc).__name__}: {exc}")
@@ -348,7 +367,7 @@ def _reuse(store: RunStore, c: Checked, scen_sha: str, national_sha: str | None,
     if not source.exists() or sha256_file(source) != found.output_sha256:
         return None
     if source.resolve() != target.resolve():
-        tmp = target.with_name(f".{target.name}.copy")
+        tmp = target.with_name(f".{target.stem}.copy")
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)
     return found
