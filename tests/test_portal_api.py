@@ -214,3 +214,21 @@ def test_openapi_documents_the_api(portal: object) -> None:
     app, _ = portal
     schema = TestClient(app).get("/openapi.json").json()
     assert {"/api/session", "/api/submissions", "/api/submissions/{sid}", "/api/rollups"} <= set(schema["paths"])
+
+
+def test_a_workbook_that_exceeds_the_process_limits_gets_a_clear_error(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 64 MB address-space limit is far too small for the parsing process: it fails as a hostile
+    # workbook would, and the web process reports it and carries on.
+    monkeypatch.setenv("WORKFORCE_PORTAL_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKFORCE_PORTAL_JOB_MEMORY_MB", "64")
+    monkeypatch.delenv("WORKFORCE_DB", raising=False)
+    app = create_app(load_config())
+    password = app.state.store.add_user("lead@qhg.nhs.uk", "QHG", False)
+    client, csrf = signed_in(app, "lead@qhg.nhs.uk", password)
+    result = upload(client, csrf, QHG).json()
+    assert result["validation"] == "rejected"
+    assert "needed more memory or time" in result["issues"][0]["expected"]
+    assert client.get("/api/submissions").status_code == 200
+    app.state.jobs.shutdown()
+    app.state.store.dispose()
