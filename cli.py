@@ -202,7 +202,8 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
     from workforce.rollup.lock import LockHeld
     from workforce.rollup.national import NationalLimitsError, load_national_limits
     from workforce.rollup.records import RunStore, database_url
-    from workforce.rollup.run import EXIT_LOCKED, RollupOptions, progress_printer, run_rollup
+    from workforce.rollup.executors import progress_printer
+    from workforce.rollup.run import EXIT_LOCKED, RollupOptions, run_rollup
 
     if executor == "dask" and not scheduler:
         raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")

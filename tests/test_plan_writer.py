@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from model_fixtures import CARERS, NURSES, RecruitmentChannel, data, role
+from model_fixtures import CARERS, RecruitmentChannel, data, role
 from workforce.atomic import OutputPathError
 from workforce.optimise import plan_for
 from workforce.plan import Plan, RunInfo

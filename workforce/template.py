@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from workforce.atomic import atomic_write
 from workforce.data import ModelData

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from workforce.issues import Issue, error, show_value, warning
 from workforce.reader import RawCell, RawSheet
-from workforce.schema import ColumnSpec, Kind, Layout, SheetSpec, normalise_name, parse_year_header
+from workforce.schema import ColumnSpec, Kind, Layout, normalise_name, parse_year_header
 
 MISSING = object()  # a cell that could not be read (its issue is already recorded)
 

@@ -153,24 +153,22 @@ class RunStore:
 
     def find_reusable_ics(self, *, ics_code: str, input_sha256: str, scenario_sha256: str,
                           national_sha256: str | None, code_version: str) -> RunRecord | None:
-        """The latest successful solve with exactly these inputs, if any."""
-        query = (select(RUNS).where(RUNS.c.kind == "ics", RUNS.c.ics_code == ics_code,
+        """The latest successful ICS solve with exactly these inputs, if any."""
+        return self._latest_success(national_sha256, RUNS.c.kind == "ics", RUNS.c.ics_code == ics_code,
                                     RUNS.c.input_sha256 == input_sha256, RUNS.c.scenario_sha256 == scenario_sha256,
-                                    RUNS.c.code_version == code_version, RUNS.c.status == Status.SUCCEEDED,
-                                    RUNS.c.national_sha256.is_(None) if national_sha256 is None
-                                    else RUNS.c.national_sha256 == national_sha256)
-                 .order_by(desc(RUNS.c.started_at)).limit(1))
-        with self.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        return _record(row) if row else None
+                                    RUNS.c.code_version == code_version)
 
     def find_reusable_rollup(self, *, input_sha256: str, scenario_sha256: str, national_sha256: str | None,
                              code_version: str, mode: str) -> RunRecord | None:
-        query = (select(RUNS).where(RUNS.c.kind == "rollup", RUNS.c.mode == mode,
+        """The latest successful roll-up with exactly these inputs, if any."""
+        return self._latest_success(national_sha256, RUNS.c.kind == "rollup", RUNS.c.mode == mode,
                                     RUNS.c.input_sha256 == input_sha256, RUNS.c.scenario_sha256 == scenario_sha256,
-                                    RUNS.c.code_version == code_version, RUNS.c.status == Status.SUCCEEDED,
-                                    RUNS.c.national_sha256.is_(None) if national_sha256 is None
-                                    else RUNS.c.national_sha256 == national_sha256)
+                                    RUNS.c.code_version == code_version)
+
+    def _latest_success(self, national_sha256: str | None, *conditions: object) -> RunRecord | None:
+        national = RUNS.c.national_sha256.is_(None) if national_sha256 is None \
+            else RUNS.c.national_sha256 == national_sha256
+        query = (select(RUNS).where(*conditions, national, RUNS.c.status == Status.SUCCEEDED)
                  .order_by(desc(RUNS.c.started_at)).limit(1))
         with self.engine.connect() as conn:
             row = conn.execute(query).mappings().first()

@@ -15,12 +15,10 @@ import hashlib
 import multiprocessing
 import os
 import shutil
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,12 +27,12 @@ from workforce.atomic import sha256_file
 from workforce.issues import Issue, error, errors_in
 from workforce.plan import Plan, plan_from_json, plan_to_json
 from workforce.rollup.coupled import CoupledResult, solve_coupled
+from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401 (exit code)
 from workforce.rollup.lock import output_lock
 from workforce.rollup.national import NationalLimits
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK, write_national_workbook
 from workforce.rollup.records import RunRecord, RunStore, Status, now
-from workforce.rollup.tasks import Checked, Solved, check_workbook, limit_worker_memory, run_info, \
-    solve_and_write, write_plan_file
+from workforce.rollup.tasks import Checked, Solved, check_workbook, run_info, solve_and_write, write_plan_file
 from workforce.runner import default_output_path
 from workforce.scenario import Scenario
 from workforce.validate import REFERENCE_ICS_CSV
@@ -44,7 +42,6 @@ EXIT_INPUT = 1
 EXIT_SOLVER = 3
 EXIT_REJECTED = 4  # completed, but some submissions were rejected, duplicated or missing
 EXIT_LOCKED = 5  # another roll-up is writing the same output folder
-EXIT_INTERRUPTED = 6  # stopped by a signal; the previous national workbook is intact
 
 
 @dataclass(frozen=True)
@@ -131,56 +128,6 @@ def scenario_sha(scenario: Scenario) -> str:
     return hashlib.sha256(scenario.text.encode()).hexdigest()
 
 
-@contextmanager
-def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Executor]:
-    """A local process pool (default) or a Dask cluster's executor: the same interface for both."""
-    if kind == "dask":
-        from distributed import Client
-
-        client = Client(scheduler) if scheduler else Client(n_workers=workers, threads_per_worker=1)
-        try:
-            yield client.get_executor()
-        finally:
-            client.close()
-        return
-    _import_before_fork()
-    with ProcessPoolExecutor(max_workers=workers, initializer=limit_worker_memory) as pool:
-        yield pool
-
-
-def _import_before_fork() -> None:
-    """Load what every solve needs once, in the parent, so forked workers start warm.
-
-    Pyomo fetches scipy through a deferred import whose first use also loads
-    ``scipy.stats`` (about 0.6 s); done here, each worker is spared it.
-    """
-    from pyomo.common.dependencies import scipy
-
-    scipy.sparse.csc_array  # noqa: B018 - the attribute access triggers the import
-
-
-@contextmanager
-def stop_on_signals(on_stop: Callable[[str], None]) -> Iterator[None]:
-    """On SIGTERM or SIGINT: ``on_stop`` (record, clean up), then exit at once with code 6.
-
-    Exiting from the handler, rather than raising into whatever the main thread
-    was doing, cannot leave a process pool half shut down and waiting forever.
-    """
-    parent = os.getpid()
-
-    def handler(signum: int, _frame: object) -> None:
-        if os.getpid() == parent:
-            on_stop(signal.Signals(signum).name)
-        os._exit(EXIT_INTERRUPTED)
-
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for s, h in previous.items():
-            signal.signal(s, h)
-
-
 def _stop(store: RunStore, run_id: str, out_dir: Path, signal_name: str) -> None:
     """Record the interrupted run as failed, stop the workers and remove half-written files."""
     for child in multiprocessing.active_children():
@@ -226,17 +173,6 @@ def _classify(checked: list[Checked], reference: dict[str, ReferenceIcs]
     return submissions, accepted, missing
 
 
-def _run_all(executor: Executor, calls: list[tuple[Callable[..., object], tuple[object, ...]]],
-             progress: Callable[[str], None] | None, what: str) -> list[object]:
-    futures: dict[Future, int] = {executor.submit(fn, *args): i for i, (fn, args) in enumerate(calls)}
-    results: list[object] = [None] * len(calls)
-    for done, future in enumerate(as_completed(futures), start=1):
-        results[futures[future]] = future.result()
-        if progress is not None:
-            progress(f"{what} {done}/{len(calls)}")
-    return results
-
-
 def run_rollup(options: RollupOptions, store: RunStore) -> RollupOutcome:
     """One roll-up; raises ``LockHeld`` when another roll-up writes the same folder."""
     options.out_dir.mkdir(parents=True, exist_ok=True)
@@ -264,11 +200,10 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str) 
     reference = reference_ics()
     scenario = options.scenario
     scen_sha = scenario_sha(scenario)
-    national_sha = options.national.sha256 if options.national else None
     paths = _find(options.input_dir)
     protected = tuple(str(p) for p in paths)
     with make_executor(options.executor, options.workers, options.scheduler) as executor:
-        checked = _run_all(executor, [(check_workbook, (str(p),)) for p in paths], options.progress, "checked")
+        checked = run_all(executor, [(check_workbook, (str(p),)) for p in paths], options.progress, "checked")
         seconds["check"] = time.perf_counter() - started
         submissions, accepted, missing = _classify(checked, reference)  # type: ignore[arg-type]
         combined_input = hashlib.sha256("".join(sorted(f"{c.data.ics_code}:{c.sha256};" for c in accepted))
@@ -416,7 +351,7 @@ def _independent(options: RollupOptions, store: RunStore, run_id: str, version: 
     warnings = [tuple(i for i in c.issues if i not in errors_in(list(c.issues))) for c in to_solve]
     calls = [(solve_and_write, (c.data, w, options.scenario, str(options.out_dir), c.file_name, c.sha256, protected))
              for c, w in zip(to_solve, warnings)]
-    solved = _run_all(executor, calls, options.progress, "solved")  # type: ignore[arg-type]
+    solved = run_all(executor, calls, options.progress, "solved")  # type: ignore[arg-type]
     by_code = {s.ics_code: s for s in solved}  # type: ignore[union-attr]
     return [_record_ics(store, run_id, version, scen_sha, None, c, by_code.get(c.data.ics_code),
                         reused.get(c.data.ics_code)) for c in accepted]
@@ -443,22 +378,10 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
                        result.seconds, started_at)
         calls.append((write_plan_file, (plan, run, str(default_output_path(c.data.ics_code, options.out_dir)),
                                         protected)))
-    written = _run_all(executor, calls, options.progress, "written")
+    written = run_all(executor, calls, options.progress, "written")
     outcomes = []
     for c, plan, (path, digest) in zip(accepted, result.plans, written):  # type: ignore[misc]
         solved = Solved(c.data.ics_code, Status.SUCCEEDED, plan, path, digest, result.seconds, result.shortcut,
                         started_at, now())
         outcomes.append(_record_ics(store, run_id, version, scen_sha, national.sha256, c, solved, None))
     return outcomes, result
-
-
-def progress_printer() -> Callable[[str], None] | None:
-    """A one-line progress display on a terminal; nothing otherwise (cron, CI, pipes)."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(text: str) -> None:
-        sys.stderr.write(f"\r  {text}   ")
-        sys.stderr.flush()
-
-    return show
