@@ -163,13 +163,19 @@ def test_killed_rollup_keeps_the_previous_workbook_and_is_recorded_failed(folder
     process = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "rollup", str(folder), "--out", str(out),
                                 "--db", str(db), "--force"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     store = RunStore(f"sqlite:///{db}")
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # wait until the second roll-up is recorded as running
-        if any(r.kind == "rollup" and r.status == "running" for r in store.recent(10)):
-            break
-        time.sleep(0.05)
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=60) == EXIT_INTERRUPTED
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait until the second roll-up is recorded as running
+            if any(r.kind == "rollup" and r.status == "running" for r in store.recent(10)):
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)  # let it get into its work
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == EXIT_INTERRUPTED
+    finally:
+        if process.poll() is None:  # never leave a roll-up running behind the tests
+            process.kill()
+            process.wait()
     assert (out / NATIONAL_WORKBOOK).read_bytes() == before
     latest = store.recent(20, kind="rollup")[0]
     assert latest.status == "failed" and "interrupted by SIGTERM" in (latest.message or "")
