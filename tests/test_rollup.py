@@ -156,6 +156,8 @@ def test_runs_lists_recent_runs(folder: Path, tmp_path: Path) -> None:
 
 
 def test_killed_rollup_keeps_the_previous_workbook_and_is_recorded_failed(folder: Path, tmp_path: Path) -> None:
+    for extra in SAMPLES[:12]:  # enough ICSs that the second roll-up is still working when the signal comes
+        shutil.copy(extra, folder)
     out, db = tmp_path / "out", tmp_path / "runs.sqlite"
     rollup(str(folder), "--out", str(out), "--db", str(db))
     before = (out / NATIONAL_WORKBOOK).read_bytes()
@@ -169,7 +171,7 @@ def test_killed_rollup_keeps_the_previous_workbook_and_is_recorded_failed(folder
             if any(r.kind == "rollup" and r.status == "running" for r in store.recent(10)):
                 break
             time.sleep(0.05)
-        time.sleep(0.5)  # let it get into its work
+        time.sleep(0.2)  # let it get into its work
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == EXIT_INTERRUPTED
     finally:
