@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
-from workforce.rollup.tasks import limit_worker_memory
+from workforce.rollup.tasks import prepare_worker
 
 EXIT_INTERRUPTED = 6  # stopped by a signal; the previous national workbook is intact
 
@@ -32,20 +32,8 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Ex
         finally:
             client.close()
         return
-    _import_before_fork()
-    with ProcessPoolExecutor(max_workers=workers, initializer=limit_worker_memory) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker) as pool:
         yield pool
-
-
-def _import_before_fork() -> None:
-    """Load what every solve needs once, in the parent, so forked workers start warm.
-
-    Pyomo fetches scipy through a deferred import whose first use also loads
-    ``scipy.stats`` (about 0.6 s); done here, each worker is spared it.
-    """
-    from pyomo.common.dependencies import scipy
-
-    scipy.sparse.csc_array  # noqa: B018 - the attribute access triggers the import
 
 
 @contextmanager

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -132,6 +134,7 @@ class RunStore:
         self.url = url
         self.engine: Engine = create_engine(url, future=True)
         METADATA.create_all(self.engine)
+        self._pending: list[dict[str, object]] | None = None
 
     def new_id(self) -> str:
         return str(uuid.uuid4())
@@ -148,8 +151,23 @@ class RunStore:
             conn.execute(update(RUNS).where(RUNS.c.run_id == run_id).values(**values))
 
     def add(self, record: RunRecord) -> None:
-        """Insert a finished record in one go."""
-        self.start(record)
+        """Insert a finished record (at the end of the current :meth:`batch`, if any)."""
+        if self._pending is not None:
+            self._pending.append(_row(record))
+        else:
+            self.start(record)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Records added inside are written together, in one transaction, on the way out."""
+        self._pending = []
+        try:
+            yield
+            if self._pending:
+                with self.engine.begin() as conn:
+                    conn.execute(insert(RUNS), self._pending)
+        finally:
+            self._pending = None
 
     def find_reusable_ics(self, *, ics_code: str, input_sha256: str, scenario_sha256: str,
                           national_sha256: str | None, code_version: str) -> RunRecord | None:

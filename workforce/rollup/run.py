@@ -265,12 +265,14 @@ def _record_coupled_reuse(store: RunStore, run_id: str, previous: tuple[RunRecor
                           seconds: dict[str, float]) -> RollupOutcome:
     found, children = previous
     outcomes = []
-    for child in children:
-        ics_run = store.new_id()
-        store.add(replace(child, run_id=ics_run, parent_run_id=run_id, status=Status.REUSED, started_at=now(),
-                          ended_at=now(), reused_from=child.run_id, message="inputs unchanged: earlier plan reused"))
-        outcomes.append(IcsOutcome(child.ics_code or "", Status.REUSED, plan_from_json(child.plan_json or ""),
-                                   child.output_path or "", child.output_sha256 or "", "reused", ics_run))
+    with store.batch():
+        for child in children:
+            ics_run = store.new_id()
+            store.add(replace(child, run_id=ics_run, parent_run_id=run_id, status=Status.REUSED, started_at=now(),
+                              ended_at=now(), reused_from=child.run_id,
+                              message="inputs unchanged: earlier plan reused"))
+            outcomes.append(IcsOutcome(child.ics_code or "", Status.REUSED, plan_from_json(child.plan_json or ""),
+                                       child.output_path or "", child.output_sha256 or "", "reused", ics_run))
     rejected = [s for s in submissions if s.status != "accepted"]
     exit_code = EXIT_REJECTED if rejected or missing else EXIT_OK
     store.finish(run_id, status=Status.REUSED, reused_from=found.run_id, output_sha256=found.output_sha256,
@@ -353,8 +355,9 @@ def _independent(options: RollupOptions, store: RunStore, run_id: str, version: 
              for c, w in zip(to_solve, warnings)]
     solved = run_all(executor, calls, options.progress, "solved")  # type: ignore[arg-type]
     by_code = {s.ics_code: s for s in solved}  # type: ignore[union-attr]
-    return [_record_ics(store, run_id, version, scen_sha, None, c, by_code.get(c.data.ics_code),
-                        reused.get(c.data.ics_code)) for c in accepted]
+    with store.batch():
+        return [_record_ics(store, run_id, version, scen_sha, None, c, by_code.get(c.data.ics_code),
+                            reused.get(c.data.ics_code)) for c in accepted]
 
 
 def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str, scen_sha: str,
@@ -380,8 +383,9 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
                                         protected)))
     written = run_all(executor, calls, options.progress, "written")
     outcomes = []
-    for c, plan, (path, digest) in zip(accepted, result.plans, written):  # type: ignore[misc]
-        solved = Solved(c.data.ics_code, Status.SUCCEEDED, plan, path, digest, result.seconds, result.shortcut,
-                        started_at, now())
-        outcomes.append(_record_ics(store, run_id, version, scen_sha, national.sha256, c, solved, None))
+    with store.batch():
+        for c, plan, (path, digest) in zip(accepted, result.plans, written):  # type: ignore[misc]
+            solved = Solved(c.data.ics_code, Status.SUCCEEDED, plan, path, digest, result.seconds, result.shortcut,
+                            started_at, now())
+            outcomes.append(_record_ics(store, run_id, version, scen_sha, national.sha256, c, solved, None))
     return outcomes, result

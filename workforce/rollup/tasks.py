@@ -32,12 +32,21 @@ from workforce.validate import reference_ics_codes, validate
 WORKER_MEMORY_BYTES = 4 * 1024**3  # a workbook that needs more is treated as damaged
 
 
-def limit_worker_memory() -> None:
-    """Process-pool initialiser: cap each worker's memory, so a hostile workbook fails alone."""
+def prepare_worker() -> None:
+    """Process-pool initialiser: cap the worker's memory and load what every solve needs.
+
+    The memory cap means a hostile workbook fails alone.  Pyomo fetches scipy
+    through a deferred import whose first use also loads ``scipy.stats``
+    (about 0.6 s); doing it here, in every worker at once while the first
+    workbooks are being checked, keeps it off the roll-up's critical path.
+    """
     try:
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
     except (ValueError, OSError):
         pass  # the platform does not allow it: the roll-up still runs
+    from pyomo.common.dependencies import scipy
+
+    scipy.sparse.csc_array  # noqa: B018 - the attribute access triggers the import
 
 
 @dataclass(frozen=True)
