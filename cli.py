@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 
-from workforce.formulation import formulation_text
 from workforce.issues import InputError, Issue, errors_in, warnings_in
 from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
@@ -327,7 +326,7 @@ def users_add(email: str, ics_code: str | None, national: bool) -> None:
     """Create an account (or reset its password) and print its initial password once."""
     from workforce.portal.config import load_config
     from workforce.portal.store import PortalStore
-    from workforce.validate import reference_ics_codes
+    from workforce.reference import reference_ics_codes
 
     if national == bool(ics_code):
         raise click.UsageError("give exactly one of --ics CODE or --national")
@@ -348,6 +347,8 @@ def users_add(email: str, ics_code: str | None, national: bool) -> None:
 @main.command()
 def formulation() -> None:
     """Print the LP formulation, family by family, from the code's docstrings."""
+    from workforce.formulation import formulation_text
+
     click.echo(formulation_text())
 
 

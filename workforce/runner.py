@@ -19,6 +19,7 @@ from workforce import __version__
 from workforce.issues import InputError, Issue, errors_in
 from workforce.plan import Plan, RunInfo
 from workforce.reader import read_workbook
+from workforce.reference import default_output_path
 from workforce.report.plan_writer import write_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.optimise import Timer, plan_for
@@ -42,12 +43,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def default_output_path(ics_code: str, out_dir: Path = Path("outputs")) -> Path:
-    """``outputs/<ics_code>-plan.xlsx`` (the code made safe as a file name)."""
-    safe = "".join(ch for ch in ics_code if ch.isalnum() or ch in "-_") or "ics"
-    return out_dir / f"{safe}-plan.xlsx"
 
 
 def check_workbook(input_path: Path) -> tuple[object, list[Issue], dict[str, float]]:

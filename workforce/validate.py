@@ -10,7 +10,6 @@ reordering sheets gives identical data, and so an identical plan.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from workforce.data import (
@@ -24,20 +23,9 @@ from workforce.data import (
 )
 from workforce.issues import InputError, Issue, error, errors_in, warning
 from workforce.reader import RawWorkbook, read_workbook
+from workforce.reference import REFERENCE_ICS_CSV, reference_ics_codes
 from workforce.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, WORKFORCE, year_label
 from workforce.validate_cells import MISSING, Row, YearlyRow, key_text, read_fields, read_table, read_yearly
-
-REFERENCE_ICS_CSV = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ics.csv"
-
-
-def reference_ics_codes(path: Path = REFERENCE_ICS_CSV) -> frozenset[str] | None:
-    """The 42 ODS codes of ``shared/reference/ics.csv``, or ``None`` when the file is absent."""
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return frozenset(row["ods_code"].strip().upper() for row in csv.DictReader(handle))
-    except (OSError, KeyError):
-        return None
-
 
 class _Roles:
     """Roles of the Workforce sheet, looked up by canonical name."""
@@ -325,4 +313,4 @@ def load_model_data(path: Path) -> tuple[ModelData, list[Issue]]:
     return data, issues
 
 
-__all__ = ["validate", "load_model_data", "reference_ics_codes", "year_label"]
+__all__ = ["validate", "load_model_data", "reference_ics_codes", "REFERENCE_ICS_CSV", "year_label"]

@@ -21,21 +21,23 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workforce import __version__
 from workforce.atomic import sha256_file
 from workforce.issues import Issue, error, errors_in
 from workforce.plan import Plan, plan_from_json, plan_to_json
-from workforce.rollup.coupled import CoupledResult, solve_coupled
 from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401 (exit code)
 from workforce.rollup.lock import output_lock
 from workforce.rollup.national import NationalLimits
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK, write_national_workbook
 from workforce.rollup.records import RunRecord, RunStore, Status, now
 from workforce.rollup.tasks import Checked, Solved, check_workbook, run_info, solve_and_write, write_plan_file
-from workforce.runner import default_output_path
+from workforce.reference import REFERENCE_ICS_CSV, default_output_path
 from workforce.scenario import Scenario
-from workforce.validate import REFERENCE_ICS_CSV
+
+if TYPE_CHECKING:  # the coupled solver (and Pyomo) is imported only when a coupled plan is asked for
+    from workforce.rollup.coupled import CoupledResult
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -372,6 +374,8 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
         if found is not None and found.plan_json:
             independent[c.data.ics_code] = plan_from_json(found.plan_json)
     warnings = {c.data.ics_code: [i for i in c.issues if i not in errors_in(list(c.issues))] for c in accepted}
+    from workforce.rollup.coupled import solve_coupled
+
     result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national,
                            independent if len(independent) == len(accepted) else None)
     started_at = now()

@@ -14,20 +14,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyomo.version import version as pyomo_version
+from typing import TYPE_CHECKING
 
 from workforce import __version__
 from workforce.atomic import sha256_file
 from workforce.data import ModelData
 from workforce.issues import InputError, Issue, error
-from workforce.optimise import Timer, plan_for
 from workforce.plan import Plan, RunInfo
-from workforce.reader import RawWorkbook, read_workbook
-from workforce.report.plan_writer import write_plan
-from workforce.runner import default_output_path
+from workforce.reference import default_output_path
 from workforce.scenario import Scenario
-from workforce.solve import SolveFailure, highs_version
-from workforce.validate import reference_ics_codes, validate
+
+if TYPE_CHECKING:
+    from workforce.reader import RawWorkbook
+
+# The modelling and file libraries (Pyomo, HiGHS, openpyxl) are imported inside the functions below, which
+# run in the workers: the parent process of a roll-up starts faster, and workers import them in parallel.
 
 WORKER_MEMORY_BYTES = 4 * 1024**3  # a workbook that needs more is treated as damaged
 
@@ -47,6 +48,9 @@ def prepare_worker() -> None:
     from pyomo.common.dependencies import scipy
 
     scipy.sparse.csc_array  # noqa: B018 - the attribute access triggers the import
+    import workforce.optimise  # noqa: F401 - Pyomo and HiGHS
+    import workforce.report.plan_writer  # noqa: F401 - xlsxwriter
+    import workforce.validate  # noqa: F401 - openpyxl
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,9 @@ class Checked:
 
 def check_workbook(path: str) -> Checked:
     """Read and validate one workbook (never raises)."""
+    from workforce.reader import read_workbook
+    from workforce.validate import reference_ics_codes, validate
+
     started = time.perf_counter()
     file_path = Path(path)
     try:
@@ -113,6 +120,10 @@ class Solved:
 
 def run_info(plan: Plan, input_name: str, input_sha256: str, scenario: Scenario, status: str,
              timings: dict[str, float], started_at: datetime) -> RunInfo:
+    from pyomo.version import version as pyomo_version
+
+    from workforce.solve import highs_version
+
     return RunInfo(input_file=input_name, input_sha256=input_sha256, scenario_file=scenario.path,
                    scenario_text=scenario.text, package_version=__version__, highs_version=highs_version(),
                    pyomo_version=pyomo_version, solver_options=scenario.solver.as_dict(), status=status,
@@ -122,6 +133,10 @@ def run_info(plan: Plan, input_name: str, input_sha256: str, scenario: Scenario,
 def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scenario, out_dir: str,
                     input_name: str, input_sha256: str, protected: tuple[str, ...]) -> Solved:
     """Solve one ICS with one HiGHS thread and write its plan as ``workforce solve`` would (never raises)."""
+    from workforce.optimise import Timer, plan_for
+    from workforce.report.plan_writer import write_plan
+    from workforce.solve import SolveFailure
+
     started_at = datetime.now(timezone.utc)
     target = default_output_path(data.ics_code, Path(out_dir))
     timer = Timer()
@@ -146,5 +161,7 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
 
 def write_plan_file(plan: Plan, run: RunInfo, target: str, protected: tuple[str, ...]) -> tuple[str, str]:
     """Write one (coupled) plan; returns (path, SHA-256)."""
+    from workforce.report.plan_writer import write_plan
+
     write_plan(plan, run, Path(target), protected=[Path(p) for p in protected])
     return target, sha256_file(Path(target))
