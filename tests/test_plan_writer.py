@@ -1,26 +1,376 @@
-"""The plan workbook: its sheets, numbers, safety (no formulas from user text) and atomic writing."""
+"""The plan workbook: its sheets, numbers, safety (no formulas from user text) and atomic writing.
+
+Most tests use the solver-free fake plan of ``plan_fixture``; one writes a plan the solver made.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+import time
 import zipfile
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from plan_fixture import COUNCILS, TRUSTS, ics_sized_plan, renamed, run_info, small_plan
 
-from model_fixtures import CARERS, RecruitmentChannel, data, role
-from workforce.atomic import OutputPathError
-from workforce.optimise import plan_for
-from workforce.plan import Plan, RunInfo
+from workforce import atomic
+from workforce.atomic import OutputPathError, atomic_write, sha256_file
+from workforce.plan import ActionType, Plan
 from workforce.report import plan_writer
-from workforce.report.plan_writer import write_plan
-from workforce.scenario import load_scenario
+from workforce.report.plan_writer import NO_ACTIONS, SHEETS, write_plan
 
-HOSTILE = '=HYPERLINK("http://example.invalid","click")'
+HOSTILE = '=HYPERLINK("http://x")'
+YEAR_LABEL = re.compile(r"^\d{4}/\d{2}$")
+WRITE_BUDGET_S = 0.3  # the brief: an ICS-sized plan writes in well under this
 
 
-def solved_plan(sector: str = "Acute") -> tuple[Plan, RunInfo]:
-    nurses = (sector, "Registered nurses")
+def written(tmp_path: Path, plan: Plan | None = None, **run_changes: str) -> Path:
+    plan = plan or small_plan()
+    target = tmp_path / "plan.xlsx"
+    write_plan(plan, run_info(plan, **run_changes), target)
+    return target
+
+
+def rows_of(ws: Worksheet) -> list[tuple[object, ...]]:
+    return list(ws.iter_rows(values_only=True))
+
+
+def table_below(rows: list[tuple[object, ...]], first: str, second: str) -> tuple[list[object], list[tuple]]:
+    """The header and data rows of the table whose header starts with ``first``, ``second``."""
+    top = next(i for i, r in enumerate(rows) if r[0] == first and r[1] == second)
+    end = next((i for i in range(top + 1, len(rows)) if rows[i][0] is None), len(rows))
+    return list(rows[top]), rows[top + 1:end]
+
+
+def sheet_xml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as archive:
+        return {n: archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")}
+
+
+def run_values(path: Path) -> dict[object, object]:
+    return {r[0]: r[1] for r in rows_of(load_workbook(path)["Run"]) if r[0]}
+
+
+# --- sheets and provenance ---------------------------------------------------------------------------------
+
+def test_sheets_in_order_and_run_sheet_provenance(tmp_path: Path) -> None:
+    plan = small_plan()
+    target = written(tmp_path, plan)
+    wb = load_workbook(target)
+    assert wb.sheetnames == list(SHEETS) == ["Summary", "Actions", "Roles", "Budget", "Insights", "Run"]
+    run = run_values(target)
+    for key, value in plan.objectives.as_dict().items():
+        assert isinstance(run[key], (int, float)) and run[key] == pytest.approx(value)  # a number, not text
+    assert run["input_file"] == "QHG-workforce.xlsx" and run["input_sha256"] == "ab" * 32
+    assert run["scenario_file"] == "models/base.toml" and run["status"] == "optimal"
+    assert run["package_version"] == "0.1.0" and run["pyomo_version"] == "6.10.1" and run["highs_version"] == "1.16.0"
+    assert run["started_at"] == "2026-11-24T12:00:00+00:00"
+    assert run["solver_option.time_limit_s"] == 600.0 and run["solver_option.presolve"] == "on"
+    assert run["solver_option.primal_feasibility_tolerance"] == pytest.approx(1e-7)
+    assert run["solver_option.mip"] == "false"
+    assert run["timing_solve_s"] == pytest.approx(0.2) and isinstance(run["timing_write_s"], float)
+    keys = list(run)
+    assert keys.index("input_file") < keys.index("solver_option.method") < keys.index("objective_overspend_gbp")
+    texts = [r[0] for r in rows_of(wb["Run"])]
+    assert texts[texts.index("Scenario file content") + 1:] == ["[objective]", "target_weight = 10.0"]
+
+
+def test_document_properties_carry_only_what_the_run_says(tmp_path: Path) -> None:
+    target = written(tmp_path)
+    with zipfile.ZipFile(target) as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-11-24T12:00:00Z</dcterms:created>" in core
+    assert plan_writer.is_plan_file(target)
+
+
+def test_the_same_plan_writes_the_same_workbook(tmp_path: Path) -> None:
+    """Apart from the measured write time, the output depends only on the plan and the run."""
+    plan = small_plan()
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_plan(plan, run_info(plan), first)
+    write_plan(plan, run_info(plan), second)
+
+    def contents(path: Path) -> dict[str, list[tuple]]:
+        wb = load_workbook(path)
+        return {ws.title: [r for r in rows_of(ws) if r[0] != "timing_write_s"] for ws in wb.worksheets}
+
+    assert contents(first) == contents(second)
+
+
+# --- Summary -----------------------------------------------------------------------------------------------
+
+def test_summary_holder_rows_are_the_sums_of_their_roles_and_budgets(tmp_path: Path) -> None:
+    plan = small_plan()
+    wb = load_workbook(written(tmp_path, plan))
+    header, table = table_below(rows_of(wb["Summary"]), "Year", "Budget holder")
+    col = {name: i for i, name in enumerate(header)}
+    roles_header, roles = table_below(rows_of(wb["Roles"]), "Year", "Sector")
+    rcol = {name: i for i, name in enumerate(roles_header)}
+    budget_header, budgets = table_below(rows_of(wb["Budget"]), "Year", "Budget holder")
+    bcol = {name: i for i, name in enumerate(budget_header)}
+    sums: dict[tuple[object, object], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in roles:
+        for key in (r[rcol["Year"]], "all"), (r[rcol["Year"]], r[rcol["Budget holder"]]):
+            s = sums[key]
+            s["demand"] += r[rcol["Demand (FTE)"]]
+            s["staff"] += r[rcol["Staff in post at end (FTE)"]]
+            s["agency"] += r[rcol["Agency (FTE)"]]
+            s["vacancy"] += r[rcol["Vacancy (FTE)"]]
+            s["target"] += r[rcol["Vacancy target"]] * r[rcol["Demand (FTE)"]]
+    for b in budgets:
+        for key in (b[bcol["Year"]], "all"), (b[bcol["Year"]], b[bcol["Budget holder"]]):
+            s = sums[key]
+            s["spend"] += b[bcol["Total spend (£)"]]
+            s["budget"] += b[bcol["Budget (£)"]]
+            s["net_in"] += b[bcol["Transfers in (£)"]] - b[bcol["Transfers out (£)"]]
+            s["overspend"] += b[bcol["Overspend (£)"]]
+    assert len(table) == len(plan.years) * 3
+    for row in table:
+        holder = "all" if row[col["Budget holder"]] == "All budget holders" else row[col["Budget holder"]]
+        s = sums[(row[col["Year"]], holder)]
+        assert row[col["Demand (FTE)"]] == pytest.approx(s["demand"])
+        assert row[col["Staff in post (FTE)"]] == pytest.approx(s["staff"])
+        assert row[col["Agency (FTE)"]] == pytest.approx(s["agency"])
+        assert row[col["Vacancies (FTE)"]] == pytest.approx(s["vacancy"])
+        assert row[col["Vacancy rate"]] == pytest.approx(s["vacancy"] / s["demand"])
+        assert row[col["Target vacancy rate"]] == pytest.approx(s["target"] / s["demand"])
+        assert row[col["Spend (£)"]] == pytest.approx(s["spend"])
+        assert row[col["Budget (£)"]] == pytest.approx(s["budget"])
+        assert row[col["Overspend (£)"]] == pytest.approx(s["overspend"])
+        assert row[col["Headroom (£)"]] == pytest.approx(s["budget"] - s["spend"] + s["net_in"])
+    assert sum(r[col["Spend (£)"]] for r in table if r[1] == "All budget holders") == pytest.approx(
+        plan.objectives.cost_gbp)
+    overspent = next(r for r in table if r[0] == "2026/27" and r[1] == COUNCILS)
+    assert overspent[col["Headroom (£)"]] < 0 < overspent[col["Overspend (£)"]]
+
+
+def test_summary_headlines(tmp_path: Path) -> None:
+    plan = small_plan()
+    rows = rows_of(load_workbook(written(tmp_path, plan))["Summary"])
+    assert rows[0][0] == "Workforce plan: Bedfordshire, Luton and Milton Keynes (QHG)"
+    assert "2026/27 to 2027/28" in rows[1][0]
+    headline = {r[0]: r[2] for r in rows[3:16] if r[0]}
+    assert headline["Total overspend needed (£)"] == pytest.approx(plan.objectives.overspend_gbp)
+    assert headline["Weighted unmet demand (FTE-years)"] == pytest.approx(plan.objectives.unmet_fte_years)
+    assert headline["Total cost (£)"] == pytest.approx(plan.objectives.cost_gbp)
+    first = [r for r in plan.roles if r.year == 2026]
+    assert headline["Vacancy rate 2026/27"] == pytest.approx(sum(r.vacancy_fte for r in first) /
+                                                              sum(r.demand_fte for r in first))
+    assert headline["Target vacancy rate 2026/27 (demand-weighted)"] == pytest.approx(
+        sum(r.vacancy_target * r.demand_fte for r in first) / sum(r.demand_fte for r in first))
+    assert "Vacancy rate 2027/28" in headline
+    assert headline["Role-years missing their vacancy target"] == len(plan.targets_missed()) == 3
+    assert headline["Top value of an extra £1m (FTE-years of unmet demand avoided)"] == pytest.approx(12.5)
+    assert headline["Where an extra £1m helps most"].startswith(f"An extra £1m for {COUNCILS} in 2027/28")
+
+
+def test_summary_has_two_charts_with_the_staffing_parts(tmp_path: Path) -> None:
+    with zipfile.ZipFile(written(tmp_path)) as archive:
+        charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        staffing = archive.read(charts[0]).decode()
+    assert len(charts) == 2
+    for name in ("Staff in post (own role)", "Deployed-in cover", "Trainee cover", "Agency", "Demand"):
+        assert name in staffing
+
+
+# --- Actions, Roles, Budget, Insights ----------------------------------------------------------------------
+
+def test_actions_are_sorted_for_reading(tmp_path: Path) -> None:
+    plan = small_plan()
+    assert list(plan.actions) != sorted(plan.actions, key=plan_writer.action_sort_key)  # the fixture shuffles them
+    header, rows = table_below(rows_of(load_workbook(written(tmp_path, plan))["Actions"]), "Year", "Action")
+    assert header == ["Year", "Action", "Channel / lever / route", "Sector", "Staff group", "Detail", "FTE",
+                      "Cost (£)"]
+    assert len(rows) == len(plan.actions)
+    keys = [(r[0], ActionType.ORDER.index(r[1]), (r[3] or "").casefold(), (r[4] or "").casefold(),
+             r[2].casefold()) for r in rows]
+    assert keys == sorted(keys)
+    assert {r[1] for r in rows} == set(ActionType.ORDER)
+    transfer = next(r for r in rows if r[1] == ActionType.TRANSFER)
+    assert transfer[2] == f"From {TRUSTS}" and transfer[6] is None and transfer[7] == 100_000
+
+
+def test_a_plan_without_actions_says_so(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    plan = replace(small_plan(), actions=(), marginals=())
+    wb = load_workbook(written(tmp_path, plan))
+    assert rows_of(wb["Actions"]) == [(NO_ACTIONS,)]
+    texts = [r[0] for r in rows_of(wb["Insights"]) if r[0]]
+    assert any(str(t).startswith("No limit binds") for t in texts)
+
+
+def test_roles_and_budget_sheets(tmp_path: Path) -> None:
+    plan = small_plan()
+    wb = load_workbook(written(tmp_path, plan))
+    header, rows = table_below(rows_of(wb["Roles"]), "Year", "Sector")
+    assert len(header) == 28 and header[-2:] == ["Target met?", "Priority"]
+    assert [(r[1], r[2], r[0]) for r in rows] == sorted((r[1], r[2], r[0]) for r in rows)
+    assert {r[26] for r in rows} == {"Yes", "No"}
+    first = next(r for r in plan.roles if r.staff_group == "Registered nurses" and r.year == 2026)
+    row = next(r for r in rows if r[2] == "Registered nurses" and r[0] == "2026/27")
+    assert row[4:26] == pytest.approx([
+        first.demand_fte, first.staff_in_post_start_fte, first.staff_in_post_fte, first.expected_leavers_fte,
+        first.leavers_retained_fte, first.leavers_fte, first.hires_arrived_fte, first.pipeline_arrived_fte,
+        first.new_starter_leavers_fte, first.training_starts_fte, first.trainees_in_training_fte,
+        first.trainee_cover_fte, first.training_completers_in_fte, first.training_returners_fte,
+        first.deployed_out_fte, first.deployed_in_fte, first.deployed_in_cover_fte, first.agency_fte,
+        first.vacancy_fte, first.excess_vacancy_fte, first.vacancy_rate, first.vacancy_target])
+    header, rows = table_below(rows_of(wb["Budget"]), "Year", "Budget holder")
+    assert header[-1] == "Unmet demand avoided per extra £1m (FTE-years)" and len(rows) == len(plan.budgets)
+    assert next(r for r in rows if r[0] == "2027/28" and r[1] == COUNCILS)[-1] == pytest.approx(12.5)
+
+
+def test_insights_rank_the_limits_and_list_targets_missed_and_warnings(tmp_path: Path) -> None:
+    plan = small_plan()
+    rows = rows_of(load_workbook(written(tmp_path, plan))["Insights"])
+    assert "stage-2 solve" in rows[1][0] and "FTE-years" in rows[1][0]
+    header, ranked = table_below(rows, "Rank", "Insight")
+    assert header == ["Rank", "Insight", "Limit", "Year", "Value (FTE-years per unit)", "Unit"]
+    assert [r[0] for r in ranked] == [1, 2, 3]
+    assert [r[1] for r in ranked] == [m.sentence for m in plan.marginals]
+    assert [r[4] for r in ranked] == sorted((r[4] for r in ranked), reverse=True)
+    start = next(i for i, r in enumerate(rows) if r[0] == "Targets missed")
+    assert rows[start + 1][1:6] == ("Role", "Year", "Vacancy rate", "Target", "Vacancy above target (FTE)")
+    missed = [r for r in rows[start + 2:] if r[1] and r[2] and YEAR_LABEL.match(str(r[2]))]
+    assert len(missed) == len(plan.targets_missed())
+    warned = next(i for i, r in enumerate(rows) if r[0] == "Warnings about the input")
+    assert rows[warned + 1][1] == plan.warnings[0].message()
+
+
+def test_years_are_financial_year_labels_everywhere(tmp_path: Path) -> None:
+    wb = load_workbook(written(tmp_path))
+    for name in ("Actions", "Roles", "Budget"):
+        years = [r[0] for r in rows_of(wb[name])[1:]]
+        assert years and all(isinstance(y, str) and YEAR_LABEL.match(y) for y in years), name
+
+
+def test_number_formats_frozen_headers_and_filters(tmp_path: Path) -> None:
+    wb = load_workbook(written(tmp_path))
+    budget, roles, actions = wb["Budget"], wb["Roles"], wb["Actions"]
+    assert budget["C2"].number_format == "£#,##0" and budget["P2"].number_format == "#,##0.00"
+    assert roles["E2"].number_format == "#,##0.0" and roles["Y2"].number_format == "0.0%"
+    assert budget["A1"].font.b and roles["A1"].font.b
+    assert (budget.freeze_panes, roles.freeze_panes, actions.freeze_panes) == ("C2", "D2", "A2")
+    assert budget.auto_filter.ref and roles.auto_filter.ref and actions.auto_filter.ref
+    assert wb["Summary"].freeze_panes is not None and wb["Summary"].auto_filter.ref
+    for ws in wb.worksheets:
+        widths = [d.width for d in ws.column_dimensions.values() if d.width]
+        assert widths and max(widths) <= 71, ws.title  # 60 characters at most (the Run sheet's values: 70)
+
+
+# --- safety ------------------------------------------------------------------------------------------------
+
+def test_user_text_is_never_a_formula(tmp_path: Path) -> None:
+    plan = small_plan()
+    for old in ("Acute", "Registered nurses", "International", TRUSTS, "Bedfordshire, Luton", "leavers kept",
+                "An extra £1m", "Workforce"):
+        plan = renamed(plan, old, HOSTILE)  # type: ignore[assignment]
+    target = written(tmp_path, plan, scenario_text=f"{HOSTILE}\n[objective]\n", input_file=f"{HOSTILE}.xlsx",
+                     scenario_file=HOSTILE)
+    for name, xml in sheet_xml(target).items():
+        assert "<f>" not in xml and "<f " not in xml, name
+    wb = load_workbook(target)
+    hostile_cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str) and HOSTILE in c.value]
+    assert {c.parent.title for c in hostile_cells} == set(SHEETS)
+    assert all(c.data_type == "s" for c in hostile_cells)
+    assert any(c.value == HOSTILE for c in hostile_cells if c.parent.title == "Roles")
+
+
+def test_a_failed_write_leaves_the_old_plan_and_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    target = written(tmp_path)
+    before = target.read_bytes()
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(plan_writer, "_insights", broken)  # fails with three sheets already written
+    with pytest.raises(RuntimeError, match="disk full"):
+        written(tmp_path)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
+
+
+def test_a_failed_rename_leaves_the_old_plan_and_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    target = written(tmp_path)
+    before = sha256_file(target)
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError("the plan is open in Excel")
+
+    monkeypatch.setattr(atomic.os, "replace", refuse)
+    with pytest.raises(PermissionError):
+        written(tmp_path)
+    assert sha256_file(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
+
+
+def test_never_writes_over_an_input(tmp_path: Path) -> None:
+    plan = small_plan()
+    source = tmp_path / "ics.xlsx"
+    source.write_bytes(b"the user's workbook")
+    with pytest.raises(OutputPathError, match="input file"):
+        write_plan(plan, run_info(plan), source, protected=[source])
+    with pytest.raises(OutputPathError, match="input file"):  # the same file by another path
+        write_plan(plan, run_info(plan), tmp_path / "sub" / ".." / "ics.xlsx", protected=[source])
+    link = tmp_path / "link.xlsx"
+    os.link(source, link)
+    with pytest.raises(OutputPathError, match="input file"):  # a hard link to the input
+        write_plan(plan, run_info(plan), link, protected=[source])
+    other = tmp_path / "someone-elses.xlsx"
+    other.write_bytes(b"not a plan")
+    with pytest.raises(OutputPathError, match="not written by this tool"):
+        write_plan(plan, run_info(plan), other)
+    assert source.read_bytes() == b"the user's workbook" and other.read_bytes() == b"not a plan"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ics.xlsx", "link.xlsx", "someone-elses.xlsx"]
+
+
+def test_atomic_write_makes_the_folder_keeps_the_suffix_and_respects_the_umask(tmp_path: Path) -> None:
+    seen: list[Path] = []
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp)
+        tmp.write_bytes(b"new")
+
+    target = tmp_path / "new" / "folder" / "plan.xlsx"
+    old_umask = os.umask(0o022)
+    try:
+        atomic_write(target, write)
+    finally:
+        os.umask(old_umask)
+    assert target.read_bytes() == b"new" and not seen[0].exists()
+    assert seen[0].parent == target.parent and seen[0].name.startswith(".") and seen[0].suffix == ".xlsx"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644  # readable by others, as any new file (not 0600)
+    assert sha256_file(target) == "11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437"
+
+
+def test_an_ics_sized_plan_writes_quickly(tmp_path: Path) -> None:
+    plan = ics_sized_plan()
+    run = run_info(plan)
+    assert len(plan.roles) == 75
+    seconds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        write_plan(plan, run, tmp_path / "plan.xlsx")
+        seconds.append(time.perf_counter() - started)
+    assert min(seconds) < WRITE_BUDGET_S, seconds
+
+
+# --- a plan the solver made ----------------------------------------------------------------------------------
+
+def test_a_solved_plan_writes_and_names_its_binding_limits(tmp_path: Path) -> None:
+    from model_fixtures import CARERS, RecruitmentChannel, data, role
+
+    from workforce.optimise import plan_for
+    from workforce.scenario import load_scenario
+
+    nurses = ("Acute", "Registered nurses")
     d = data([role(nurses, staff=90, agency_max_share=0.05, vacancy_target=0.05),
               role(CARERS, holder="Council", staff=50, salary_gbp=25_000)],
              {nurses: [100, 104], CARERS: [55, 56]}, {"Trust": [4e6, 4.1e6], "Council": [1.3e6, 1.3e6]}, horizon=2,
@@ -28,97 +378,9 @@ def solved_plan(sector: str = "Acute") -> tuple[Plan, RunInfo]:
                           RecruitmentChannel(1, "Domestic", CARERS, 1_000, 3, 0)])
     scenario = load_scenario()
     plan = plan_for(d, scenario, scenario.solver, [])
-    run = RunInfo(input_file="fixture.xlsx", input_sha256="0" * 64, scenario_file="models/base.toml",
-                  scenario_text="[objective]\ntarget_weight = 10.0", package_version="0.1.0", highs_version="1.16.0",
-                  pyomo_version="6.10.1", solver_options=scenario.solver.as_dict(), status="optimal",
-                  objectives=plan.objectives, timings_s={"read": 0.01}, started_at="2026-11-24T12:00:00+00:00")
-    return plan, run
-
-
-def sheet_xml(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
-        return "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
-
-
-def test_sheets_in_order_and_run_keys(tmp_path: Path) -> None:
-    plan, run = solved_plan()
-    target = tmp_path / "plan.xlsx"
-    write_plan(plan, run, target)
+    target = written(tmp_path, plan)
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Summary", "Actions", "Roles", "Budget", "Insights", "Run"]
-    run_values = {r[0]: r[1] for r in wb["Run"].iter_rows(values_only=True) if r[0]}
-    assert run_values["objective_overspend_gbp"] == pytest.approx(plan.objectives.overspend_gbp)
-    assert run_values["objective_unmet_fte_years"] == pytest.approx(plan.objectives.unmet_fte_years)
-    assert run_values["objective_cost_gbp"] == pytest.approx(plan.objectives.cost_gbp)
-    assert run_values["input_sha256"] == "0" * 64
-    assert "timing_write_s" in run_values
-
-
-def test_summary_total_rows_add_up(tmp_path: Path) -> None:
-    plan, run = solved_plan()
-    write_plan(plan, run, tmp_path / "plan.xlsx")
-    rows = list(load_workbook(tmp_path / "plan.xlsx")["Summary"].iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r[0] == "Year" and r[1] == "Budget holder")
-    end = next((i for i in range(header + 1, len(rows)) if rows[i][0] is None), len(rows))
-    table = rows[header + 1:end]
-    for year in ("2026/27", "2027/28"):
-        parts = [r for r in table if r[0] == year and r[1] != "All budget holders"]
-        total = next(r for r in table if r[0] == year and r[1] == "All budget holders")
-        for column in (2, 3, 4, 5, 8, 9):
-            assert total[column] == pytest.approx(sum(r[column] for r in parts))
-    spend = sum(b.spend_gbp for b in plan.budgets)
-    assert sum(r[8] for r in table if r[1] == "All budget holders") == pytest.approx(spend)
-
-
-def test_actions_are_sorted_for_reading(tmp_path: Path) -> None:
-    plan, run = solved_plan()
-    write_plan(plan, run, tmp_path / "plan.xlsx")
-    rows = list(load_workbook(tmp_path / "plan.xlsx")["Actions"].iter_rows(values_only=True))[1:]
-    order = ["Recruit", "Retain", "Train", "Deploy", "Agency", "Budget transfer"]
-    keys = [(r[0], order.index(r[1])) for r in rows]
-    assert keys == sorted(keys) and len(rows) == len(plan.actions)
-
-
-def test_user_text_is_never_a_formula(tmp_path: Path) -> None:
-    plan, run = solved_plan(sector=HOSTILE)
-    target = tmp_path / "plan.xlsx"
-    write_plan(plan, run, target)
-    assert "<f>" not in sheet_xml(target)
-    roles = load_workbook(target)["Roles"]
-    assert HOSTILE in [c.value for c in roles["B"]]
-
-
-def test_a_failed_write_leaves_the_old_plan_and_no_temporary_file(tmp_path: Path, monkeypatch) -> None:
-    plan, run = solved_plan()
-    target = tmp_path / "plan.xlsx"
-    write_plan(plan, run, target)
-    before = target.read_bytes()
-
-    def broken(*_args: object) -> None:
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(plan_writer, "_insights", broken)
-    with pytest.raises(RuntimeError):
-        write_plan(plan, run, target)
-    assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
-
-
-def test_never_writes_over_an_input(tmp_path: Path) -> None:
-    plan, run = solved_plan()
-    source = tmp_path / "ics.xlsx"
-    source.write_bytes(b"the user's workbook")
-    with pytest.raises(OutputPathError, match="input"):
-        write_plan(plan, run, source, protected=[source])
-    other = tmp_path / "someone-elses.xlsx"
-    other.write_bytes(b"not a plan")
-    with pytest.raises(OutputPathError, match="not written by this tool"):
-        write_plan(plan, run, other)
-    assert source.read_bytes() == b"the user's workbook" and other.read_bytes() == b"not a plan"
-
-
-def test_insights_sentences_name_the_binding_limits(tmp_path: Path) -> None:
-    plan, run = solved_plan()
-    write_plan(plan, run, tmp_path / "plan.xlsx")
-    texts = [r[1] for r in load_workbook(tmp_path / "plan.xlsx")["Insights"].iter_rows(values_only=True) if r[1]]
+    assert wb.sheetnames == list(SHEETS)
+    texts = [r[1] for r in rows_of(wb["Insights"]) if r[1]]
     assert any("One more International hire of Registered nurses (Acute)" in str(t) for t in texts)
+    assert run_values(target)["objective_cost_gbp"] == pytest.approx(plan.objectives.cost_gbp)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+NEW_FILE_MODE = 0o666  # narrowed by the user's umask, as for any file a program creates
+TEMP_NAME_TRIES = 100
 
 
 class OutputPathError(ValueError):
@@ -25,42 +28,87 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def atomic_write(target: Path, write: Callable[[Path], None], *, protected: Iterable[Path] = (),
-                 may_replace: Callable[[Path], bool] | None = None) -> None:
-    """Call ``write(tmp)`` and move ``tmp`` onto ``target`` once it has succeeded.
+def check_output_path(target: Path, *, protected: Iterable[Path] = (),
+                      may_replace: Callable[[Path], bool] | None = None) -> None:
+    """Raise :class:`OutputPathError` when ``target`` must not be written.
 
-    Raises :class:`OutputPathError` when ``target`` is one of ``protected``
-    (the inputs) — compared by resolved path and by file identity — or when
-    it exists and ``may_replace`` says it is not ours to replace.
+    ``target`` must not be one of ``protected`` (the inputs), compared by
+    resolved path and by file identity (so a link to an input counts), must
+    not be a folder, and, when it exists, ``may_replace`` (if given) must
+    agree that it is ours to replace.
     """
     resolved = target.resolve()
     for path in protected:
-        if path.resolve() == resolved or _same_file(path, target):
+        if Path(path).resolve() == resolved or _same_file(Path(path), target):
             raise OutputPathError(f"{target} is an input file; choose another file name for the output "
                                   "(inputs are never overwritten)")
-    if target.exists() and target.is_dir():
+    if target.is_dir():
         raise OutputPathError(f"{target} is a folder; give a file name ending in {target.suffix or '.xlsx'}")
     if target.exists() and may_replace is not None and not may_replace(target):
         raise OutputPathError(f"{target} already exists and was not written by this tool (it may be an input); "
                               "choose another file name for the output")
+
+
+def _new_temp_file(target: Path) -> Path:
+    """An empty, new file next to ``target``: hidden name, same suffix, mode as the umask allows."""
+    for _ in range(TEMP_NAME_TRIES):
+        tmp = target.parent / f".{target.stem}-{secrets.token_hex(6)}.tmp{target.suffix}"
+        try:
+            handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return tmp
+    raise OSError(f"could not create a temporary file next to {target}")
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as written:
+        os.fsync(written.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def atomic_write(target: Path, write: Callable[[Path], None], *, protected: Iterable[Path] = (),
+                 may_replace: Callable[[Path], bool] | None = None) -> None:
+    """Call ``write(tmp)`` and move ``tmp`` onto ``target`` once it has succeeded.
+
+    Raises :class:`OutputPathError` (nothing written) when ``target`` must not
+    be written: see :func:`check_output_path`.  The temporary file sits in
+    the target's folder, its name starts with ``.`` and keeps the target's
+    suffix.  If anything fails, the temporary file is removed, an existing
+    ``target`` is left as it was and the exception propagates.
+    """
+    target = Path(target)
+    check_output_path(target, protected=protected, may_replace=may_replace)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
-    os.close(handle)
-    tmp = Path(tmp_name)
+    tmp = _new_temp_file(target)
     try:
         write(tmp)
-        with tmp.open("rb") as written:
-            os.fsync(written.fileno())
+        _fsync_file(tmp)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _fsync_folder(target.parent)
 
 
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file's bytes, as hex."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with Path(path).open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -8,24 +8,30 @@ numbers are computed in Python.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 MAX_WIDTH = 60
+MIN_WIDTH = 8
+LINE_HEIGHT_PT = 15  # one line of 11-point text
+BODY_CHARS_PER_WIDTH = 1.1  # ordinary text is narrower than the digit '0' that column widths count
 
 
 class Fmt:
     """Names of the number formats a column can take."""
 
     TEXT = "text"
+    WRAPPED = "wrapped"  # long text (sentences): wrapped within a capped column width
     GBP = "gbp"
     FTE = "fte"
     RATE = "rate"
     FTE_YEARS = "fte_years"
     NUMBER = "number"
+    GENERAL = "general"  # the spreadsheet's own display: exact provenance values such as 1e-07
     INTEGER = "integer"
 
 
@@ -48,15 +54,23 @@ class Styles:
         self.subtitle = wb.add_format({"bold": True, "font_size": 11, "font_color": "#003087"})
         self.note = wb.add_format({"italic": True, "font_color": "#425563", "text_wrap": False})
         self.bold = wb.add_format({"bold": True})
-        self.by_fmt = {
-            Fmt.TEXT: wb.add_format({}),
-            Fmt.GBP: wb.add_format({"num_format": "£#,##0"}),
-            Fmt.FTE: wb.add_format({"num_format": "#,##0.0"}),
-            Fmt.RATE: wb.add_format({"num_format": "0.0%"}),
-            Fmt.FTE_YEARS: wb.add_format({"num_format": "#,##0.00"}),
-            Fmt.NUMBER: wb.add_format({"num_format": "#,##0.######"}),
-            Fmt.INTEGER: wb.add_format({"num_format": "0"}),
-        }
+        # Top-aligned, so a row made taller by wrapped text still reads across.
+        self.by_fmt = {name: wb.add_format({**props, "valign": "top"}) for name, props in _FORMATS.items()}
+        self.bold_by_fmt = {name: wb.add_format({**props, "valign": "top", "bold": True, "top": 1})
+                            for name, props in _FORMATS.items()}
+
+
+_FORMATS: dict[str, dict[str, object]] = {
+    Fmt.TEXT: {},
+    Fmt.WRAPPED: {"text_wrap": True, "valign": "top"},
+    Fmt.GBP: {"num_format": "£#,##0"},
+    Fmt.FTE: {"num_format": "#,##0.0"},
+    Fmt.RATE: {"num_format": "0.0%"},
+    Fmt.FTE_YEARS: {"num_format": "#,##0.00"},
+    Fmt.NUMBER: {"num_format": "#,##0.######"},
+    Fmt.INTEGER: {"num_format": "0"},
+    Fmt.GENERAL: {"align": "left"},  # key / value provenance: numbers line up with the text values
+}
 
 
 def write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: object = None) -> None:
@@ -65,13 +79,14 @@ def write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: object = N
         return
     if isinstance(value, bool):
         ws.write_string(row, col, "Yes" if value else "No", fmt)
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, numbers.Real):  # includes NumPy numbers; NaN and infinity raise (never a #NUM! cell)
         ws.write_number(row, col, float(value), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
 
 
-def _shown_length(value: object, fmt: str) -> int:
+def shown_length(value: object, fmt: str) -> int:
+    """Roughly how many characters ``value`` takes when shown in format ``fmt``."""
     if value is None:
         return 0
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -81,26 +96,68 @@ def _shown_length(value: object, fmt: str) -> int:
     return len(str(value))
 
 
+def wrapped_lines(text: str, width_chars: float) -> int:
+    """How many lines ``text`` takes when wrapped at word boundaries, at most ``width_chars`` characters a line."""
+    usable = max(1, int(width_chars))
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            needed = len(word) if used == 0 else used + 1 + len(word)
+            if needed <= usable:
+                used = needed
+            else:
+                lines += (used > 0) + (len(word) - 1) // usable
+                used = (len(word) - 1) % usable + 1
+    return max(1, lines)
+
+
+def _fitted_widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list[float]:
+    widths: list[float] = []
+    for i, column in enumerate(columns):
+        longest = max([len(w) for w in column.header.split()] + [shown_length(v[i], column.fmt) for v in rows[:500]],
+                      default=MIN_WIDTH)
+        widths.append(column.width or min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
+    return widths
+
+
+def _fit_row_heights(ws: Worksheet, first_row: int, columns: Sequence[Column], rows: Sequence[Sequence[object]],
+                     widths: Sequence[float]) -> None:
+    """Tall enough rows for the wrapped header and wrapped text cells (spreadsheets do not always fit them)."""
+    header_lines = max(wrapped_lines(c.header, w - 1) for c, w in zip(columns, widths))  # bold: a little wider
+    if header_lines > 1:
+        ws.set_row(first_row, LINE_HEIGHT_PT * header_lines)
+    wrapped = [i for i, c in enumerate(columns) if c.fmt == Fmt.WRAPPED]
+    if not wrapped:
+        return
+    for r, values in enumerate(rows, start=first_row + 1):
+        lines = max(wrapped_lines(str(values[i] or ""), widths[i] * BODY_CHARS_PER_WIDTH) for i in wrapped)
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT_PT * lines)
+
+
 def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence[Column],
                 rows: Sequence[Sequence[object]], *, autofilter: bool = True, first_col: int = 0,
-                widths: dict[int, float] | None = None) -> int:
+                widths: dict[int, float] | None = None, emphasised: Collection[int] = ()) -> int:
     """Header plus rows from ``first_row``; returns the next free row.
 
-    Column widths are fitted to the content.  With ``widths`` given, the
+    Column widths are fitted to the content (at most ``MAX_WIDTH``; longer
+    text goes in ``Fmt.WRAPPED`` columns).  With ``widths`` given, the
     wanted widths are recorded there (the widest wins) for the caller to
-    apply once, so that several tables can share a sheet's columns.
+    apply once, so that several tables can share a sheet's columns.  Rows
+    whose positions in ``rows`` are in ``emphasised`` (totals) are bold.
     """
     for c, column in enumerate(columns, start=first_col):
         ws.write_string(first_row, c, column.header, styles.header)
-    for r, values in enumerate(rows, start=first_row + 1):
+    for i, values in enumerate(rows):
+        formats = styles.bold_by_fmt if i in emphasised else styles.by_fmt
         for c, (column, value) in enumerate(zip(columns, values), start=first_col):
-            write_cell(ws, r, c, value, styles.by_fmt[column.fmt])
+            write_cell(ws, first_row + 1 + i, c, value, formats[column.fmt])
     wanted = widths if widths is not None else {}
-    for i, column in enumerate(columns):
-        longest = max([len(w) for w in column.header.split()] + [_shown_length(v[i], column.fmt) for v in rows[:500]],
-                      default=8)
-        width = column.width or min(MAX_WIDTH, max(8, longest + 2))
-        wanted[first_col + i] = max(wanted.get(first_col + i, 0), width)
+    for c, width in enumerate(_fitted_widths(columns, rows), start=first_col):
+        wanted[c] = max(wanted.get(c, 0), width)
+    _fit_row_heights(ws, first_row, columns, rows, [wanted[c] for c in range(first_col, first_col + len(columns))])
     if widths is None:
         apply_widths(ws, wanted)
     if autofilter and rows:
@@ -108,11 +165,13 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence
     return first_row + len(rows) + 1
 
 
-def print_setup(ws: Worksheet) -> None:
-    """Landscape A4, one page wide, header row repeated: a board pack prints legibly."""
+def print_setup(ws: Worksheet, *, header_row: int | None = None) -> None:
+    """Landscape A4, one page wide, ``header_row`` (if any) repeated on every page: a board pack prints legibly."""
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
 
 
 def apply_widths(ws: Worksheet, widths: dict[int, float]) -> None:
