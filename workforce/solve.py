@@ -7,6 +7,13 @@ sparse matrix is passed to highspy directly.  This was measured faster than
 Pyomo's solver interfaces (``appsi_highs``, ``pyomo.contrib.solver``), which
 rebuild the model row by row in HiGHS; see ``benchmarks/``.
 
+The compiler is given numpy-only sparse arrays (:mod:`workforce.sparse`) in
+place of ``scipy.sparse`` (:class:`_NumpySparseCompiler`): Pyomo's import hook
+on scipy also loads ``scipy.stats``, ``scipy.spatial`` and ``scipy.integrate``,
+1–1.5 s on a 2-core machine, more than reading, solving and writing a sample
+ICS.  The matrices are identical either way (``tests/test_sparse.py``); if a
+future Pyomo moves the compiler's internals, its public entry point is used.
+
 Stages, on one HiGHS model (warm-started): minimise O1; add the row
 ``O1 ≤ O1*·(1 + rtol) + atol``; minimise O2; add ``O2 ≤ O2*·(1 + rtol) + atol``;
 minimise O3.  Duals are read from the stage-2 solve.
@@ -29,10 +36,17 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+try:
+    from pyomo.repn.plugins.standard_form import _LinearStandardFormCompiler_impl as _PyomoCompilerImpl
+except ImportError:  # a Pyomo without this internal class: fall back to the public entry point
+    _PyomoCompilerImpl = None
 
 from workforce.model import BuiltModel
 from workforce.scenario import SolverOptions
+from workforce.sparse import CscArray, CsrArray
 
 STAGE_NAMES = ("overspend", "unmet demand", "cost")
 
@@ -83,9 +97,42 @@ class Solution:
     solve_seconds: float
 
 
-def compile_standard_form(built: BuiltModel) -> StandardForm:
-    """Compile the Pyomo model to a sparse matrix (one pass over the expressions)."""
-    info = LinearStandardFormCompiler().write(built.model, mixed_form=True, set_sense=None)
+COMPILER_OPTIONS = {"mixed_form": True, "set_sense": None}
+
+
+if _PyomoCompilerImpl is not None:
+    class _NumpySparseCompiler(_PyomoCompilerImpl):  # type: ignore[misc, valid-type]
+        """Pyomo's standard-form compiler building its matrices with :mod:`workforce.sparse`.
+
+        Pyomo declares the sparse-matrix constructors as class attributes "so
+        that others can change the hooks"; they are set on this subclass, and
+        Pyomo's own class is left untouched.
+        """
+
+        _to_vector = np.fromiter
+        _csc_matrix = CscArray
+        _csr_matrix = CsrArray
+
+        def __init__(self, config: object) -> None:
+            self.config = config
+
+
+def _compile(model: object, *, direct: bool = True) -> object:
+    """Pyomo's ``LinearStandardFormInfo`` for ``model``; ``direct=False`` forces Pyomo's public entry point
+    (scipy matrices)."""
+    compiler = LinearStandardFormCompiler()
+    if not direct or _PyomoCompilerImpl is None:
+        return compiler.write(model, **COMPILER_OPTIONS)
+    with PauseGC():  # as Pyomo's entry point does: the walk makes many short-lived objects
+        return _NumpySparseCompiler(compiler.config(COMPILER_OPTIONS)).write(model)
+
+
+def compile_standard_form(built: BuiltModel, *, direct: bool = True) -> StandardForm:
+    """Compile the Pyomo model to a sparse matrix (one pass over the expressions).
+
+    ``direct=False`` goes through Pyomo's public entry point and scipy (same result, slower first call).
+    """
+    info = _compile(built.model, direct=direct)
     rows = tuple(entry.constraint for entry in info.rows)
     senses = np.fromiter((entry.bound_type for entry in info.rows), dtype=np.int8, count=len(rows))
     rhs = np.asarray(info.rhs, dtype=float)
@@ -96,7 +143,7 @@ def compile_standard_form(built: BuiltModel) -> StandardForm:
     col_lower = np.where(np.isnan(bounds[:, 0]), -np.inf, bounds[:, 0])
     col_upper = np.where(np.isnan(bounds[:, 1]), np.inf, bounds[:, 1])
     matrix = info.A.tocsc()
-    cost = np.asarray(info.c.todense(), dtype=float).reshape(len(info.objectives), len(columns))
+    cost = np.asarray(info.c.toarray(), dtype=float).reshape(len(info.objectives), len(columns))
     return StandardForm(
         cost=cost,
         matrix_start=matrix.indptr.astype(np.int32),

@@ -36,18 +36,14 @@ WORKER_MEMORY_BYTES = 4 * 1024**3  # a workbook that needs more is treated as da
 def prepare_worker() -> None:
     """Process-pool initialiser: cap the worker's memory and load what every solve needs.
 
-    The memory cap means a hostile workbook fails alone.  Pyomo fetches scipy
-    through a deferred import whose first use also loads ``scipy.stats``
-    (about 0.6 s); doing it here, in every worker at once while the first
-    workbooks are being checked, keeps it off the roll-up's critical path.
+    The memory cap means a hostile workbook fails alone.  Importing the
+    modelling and file libraries here, in every worker at once while the
+    first workbooks are being checked, keeps them off the critical path.
     """
     try:
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
     except (ValueError, OSError):
         pass  # the platform does not allow it: the roll-up still runs
-    from pyomo.common.dependencies import scipy
-
-    scipy.sparse.csc_array  # noqa: B018 - the attribute access triggers the import
     import workforce.optimise  # noqa: F401 - Pyomo and HiGHS
     import workforce.report.plan_writer  # noqa: F401 - xlsxwriter
     import workforce.validate  # noqa: F401 - openpyxl

@@ -1,0 +1,124 @@
+"""Compressed sparse arrays in plain numpy, for Pyomo's standard-form compiler.
+
+Why this exists: Pyomo's ``LinearStandardFormCompiler`` builds its matrices
+with ``scipy.sparse``, and Pyomo registers a hook on the import of scipy that
+also loads ``scipy.stats``, ``scipy.spatial`` and ``scipy.integrate``
+(``pyomo.common.dependencies._finalize_scipy``) — whoever imports scipy.  On a
+2-core machine that costs 1–1.5 s, more than reading, solving and writing a
+sample ICS together (``benchmarks/``).  The compiler declares its sparse-matrix
+constructors as class attributes "so that others can change the hooks";
+:mod:`workforce.solve` hands it these two classes instead, so a single-ICS
+solve never imports scipy.
+
+They implement exactly what the compiler (Pyomo 6.10) and
+:func:`workforce.solve.compile_standard_form` use — construction from
+``(data, indices, indptr)`` and a shape, ``tocsc``, ``sum_duplicates``,
+``eliminate_zeros``, selecting columns by a boolean mask, and multiplying by
+a vector — with scipy's semantics; ``tests/test_sparse.py`` checks each
+against ``scipy.sparse``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+INDEX = np.int32
+
+
+def _positions(indptr: np.ndarray) -> np.ndarray:
+    """For each stored entry, the index of the row (CSR) or column (CSC) that holds it."""
+    return np.repeat(np.arange(len(indptr) - 1, dtype=INDEX), np.diff(indptr))
+
+
+def _indptr(major: np.ndarray, n_major: int) -> np.ndarray:
+    """Index pointer of entries already sorted by ``major`` (row for CSR, column for CSC)."""
+    counts = np.bincount(major, minlength=n_major)
+    return np.concatenate(([0], np.cumsum(counts))).astype(INDEX)
+
+
+class CscArray:
+    """A sparse matrix stored by column: column ``j`` holds ``data[indptr[j]:indptr[j+1]]``
+    in rows ``indices[indptr[j]:indptr[j+1]]``."""
+
+    def __init__(self, arg: tuple[Sequence[float], Sequence[int], Sequence[int]], shape: Sequence[int]) -> None:
+        data, indices, indptr = arg
+        self.data = np.asarray(data, dtype=np.float64)
+        self.indices = np.asarray(indices, dtype=INDEX)
+        self.indptr = np.asarray(indptr, dtype=INDEX)
+        self.shape = (int(shape[0]), int(shape[1]))
+        if len(self.indptr) != self.shape[1] + 1 or len(self.data) != len(self.indices):
+            raise ValueError(f"inconsistent compressed column arrays for shape {self.shape}")
+
+    def tocsc(self) -> CscArray:
+        return self
+
+    def sum_duplicates(self) -> None:
+        """Sort each column by row and add up entries stored twice for the same (row, column), in place."""
+        if len(self.data) == 0:
+            return
+        cols = _positions(self.indptr)
+        order = np.lexsort((self.indices, cols))
+        cols, rows, data = cols[order], self.indices[order], self.data[order]
+        first = np.ones(len(data), dtype=bool)
+        first[1:] = (cols[1:] != cols[:-1]) | (rows[1:] != rows[:-1])
+        starts = np.flatnonzero(first)
+        self.data = np.add.reduceat(data, starts)
+        self.indices = rows[starts]
+        self.indptr = _indptr(cols[starts], self.shape[1])
+
+    def eliminate_zeros(self) -> None:
+        """Drop stored zeros, in place."""
+        keep = self.data != 0
+        if keep.all():
+            return
+        cols = _positions(self.indptr)[keep]
+        self.data = self.data[keep]
+        self.indices = self.indices[keep]
+        self.indptr = _indptr(cols, self.shape[1])
+
+    def __getitem__(self, key: tuple[slice, np.ndarray]) -> CscArray:
+        """``a[:, mask]``: the columns where the boolean ``mask`` is true (the only indexing the compiler uses)."""
+        rows, mask = key
+        mask = np.asarray(mask)
+        if rows != slice(None) or mask.dtype != np.bool_ or mask.shape != (self.shape[1],):
+            raise TypeError("only a[:, boolean column mask] is supported")
+        keep = np.repeat(mask, np.diff(self.indptr))
+        kept_cols = _positions(self.indptr)[keep]
+        new_index = np.cumsum(mask) - 1
+        return CscArray((self.data[keep], self.indices[keep], _indptr(new_index[kept_cols], int(mask.sum()))),
+                        (self.shape[0], int(mask.sum())))
+
+    def __matmul__(self, x: np.ndarray) -> np.ndarray:
+        """Matrix times a vector of length ``shape[1]``."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape != (self.shape[1],):
+            raise ValueError(f"cannot multiply a {self.shape} matrix by a vector of shape {x.shape}")
+        result = np.zeros(self.shape[0])
+        np.add.at(result, self.indices, self.data * x[_positions(self.indptr)])
+        return result
+
+    def toarray(self) -> np.ndarray:
+        dense = np.zeros(self.shape)
+        np.add.at(dense, (self.indices, _positions(self.indptr)), self.data)
+        return dense
+
+
+class CsrArray:
+    """A sparse matrix stored by row (the compiler builds rows, then converts to columns)."""
+
+    def __init__(self, arg: tuple[Sequence[float], Sequence[int], Sequence[int]], shape: Sequence[int]) -> None:
+        data, indices, indptr = arg
+        self.data = np.asarray(data, dtype=np.float64)
+        self.indices = np.asarray(indices, dtype=INDEX)
+        self.indptr = np.asarray(indptr, dtype=INDEX)
+        self.shape = (int(shape[0]), int(shape[1]))
+        if len(self.indptr) != self.shape[0] + 1 or len(self.data) != len(self.indices):
+            raise ValueError(f"inconsistent compressed row arrays for shape {self.shape}")
+
+    def tocsc(self) -> CscArray:
+        """The same matrix stored by column (duplicates kept, as scipy keeps them)."""
+        rows = _positions(self.indptr)
+        order = np.lexsort((rows, self.indices))  # by column, then row
+        return CscArray((self.data[order], rows[order], _indptr(self.indices[order], self.shape[1])), self.shape)
