@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
@@ -117,14 +118,20 @@ if _PyomoCompilerImpl is not None:
             self.config = config
 
 
-def _compile(model: object, *, direct: bool = True) -> object:
+def _compile(model: pyo.ConcreteModel, *, direct: bool = True) -> object:
     """Pyomo's ``LinearStandardFormInfo`` for ``model``; ``direct=False`` forces Pyomo's public entry point
-    (scipy matrices)."""
+    (scipy matrices).
+
+    Columns come in declaration order — variable family as ``workforce/model/variables.py`` declares them
+    (x, h, q, z, n, a, v, e, o, t), then index — rather than the order in which constraints first mention
+    them, so the LP's layout follows the formulation (and the independent assembler in ``benchmarks/``).
+    """
     compiler = LinearStandardFormCompiler()
+    options = {**COMPILER_OPTIONS, "column_order": list(model.component_data_objects(pyo.Var, descend_into=True))}
     if not direct or _PyomoCompilerImpl is None:
-        return compiler.write(model, **COMPILER_OPTIONS)
+        return compiler.write(model, **options)
     with PauseGC():  # as Pyomo's entry point does: the walk makes many short-lived objects
-        return _NumpySparseCompiler(compiler.config(COMPILER_OPTIONS)).write(model)
+        return _NumpySparseCompiler(compiler.config(options)).write(model)
 
 
 def compile_standard_form(built: BuiltModel, *, direct: bool = True) -> StandardForm:
