@@ -6,9 +6,10 @@ For a sample ICS and for a synthetic large ICS (40 roles, 15 years, every
 optional sheet filled) it times read, validate, build, hand-off, the
 three-stage solve and write through the product's own functions, and the
 same three stages on the same LP assembled directly as a sparse matrix with
-numpy and solved with highspy (``bare_lp.py``).  Runs are interleaved and
-repeated in one process; medians are reported, because this 2-core machine
-is noisy.  It also times ``cli.py solve`` as a fresh process (process start →
+numpy and solved with highspy (``bare_lp.py``; its rows and columns come in
+the same order as the product's).  Runs are interleaved, alternating which
+goes first, and repeated in one process; medians are reported, because this
+2-core machine is noisy.  It also times ``cli.py solve`` as a fresh process (process start →
 plan written).  Results go to the terminal and to benchmarks/results/latest.json.
 """
 
@@ -92,8 +93,12 @@ def bench(name: str, workbook: Path, repeats: int, tmp: Path, with_cli: bool) ->
     product, bare, cli = [], [], []
     size = (0, 0)
     for i in range(repeats + 1):  # the first round warms imports and caches and is discarded
-        seconds, cols, rows = product_run(workbook, tmp / f"{name}-plan.xlsx")
-        bare_seconds = bare_run(workbook)
+        if i % 2:  # alternate which goes first, so that drift in the machine's speed falls on both
+            bare_seconds = bare_run(workbook)
+            seconds, cols, rows = product_run(workbook, tmp / f"{name}-plan.xlsx")
+        else:
+            seconds, cols, rows = product_run(workbook, tmp / f"{name}-plan.xlsx")
+            bare_seconds = bare_run(workbook)
         cli_seconds = cli_run(workbook, tmp / f"{name}-cli.xlsx") if with_cli else 0.0
         if i:
             product.append(seconds)

@@ -10,8 +10,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyomo.opt import ProblemFormat
-
 from workforce.data import ModelData
 from workforce.issues import Issue
 from workforce.model import build_model
@@ -56,6 +54,10 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
 
 def _write_lp(model: object, path: Path) -> None:
     """Write the stage-1 LP (objective O1) with readable names, e.g. ``coverage.minimum[3,2]``."""
+    # The model is built from pyomo.core alone (a faster start); pyomo.environ registers the file writers.
+    import pyomo.environ  # noqa: F401
+    from pyomo.opt import ProblemFormat
+
     objectives = model.objectives  # type: ignore[attr-defined]
     objectives.unmet.deactivate()
     objectives.cost.deactivate()

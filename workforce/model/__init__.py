@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.data import ModelData
 from workforce.model import (

@@ -23,7 +23,7 @@ avoided per extra agency FTE allowed.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context
 

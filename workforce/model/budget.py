@@ -45,7 +45,7 @@ the weighted unmet demand avoided per extra £1m.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context
 from workforce.model.index import MONEY_UNIT_GBP, to_model_money

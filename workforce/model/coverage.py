@@ -29,7 +29,7 @@ Constraint: ``coverage.minimum[r, y]`` (≥).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context, in_training
 

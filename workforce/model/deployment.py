@@ -25,7 +25,7 @@ demand avoided per extra FTE allowed on the route.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context
 

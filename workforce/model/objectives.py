@@ -28,7 +28,7 @@ Symbols
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context
 

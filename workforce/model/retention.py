@@ -28,7 +28,7 @@ Their marginal values are the unmet demand avoided per extra FTE allowed.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context, stock_at_start
 

@@ -35,7 +35,7 @@ Constraint: ``stock_flow.balance[r, y]`` (equality).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context, hires_arriving, started_years_ago, stock_at_start
 

@@ -42,7 +42,7 @@ variable in the stage-2 solve (see ``workforce/solve.py``).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from workforce.model.context import Context
 
