@@ -115,3 +115,18 @@ def test_single_ics_solve_does_not_import_scipy(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_pyomo_asking_more_of_the_matrices_falls_back_to_its_public_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import workforce.solve as solve_module
+
+    class Incomplete(solve_module._NumpySparseCompiler):
+        def write(self, model: object) -> object:
+            raise AttributeError("'CscArray' object has no attribute 'something_new'")
+
+    data = random_model_data(3)
+    expected = compile_standard_form(build_model(data, load_scenario()), direct=False)
+    monkeypatch.setattr(solve_module, "_NumpySparseCompiler", Incomplete)
+    fallback = compile_standard_form(build_model(data, load_scenario()))
+    np.testing.assert_array_equal(fallback.matrix_value, expected.matrix_value)
+    np.testing.assert_array_equal(fallback.matrix_index, expected.matrix_index)

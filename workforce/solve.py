@@ -130,8 +130,13 @@ def _compile(model: pyo.ConcreteModel, *, direct: bool = True) -> object:
     options = {**COMPILER_OPTIONS, "column_order": list(model.component_data_objects(pyo.Var, descend_into=True))}
     if not direct or _PyomoCompilerImpl is None:
         return compiler.write(model, **options)
-    with PauseGC():  # as Pyomo's entry point does: the walk makes many short-lived objects
-        return _NumpySparseCompiler(compiler.config(options)).write(model)
+    try:
+        with PauseGC():  # as Pyomo's entry point does: the walk makes many short-lived objects
+            return _NumpySparseCompiler(compiler.config(options)).write(model)
+    except (AttributeError, TypeError):
+        # A Pyomo whose compiler asks more of its matrices than workforce.sparse provides: same result, slower.
+        # (tests/test_sparse.py fails if this happens, so an upgrade that needs it is noticed.)
+        return compiler.write(model, **options)
 
 
 def compile_standard_form(built: BuiltModel, *, direct: bool = True) -> StandardForm:
