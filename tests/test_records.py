@@ -77,8 +77,9 @@ def test_rollup_records_in_the_chosen_database(url: str, tmp_path: Path) -> None
     inputs.mkdir()
     shutil.copy(next((REPO / "inputs").glob("QHG-*.xlsx")), inputs)
     runner = CliRunner()
+    # --force: the PostgreSQL database outlives this test, and an earlier test run may hold this ICS's plan
     first = json.loads(runner.invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db", url,
-                                            "--json", "--workers", "1"]).stdout)
+                                            "--json", "--workers", "1", "--force"]).stdout)
     second = json.loads(runner.invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db", url,
                                              "--json", "--workers", "1"]).stdout)
     assert first["ics"][0]["status"] == "succeeded" and second["ics"][0]["status"] == "reused"
