@@ -38,9 +38,10 @@ def _indptr(major: np.ndarray, n_major: int) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts))).astype(INDEX)
 
 
-class CscArray:
-    """A sparse matrix stored by column: column ``j`` holds ``data[indptr[j]:indptr[j+1]]``
-    in rows ``indices[indptr[j]:indptr[j+1]]``."""
+class _Compressed:
+    """``data`` and ``indices`` of the stored entries, ``indptr`` into them per row (CSR) or column (CSC)."""
+
+    major_axis = 0  # 0: compressed by row; 1: by column
 
     def __init__(self, arg: tuple[Sequence[float], Sequence[int], Sequence[int]], shape: Sequence[int]) -> None:
         data, indices, indptr = arg
@@ -48,8 +49,15 @@ class CscArray:
         self.indices = np.asarray(indices, dtype=INDEX)
         self.indptr = np.asarray(indptr, dtype=INDEX)
         self.shape = (int(shape[0]), int(shape[1]))
-        if len(self.indptr) != self.shape[1] + 1 or len(self.data) != len(self.indices):
-            raise ValueError(f"inconsistent compressed column arrays for shape {self.shape}")
+        if len(self.indptr) != self.shape[self.major_axis] + 1 or len(self.data) != len(self.indices):
+            raise ValueError(f"inconsistent compressed arrays for shape {self.shape}")
+
+
+class CscArray(_Compressed):
+    """A sparse matrix stored by column: column ``j`` holds ``data[indptr[j]:indptr[j+1]]``
+    in rows ``indices[indptr[j]:indptr[j+1]]``."""
+
+    major_axis = 1
 
     def tocsc(self) -> CscArray:
         return self
@@ -105,17 +113,10 @@ class CscArray:
         return dense
 
 
-class CsrArray:
+class CsrArray(_Compressed):
     """A sparse matrix stored by row (the compiler builds rows, then converts to columns)."""
 
-    def __init__(self, arg: tuple[Sequence[float], Sequence[int], Sequence[int]], shape: Sequence[int]) -> None:
-        data, indices, indptr = arg
-        self.data = np.asarray(data, dtype=np.float64)
-        self.indices = np.asarray(indices, dtype=INDEX)
-        self.indptr = np.asarray(indptr, dtype=INDEX)
-        self.shape = (int(shape[0]), int(shape[1]))
-        if len(self.indptr) != self.shape[0] + 1 or len(self.data) != len(self.indices):
-            raise ValueError(f"inconsistent compressed row arrays for shape {self.shape}")
+    major_axis = 0
 
     def tocsc(self) -> CscArray:
         """The same matrix stored by column (duplicates kept, as scipy keeps them)."""
