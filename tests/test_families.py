@@ -92,26 +92,29 @@ def test_retention_lever_cap_and_total_cap() -> None:
     assert plan.objectives.unmet_fte_years == pytest.approx(110.0, rel=REL)
     assert role_year(plan, NURSES, 2026).leavers_retained_fte == pytest.approx(10.0, rel=REL)
     assert marginal(plan, MarginalKind.RETENTION, 2026) == pytest.approx(11.0, rel=1e-6)
-    # Two levers of 0.8 could keep 16 each, but together no more than the 20 leavers:
-    # q1 + q2 = 20, x1 = 100, O2 = 0; cost = 40,000 * 100 + 20 * 1,000 (both cost £1,000).
-    two = data([role(NURSES, leaver_rate=0.2)], {NURSES: [100]}, {"Trust": [1e7]}, horizon=1,
+    # Two levers of 0.8 could keep 16 each (32), but together no more than the 20 leavers, and demand
+    # is 120, so the total cap binds: q1 + q2 = 20, x1 = 80 + 20 = 100, v = 20, O2 = 11 * 20 = 220
+    # (without the total cap: q = 32, x1 = 112, O2 = 88).  Cost = 40,000 * 100 + 20 * 1,000.
+    two = data([role(NURSES, leaver_rate=0.2)], {NURSES: [120]}, {"Trust": [1e7]}, horizon=1,
                retention=[RetentionLever(0, "Flexible working", NURSES, 1_000, 0.8),
                           RetentionLever(1, "Wellbeing", NURSES, 1_000, 0.8)])
     plan = solve(two)
-    assert plan.objectives.unmet_fte_years == pytest.approx(0.0, abs=1e-5)
+    assert plan.objectives.unmet_fte_years == pytest.approx(220.0, rel=REL)
     assert role_year(plan, NURSES, 2026).leavers_retained_fte == pytest.approx(20.0, rel=REL)
+    assert role_year(plan, NURSES, 2026).staff_in_post_fte == pytest.approx(100.0, rel=REL)
     assert plan.objectives.cost_gbp == pytest.approx(4_020_000.0, rel=REL)
 
 
 def test_training_moves_trainees_and_covers_part_of_the_from_role() -> None:
     # Support workers (100, salary £25k) train as nurses (50, £40k): 1 year, completion 0.5,
     # work contribution 0.4, at most 10 starts, £2,000 a start.  Only n[1] exists (1 + 1 <= 2).
-    # Nurse demand in year 2 is 55 = 50 + 0.5 * n1, so n1 = 10.  Year 1: support stock 90,
-    # covering 90 + 0.4 * 10 = 94 >= 90.  Year 2: support 90 + 5 returners = 95; nurses 55.
+    # Nurse demand in year 2 is 55 = 50 + 0.5 * n1, so n1 = 10.  Year 1: support stock 90, covering
+    # 90 + 0.4 * 10 = 94 = demand 94: the trainees' work contribution meets it (without it, v = 4 and
+    # O2 = 44).  Year 2: support 90 + 5 returners = 95; nurses 55.
     # Cost y1 = 90*25k + 50*40k + trainee salaries 10*25k + starts 10*2k = 4,520,000;
     #      y2 = 95*25k + 55*40k = 4,575,000; total 9,095,000.
     d = data([role(NURSES, staff=50), role(SUPPORT, salary_gbp=25_000)],
-             {NURSES: [50, 55], SUPPORT: [90, 90]}, {"Trust": [1e7, 1e7]}, horizon=2,
+             {NURSES: [50, 55], SUPPORT: [94, 90]}, {"Trust": [1e7, 1e7]}, horizon=2,
              training=[TrainingRoute(0, "Nursing apprenticeship", SUPPORT, NURSES, 1, 2_000, 10, 0.5, 0.4)])
     plan = solve(d)
     assert plan.objectives.unmet_fte_years == pytest.approx(0.0, abs=1e-5)
