@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from workforce.issues import InputError, Issue, errors_in, warnings_in
+from workforce.inputs.issues import InputError, Issue, errors_in, warnings_in
 from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK = 0
@@ -67,7 +67,7 @@ def main() -> None:
 def template(out: Path, ics_code: str | None, ics_name: str | None, first_year: int, horizon_years: int,
              force: bool) -> None:
     """Write a blank input workbook to OUT.xlsx, ready to fill in."""
-    from workforce.template import write_blank_template
+    from workforce.inputs.template import write_blank_template
 
     if out.suffix.lower() != ".xlsx":
         raise click.BadParameter("the template must be saved as an .xlsx file", param_hint="OUT")

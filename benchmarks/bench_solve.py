@@ -34,13 +34,13 @@ from random_data import large_model_data  # noqa: E402
 from workforce.model import build_model  # noqa: E402
 from workforce.optimise import Timer  # noqa: E402
 from workforce.plan import RunInfo  # noqa: E402
-from workforce.reader import read_workbook  # noqa: E402
+from workforce.inputs.reader import read_workbook  # noqa: E402
 from workforce.report.plan_writer import write_plan  # noqa: E402
 from workforce.results import extract_plan  # noqa: E402
 from workforce.scenario import load_scenario  # noqa: E402
 from workforce.solve import compile_standard_form, load_values, solve_lexicographic  # noqa: E402
-from workforce.template import write_model_data  # noqa: E402
-from workforce.validate import reference_ics_codes, validate  # noqa: E402
+from workforce.inputs.template import write_model_data  # noqa: E402
+from workforce.inputs.validate import reference_ics_codes, validate  # noqa: E402
 
 
 def product_run(workbook: Path, out: Path) -> tuple[dict[str, float], int, int]:

@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from workforce.schema import year_label  # noqa: E402
-from workforce.template import write_blank_template, write_input_workbook  # noqa: E402
+from workforce.inputs.schema import year_label  # noqa: E402
+from workforce.inputs.template import write_blank_template, write_input_workbook  # noqa: E402
 
 FIRST_YEAR = 2026
 HORIZON_YEARS = 5

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import Enum
 
-from workforce.issues import warning
+from workforce.inputs.issues import warning
 from workforce.plan import (
     Action,
     ActionType,
@@ -32,7 +32,7 @@ from workforce.plan import (
     RoleYear,
     RunInfo,
 )
-from workforce.schema import year_label
+from workforce.inputs.schema import year_label
 
 FIRST_YEAR = 2026
 TRUSTS = "Bedfordshire NHS trusts"

@@ -13,7 +13,7 @@ from workforce.rollup.coupled import solve_coupled
 from workforce.rollup.national import NationalLimits, NationalLimitsError, RecruitmentCap, load_national_limits
 from workforce.rollup.run import reference_ics
 from workforce.scenario import load_scenario
-from workforce.validate import load_model_data
+from workforce.inputs.validate import load_model_data
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ("QE1", "QF7", "QHG")

@@ -29,7 +29,7 @@ from workforce.data import ModelData
 from workforce.optimise import plan_for
 from workforce.plan import Objectives
 from workforce.scenario import load_scenario
-from workforce.validate import load_model_data
+from workforce.inputs.validate import load_model_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from bare_lp import BareResult, assemble, solve_bare  # noqa: E402

@@ -9,8 +9,8 @@ import xlsxwriter
 from openpyxl import load_workbook
 
 from workbook_fixture import write_workbook
-from workforce.issues import errors_in, warnings_in
-from workforce.reader import OLE_SIGNATURE, read_workbook
+from workforce.inputs.issues import errors_in, warnings_in
+from workforce.inputs.reader import OLE_SIGNATURE, read_workbook
 
 
 def only_error_text(path: Path) -> str:

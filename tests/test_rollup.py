@@ -83,7 +83,7 @@ def test_mixed_folder_completes_with_rejected_submissions(folder: Path, tmp_path
 def test_national_figures_equal_the_sums_of_the_ics_plans(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     rollup(str(folder), "--out", str(out), "--db", str(tmp_path / "runs.sqlite"))
-    from workforce.validate import load_model_data
+    from workforce.inputs.validate import load_model_data
     from workforce.optimise import plan_for
     from workforce.scenario import load_scenario
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from workforce.issues import errors_in
-from workforce.reader import read_workbook
-from workforce.schema import SHEETS, Layout
-from workforce.template import write_blank_template, write_input_workbook
-from workforce.validate import load_model_data, reference_ics_codes
+from workforce.inputs.issues import errors_in
+from workforce.inputs.reader import read_workbook
+from workforce.inputs.schema import SHEETS, Layout
+from workforce.inputs.template import write_blank_template, write_input_workbook
+from workforce.inputs.validate import load_model_data, reference_ics_codes
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "inputs").glob("Q*.xlsx"))
@@ -100,7 +100,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_model_data_survives_a_round_trip_through_a_workbook(tmp_path: Path, seed: int) -> None:
     from random_data import random_model_data, shuffled
-    from workforce.template import write_model_data
+    from workforce.inputs.template import write_model_data
 
     d = random_model_data(seed)
     path = tmp_path / "ics.xlsx"
@@ -113,7 +113,7 @@ def test_model_data_survives_a_round_trip_through_a_workbook(tmp_path: Path, see
 
 
 def _write(path: Path, d: object) -> Path:
-    from workforce.template import write_model_data
+    from workforce.inputs.template import write_model_data
 
     write_model_data(path, d)
     return path

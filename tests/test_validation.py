@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from workbook_fixture import Tables, consistent_tables, write_workbook
-from workforce.issues import Issue, Severity, errors_in, warnings_in
-from workforce.reader import read_workbook
-from workforce.validate import load_model_data, reference_ics_codes, validate
-from workforce.issues import InputError
+from workforce.inputs.issues import Issue, Severity, errors_in, warnings_in
+from workforce.inputs.reader import read_workbook
+from workforce.inputs.validate import load_model_data, reference_ics_codes, validate
+from workforce.inputs.issues import InputError
 
 CODES = reference_ics_codes()
 

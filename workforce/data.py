@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workforce.schema import year_label
+from workforce.inputs.schema import year_label
 
 RoleKey = tuple[str, str]  # (sector, staff_group)
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workforce.data import ModelData
-from workforce.issues import Issue
+from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
 from workforce.results import extract_plan

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from workforce.issues import Issue
-from workforce.schema import year_label
+from workforce.inputs.issues import Issue
+from workforce.inputs.schema import year_label
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def plan_to_json(plan: Plan) -> str:
 
 def plan_from_json(text: str) -> Plan:
     """Inverse of :func:`plan_to_json`."""
-    from workforce.issues import Severity
+    from workforce.inputs.issues import Severity
 
     raw = json.loads(text)
     return Plan(

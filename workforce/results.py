@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from workforce.data import ModelData, role_label
-from workforce.issues import Issue
+from workforce.inputs.issues import Issue
 from workforce.model import BuiltModel
 from workforce.model.budget import SPEND_CATEGORIES, spend_terms
 from workforce.model.context import Context

@@ -16,15 +16,15 @@ from pathlib import Path
 from pyomo.version import version as pyomo_version
 
 from workforce import __version__
-from workforce.issues import InputError, Issue, errors_in
+from workforce.inputs.issues import InputError, Issue, errors_in
 from workforce.plan import Plan, RunInfo
-from workforce.reader import read_workbook
+from workforce.inputs.reader import read_workbook
 from workforce.reference import default_output_path
 from workforce.report.plan_writer import write_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.optimise import Timer, plan_for
 from workforce.solve import highs_version
-from workforce.validate import reference_ics_codes, validate
+from workforce.inputs.validate import reference_ics_codes, validate
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from workforce.portal.jobs import Jobs
 from workforce.portal.limits import BodySizeLimit
 from workforce.portal.store import PortalStore, RollupRow, SubmissionRow, User
 from workforce.rollup.run import reference_ics
-from workforce.template import write_blank_template
+from workforce.inputs.template import write_blank_template
 
 HERE = Path(__file__).resolve().parent
 MODELS = HERE.parents[1] / "models"

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from workforce.issues import InputError, errors_in
+from workforce.inputs.issues import InputError, errors_in
 from workforce.plan import Plan
 
 

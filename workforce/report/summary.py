@@ -30,7 +30,7 @@ from workforce.report.sheets import (
     write_key_values,
     write_table,
 )
-from workforce.schema import year_label
+from workforce.inputs.schema import year_label
 
 ALL_HOLDERS = "All budget holders"
 GBP_1M_UNIT = "£1m"

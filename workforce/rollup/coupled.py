@@ -40,7 +40,7 @@ import numpy as np
 from scipy import sparse
 
 from workforce.data import ModelData
-from workforce.issues import Issue
+from workforce.inputs.issues import Issue
 from workforce.model import BuiltModel, build_model
 from workforce.model.index import MONEY_UNIT_GBP
 from workforce.plan import ActionType, Plan

@@ -18,7 +18,7 @@ from workforce.atomic import atomic_write
 from workforce.plan import ActionType, Plan
 from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, write_key_values, write_table
-from workforce.schema import year_label
+from workforce.inputs.schema import year_label
 
 if TYPE_CHECKING:
     from workforce.rollup.run import ReferenceIcs, RollupOptions, RollupOutcome

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from workforce import __version__
 from workforce.atomic import sha256_file
-from workforce.issues import Issue, error, errors_in
+from workforce.inputs.issues import Issue, error, errors_in
 from workforce.plan import Plan, plan_from_json, plan_to_json
 from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401 (exit code)
 from workforce.rollup.lock import output_lock

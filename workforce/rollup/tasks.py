@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 from workforce import __version__
 from workforce.atomic import sha256_file
 from workforce.data import ModelData
-from workforce.issues import InputError, Issue, error
+from workforce.inputs.issues import InputError, Issue, error
 from workforce.plan import Plan, RunInfo
 from workforce.reference import default_output_path
 from workforce.scenario import Scenario
 
 if TYPE_CHECKING:
-    from workforce.reader import RawWorkbook
+    from workforce.inputs.reader import RawWorkbook
 
 # The modelling and file libraries (Pyomo, HiGHS, openpyxl) are imported inside the functions below, which
 # run in the workers: the parent process of a roll-up starts faster, and workers import them in parallel.
@@ -46,7 +46,7 @@ def prepare_worker() -> None:
         pass  # the platform does not allow it: the roll-up still runs
     import workforce.optimise  # noqa: F401 - Pyomo and HiGHS
     import workforce.report.plan_writer  # noqa: F401 - xlsxwriter
-    import workforce.validate  # noqa: F401 - openpyxl
+    import workforce.inputs.validate  # noqa: F401 - openpyxl
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ class Checked:
 
 def check_workbook(path: str) -> Checked:
     """Read and validate one workbook (never raises)."""
-    from workforce.reader import read_workbook
-    from workforce.validate import reference_ics_codes, validate
+    from workforce.inputs.reader import read_workbook
+    from workforce.inputs.validate import reference_ics_codes, validate
 
     started = time.perf_counter()
     file_path = Path(path)

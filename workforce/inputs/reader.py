@@ -1,6 +1,6 @@
 """Read an ICS workbook into plain cells that remember where they came from.
 
-The reader knows sheet layouts only from ``workforce.schema``; it checks the
+The reader knows sheet layouts only from ``workforce.inputs.schema``; it checks the
 file itself (is it a readable .xlsx?) and the cells' *form* (formulas with no
 saved result, merged cells), never their meaning, which is validation's job.
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from workforce.issues import Issue, error, show_value, warning
-from workforce.schema import SheetSpec, sheet_by_name
+from workforce.inputs.issues import Issue, error, show_value, warning
+from workforce.inputs.schema import SheetSpec, sheet_by_name
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"

@@ -1,7 +1,7 @@
 """Validate a read workbook and produce :class:`ModelData`, or every problem found.
 
 Order: the ICS sheet (plan years), then each sheet's cells
-(``validate_cells``), then cross-sheet references (roles, budget holders,
+(``cells``), then cross-sheet references (roles, budget holders,
 training durations).  Roles and budget holders are matched across sheets
 ignoring case and repeated spaces; the Workforce and Budget sheets' spelling
 is kept.  Rows are put in a canonical order so that shuffling rows or
@@ -21,11 +21,11 @@ from workforce.data import (
     RoleKey,
     TrainingRoute,
 )
-from workforce.issues import InputError, Issue, error, errors_in, warning
-from workforce.reader import RawWorkbook, read_workbook
+from workforce.inputs.issues import InputError, Issue, error, errors_in, warning
+from workforce.inputs.reader import RawWorkbook, read_workbook
 from workforce.reference import REFERENCE_ICS_CSV, reference_ics_codes
-from workforce.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, WORKFORCE, year_label
-from workforce.validate_cells import MISSING, Row, YearlyRow, key_text, read_fields, read_table, read_yearly
+from workforce.inputs.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, WORKFORCE, year_label
+from workforce.inputs.cells import MISSING, Row, YearlyRow, key_text, read_fields, read_table, read_yearly
 
 class _Roles:
     """Roles of the Workforce sheet, looked up by canonical name."""

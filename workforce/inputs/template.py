@@ -1,6 +1,6 @@
 """Write input workbooks — the blank template and filled samples — from the schema.
 
-The same ``workforce.schema`` specs drive this writer and the reader, so the
+The same ``workforce.inputs.schema`` specs drive this writer and the reader, so the
 template always has exactly the sheets and headers the reader expects: an
 Instructions sheet, then one marked-up table per sheet with header notes
 (unit and meaning), dropdowns for known lists and range checks on numbers.
@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 from workforce.atomic import atomic_write
 from workforce.data import ModelData
 from workforce.report.sheets import write_cell
-from workforce.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
+from workforce.inputs.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
 
 BLANK_ROWS = 20  # empty table rows in a blank template, so dropdowns and checks apply as the user types
 LIST_ROWS = 500  # how far down a dropdown's source list is read

@@ -2,7 +2,7 @@
 
 Each function returns what it could read plus the issues it found, so that
 validation reports every problem at once.  Cross-sheet checks (roles, budget
-holders, horizons) are in ``workforce.validate``.
+holders, horizons) are in ``workforce.inputs.validate``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from workforce.issues import Issue, error, show_value, warning
-from workforce.reader import RawCell, RawSheet
-from workforce.schema import ColumnSpec, Kind, Layout, normalise_name, parse_year_header
+from workforce.inputs.issues import Issue, error, show_value, warning
+from workforce.inputs.reader import RawCell, RawSheet
+from workforce.inputs.schema import ColumnSpec, Kind, Layout, normalise_name, parse_year_header
 
 MISSING = object()  # a cell that could not be read (its issue is already recorded)
 
