@@ -333,7 +333,7 @@ def users_add(email: str, ics_code: str | None, national: bool) -> None:
     if "@" not in email:
         raise click.BadParameter("expected an email address", param_hint="EMAIL")
     codes = reference_ics_codes()
-    if ics_code and codes is not None and ics_code.upper() not in codes:
+    if ics_code and ics_code.upper() not in codes:
         raise click.BadParameter(f"{ics_code} is not one of the 42 ICB ODS codes", param_hint="--ics")
     store = PortalStore(load_config().database_url)
     try:

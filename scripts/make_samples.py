@@ -1,9 +1,9 @@
 """Generate one realistic sample workbook per ICS, deterministically.
 
-    python scripts/make_samples.py [--out inputs] [--reference ../shared/reference/ics.csv]
+    python scripts/make_samples.py [--out inputs] [--reference workforce/reference/ics.csv]
 
 Writes ``inputs/<ODS code>-<short name>.xlsx`` for each of the 42 ICSs in
-``shared/reference/ics.csv`` and the blank ``inputs/template/workforce-template.xlsx``
+``workforce/reference/ics.csv`` (the package's copy of ``shared/reference/ics.csv``) and the blank ``inputs/template/workforce-template.xlsx``
 (in a folder of its own, so that a roll-up over ``inputs/`` sees only ICS workbooks).  Staff are
 national figures scaled by resident population; rates and costs come from
 ``shared/reference/workforce_facts.md`` — each assumption below quotes the
@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 
 from workforce.inputs.schema import year_label  # noqa: E402
 from workforce.inputs.template import write_blank_template, write_input_workbook  # noqa: E402
+from workforce.reference import REFERENCE_ICS_CSV  # noqa: E402
 
 FIRST_YEAR = 2026
 HORIZON_YEARS = 5
@@ -307,7 +308,7 @@ def make_samples(out_dir: Path, reference_csv: Path, only: set[str] | None = Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "inputs")
-    parser.add_argument("--reference", type=Path, default=REPO.parent / "shared" / "reference" / "ics.csv")
+    parser.add_argument("--reference", type=Path, default=REFERENCE_ICS_CSV)
     args = parser.parse_args()
     written = make_samples(args.out, args.reference)
     print(f"{len(written)} sample workbooks and the template written to {args.out}")

@@ -11,7 +11,7 @@ from workforce.optimise import plan_for
 from workforce.plan import ActionType, Objectives, Plan
 from workforce.rollup.coupled import solve_coupled
 from workforce.rollup.national import NationalLimits, NationalLimitsError, RecruitmentCap, load_national_limits
-from workforce.rollup.run import reference_ics
+from workforce.reference import reference_ics
 from workforce.scenario import load_scenario
 from workforce.inputs.validate import load_model_data
 

@@ -14,7 +14,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "models" / "base.toml"
+# The default policy ships inside the package (a wheel install has no models/ folder); models/base.toml is the
+# same file for users to read and extend (tests/test_package_data.py keeps the two identical).
+DEFAULT_SCENARIO = Path(__file__).resolve().parent / "defaults" / "base.toml"
 
 METHODS = ("choose", "simplex", "ipm")
 PRESOLVE = ("on", "off", "choose")
@@ -144,7 +146,7 @@ def _check(path: Path, content: dict[str, object]) -> list[str]:
 
 
 def load_scenario(path: Path | None = None) -> Scenario:
-    """Read and validate a scenario file (default ``models/base.toml``)."""
+    """Read and validate a scenario file (default: the packaged copy of ``models/base.toml``)."""
     chosen = path if path is not None else DEFAULT_SCENARIO
     chain = _read_chain(chosen, ())
     problems: list[str] = []

@@ -25,7 +25,7 @@ from workforce.portal.config import PortalConfig, load_config
 from workforce.portal.jobs import Jobs
 from workforce.portal.limits import BodySizeLimit
 from workforce.portal.store import PortalStore, RollupRow, SubmissionRow, User
-from workforce.rollup.run import reference_ics
+from workforce.reference import reference_ics
 from workforce.inputs.template import write_blank_template
 
 HERE = Path(__file__).resolve().parent

@@ -21,7 +21,8 @@ from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_set
 from workforce.inputs.schema import year_label
 
 if TYPE_CHECKING:
-    from workforce.rollup.run import ReferenceIcs, RollupOptions, RollupOutcome
+    from workforce.reference import ReferenceIcs
+    from workforce.rollup.run import RollupOptions, RollupOutcome
 
 NATIONAL_WORKBOOK = "national-plan.xlsx"
 UNKNOWN_REGION = "Region not known"

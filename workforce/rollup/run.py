@@ -10,7 +10,6 @@ or a Dask cluster's executor — with no other code path.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import multiprocessing
 import os
@@ -33,7 +32,7 @@ from workforce.rollup.national import NationalLimits
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK, write_national_workbook
 from workforce.rollup.records import RunRecord, RunStore, Status, now
 from workforce.rollup.tasks import Checked, Solved, check_workbook, run_info, solve_and_write, write_plan_file
-from workforce.reference import REFERENCE_ICS_CSV, default_output_path
+from workforce.reference import ReferenceIcs, default_output_path, reference_ics
 from workforce.scenario import Scenario
 
 if TYPE_CHECKING:  # the coupled solver (and Pyomo) is imported only when a coupled plan is asked for
@@ -44,24 +43,6 @@ EXIT_INPUT = 1
 EXIT_SOLVER = 3
 EXIT_REJECTED = 4  # completed, but some submissions were rejected, duplicated or missing
 EXIT_LOCKED = 5  # another roll-up is writing the same output folder
-
-
-@dataclass(frozen=True)
-class ReferenceIcs:
-    code: str
-    name: str
-    region: str
-    population: int
-
-
-def reference_ics(path: Path = REFERENCE_ICS_CSV) -> dict[str, ReferenceIcs]:
-    """The 42 ICSs of ``shared/reference/ics.csv`` (empty when the file is absent)."""
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            return {row["ods_code"]: ReferenceIcs(row["ods_code"], row["ics_short_name"], row["region"],
-                                                  int(row["population"])) for row in csv.DictReader(handle)}
-    except OSError:
-        return {}
 
 
 @dataclass(frozen=True)
