@@ -160,6 +160,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "input": str(workbook),
             "output": str(outcome.output_path),
             "objectives": plan.objectives.as_dict(),
+            "run_out_years": plan.run_out_years,
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
         })

@@ -17,13 +17,16 @@ from workforce.scenario import load_scenario
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
 # (ICS, O1 overspend £, O2 weighted unmet demand FTE-years, O3 cost £) — first recorded 2026-11-24.
+# 2026-12: re-recorded for the run-out (issue 10, item 4; models/base.toml run_out_years = 5): the objectives are
+# now those of the workbook extended by 5 years (demand and budgets of the last year repeated, no pipeline), so
+# O2 and O3 cover 10 years instead of 5.  O1 is unchanged: no sample overspends in its last plan year.
 EXPECTED = [
-    ("QE1", 0.0, 161003.29498955837, 10424766876.326418),  # budget binds: no overspend, vacancies
-    ("QF7", 21756326.98191017, 480951.03103499074, 7419602111.66534),  # in deficit: overspend reported
-    ("QHG", 0.0, 77610.12807108137, 6169874917.970637),
-    ("QMF", 0.0, 10860.287055344785, 13919251785.388302),  # budget does not bind
-    ("QRV", 0.0, 255702.7672682813, 13050273820.670326),
-    ("QWE", 58470803.62058989, 579941.8527270873, 8390566545.973657),  # in deficit
+    ("QE1", 0.0, 251063.29268429964, 21474741812.772953),  # budget binds: no overspend, vacancies
+    ("QF7", 21756326.981910028, 815731.442273649, 15261121950.94948),  # in deficit: overspend reported
+    ("QHG", 0.0, 117265.4498196699, 12709779876.062174),
+    ("QMF", 0.0, 17378.908975428778, 28430282770.258907),  # budget does not bind
+    ("QRV", 0.0, 401675.5825739259, 26883223718.299976),
+    ("QWE", 58470803.62058994, 1029621.1250131195, 17222371337.831223),  # in deficit
 ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workforce.data import ModelData
+from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
@@ -34,10 +35,15 @@ class Timer:
 
 def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnings: list[Issue], *,
              timer: Timer | None = None, write_lp: Path | None = None) -> Plan:
-    """Build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``)."""
+    """Build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``).
+
+    The model is built from ``data`` extended by the scenario's run-out (``workforce/horizon.py``); the
+    plan covers ``data``'s plan years.
+    """
     timer = timer if timer is not None else Timer()
     started = time.perf_counter()
-    built = build_model(data, scenario)
+    run_out = run_out_years(scenario.run_out_years, data)
+    built = build_model(extend(data, run_out), scenario)
     if write_lp is not None:
         _write_lp(built.model, write_lp)
     started = timer.lap("build", started)
@@ -47,7 +53,7 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
                                    scenario.absolute_tolerance)
     load_values(standard_form, solution)
     started = timer.lap("solve", started)
-    plan = extract_plan(built, standard_form, solution, warnings)
+    plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
     timer.lap("results", started)
     return plan
 

@@ -194,6 +194,7 @@ class Plan:
     actions: tuple[Action, ...]
     marginals: tuple[Marginal, ...]  # binding limits, largest value first
     warnings: tuple[Issue, ...] = ()
+    run_out_years: int = 0  # years the solved model looked past the plan (workforce/horizon.py)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -239,4 +240,5 @@ def plan_from_json(text: str) -> Plan:
         roles=tuple(RoleYear(**r) for r in raw["roles"]), budgets=tuple(BudgetYear(**b) for b in raw["budgets"]),
         actions=tuple(Action(**a) for a in raw["actions"]), marginals=tuple(Marginal(**m) for m in raw["marginals"]),
         warnings=tuple(Issue(**{**w, "severity": Severity(w["severity"])}) for w in raw["warnings"]),
+        run_out_years=raw.get("run_out_years", 0),
     )

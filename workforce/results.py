@@ -9,6 +9,8 @@ per extra FTE.  Only limits worth at least :data:`MARGINAL_MIN` are listed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workforce.data import ModelData, role_label
@@ -231,20 +233,43 @@ def _marginals(m: object, ctx: Context, duals: DualLookup, budgets: list[BudgetY
     return found
 
 
-def extract_plan(built: BuiltModel, sf: StandardForm, solution: Solution, warnings: list[Issue]) -> Plan:
-    """The plan records for a solved model (values already loaded onto the variables)."""
+def extract_plan(built: BuiltModel, sf: StandardForm, solution: Solution, warnings: list[Issue], *,
+                 plan_years: int | None = None) -> Plan:
+    """The plan records for a solved model (values already loaded onto the variables).
+
+    ``plan_years`` (default: the model's horizon) is the workbook's horizon H when the model was built
+    with a run-out: records cover plan years 1..H; the objectives are the solved model's.
+    """
     m, ctx = built.model, built.ctx
     d: ModelData = ctx.data
+    horizon = d.horizon_years if plan_years is None else plan_years
+    ctx = _plan_context(ctx, horizon)
     duals = DualLookup(sf, solution)
     roles = [_role_year(m, ctx, i, y) for i, y in ctx.index.role_year]
     budgets = [_budget_year(m, ctx, duals, b, y) for b, y in ctx.index.holder_year]
     o1, o2, o3 = solution.stage_objectives
     objectives = Objectives(overspend_gbp=o1 * MONEY_UNIT_GBP, unmet_fte_years=o2, cost_gbp=o3 * MONEY_UNIT_GBP)
     return Plan(
-        ics_code=d.ics_code, ics_name=d.ics_name, first_year=d.first_year, horizon_years=d.horizon_years,
+        ics_code=d.ics_code, ics_name=d.ics_name, first_year=d.first_year, horizon_years=horizon,
+        run_out_years=d.horizon_years - horizon,
         objectives=objectives, roles=tuple(roles), budgets=tuple(budgets), actions=tuple(_actions(m, ctx)),
         marginals=tuple(_marginals(m, ctx, duals, budgets)), warnings=tuple(warnings),
     )
+
+
+def _plan_context(ctx: Context, plan_years: int) -> Context:
+    """``ctx`` with its index sets cut to plan years 1..``plan_years`` (the run-out years are not reported)."""
+    if plan_years == ctx.data.horizon_years:
+        return ctx
+    ix = ctx.index
+
+    def within(pairs: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+        return tuple(p for p in pairs if p[-1] <= plan_years)
+
+    index = replace(ix, years=tuple(y for y in ix.years if y <= plan_years), role_year=within(ix.role_year),
+                    holder_year=within(ix.holder_year), hire=within(ix.hire), lever_year=within(ix.lever_year),
+                    deploy_year=within(ix.deploy_year), start=within(ix.start), transfer=within(ix.transfer))
+    return replace(ctx, index=index)
 
 
 def recompute_objectives(plan: Plan, target_weight: float) -> Objectives:

@@ -203,6 +203,7 @@ def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, objec
     pairs: list[tuple[str, object, str]] = [(key, value, Fmt.TEXT) for key, value in texts]
     pairs += [(f"solver_option.{k}", v, Fmt.GENERAL if isinstance(v, (int, float)) and not isinstance(v, bool)
                else Fmt.TEXT) for k, v in run.solver_options.items()]
+    pairs.append(("run_out_years", plan.run_out_years, Fmt.GENERAL))
     pairs += [(k, v, Fmt.GENERAL) for k, v in run.objectives.as_dict().items()]
     timings = {**run.timings_s, "write": write_s}
     pairs += [(f"timing_{stage}_s", seconds, Fmt.GENERAL) for stage, seconds in timings.items()]

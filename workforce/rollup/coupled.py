@@ -12,7 +12,10 @@ for every national limit and financial year Y (plan year y_i = Y − first_year_
 and the fund enters each budget row:  spend − o + t_out − t_in − f_i[b,y] ≤ Budget.
 Objectives are the per-ICS ones summed, O_s = Σ_i O_s,i, minimised lexicographically
 with the same tolerances, so the national limits go where they cut weighted unmet
-demand most (after overspend).
+demand most (after overspend).  Each ICS's LP is built from its workbook extended
+by the run-out (``workforce/horizon.py``); national limits and the fund apply to the
+ICSs' plan years only (the run-out is a modelling device, not years the national
+file plans for).
 
 Symbols
 -------
@@ -40,6 +43,7 @@ import numpy as np
 from scipy import sparse
 
 from workforce.data import ModelData
+from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
 from workforce.model import BuiltModel, build_model
 from workforce.model.index import MONEY_UNIT_GBP
@@ -98,10 +102,11 @@ class _Block:
 
 
 def _blocks(datas: list[ModelData], scenario: Scenario) -> list[_Block]:
+    """Each ICS's LP, built from its workbook extended by the run-out (``workforce/horizon.py``)."""
     blocks: list[_Block] = []
     cols = rows = 0
     for d in datas:
-        built = build_model(d, scenario)
+        built = build_model(extend(d, run_out_years(scenario.run_out_years, d)), scenario)
         sf = compile_standard_form(built)
         blocks.append(_Block(d, built, sf, cols, rows))
         cols += sf.num_cols
@@ -123,6 +128,8 @@ def _coupling(blocks: list[_Block], limits: NationalLimits, fund_offset: int
             cols = []
             for bi, block in enumerate(blocks):
                 y = year - block.data.first_year + 1
+                if not 1 <= y <= block.data.horizon_years:  # national limits bind plan years, not the run-out
+                    continue
                 for c in block.data.recruitment:
                     if cap.applies_to(c.channel, c.role[1]) and (c.index, y) in block.built.model.h:
                         j = col_of[bi].get(id(block.built.model.h[c.index, y]))
@@ -134,6 +141,8 @@ def _coupling(blocks: list[_Block], limits: NationalLimits, fund_offset: int
             cols = []
             for bi, block in enumerate(blocks):
                 y = year - block.data.first_year + 1
+                if not 1 <= y <= block.data.horizon_years:
+                    continue
                 for k in block.data.training:
                     if places.applies_to(k.route) and (k.index, y) in block.built.model.n:
                         j = col_of[bi].get(id(block.built.model.n[k.index, y]))
@@ -267,7 +276,8 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
     for bi, block in enumerate(blocks):
         part = _block_solution(block, solution)
         load_values(block.sf, part)
-        plan = extract_plan(block.built, block.sf, part, warnings.get(block.data.ics_code, []))
+        plan = extract_plan(block.built, block.sf, part, warnings.get(block.data.ics_code, []),
+                            plan_years=block.data.horizon_years)
         fund = {(b, y): fund_value[k] * MONEY_UNIT_GBP for k, (owner, b, y, _) in enumerate(fund_cols) if owner == bi}
         budgets = tuple(replace(row, national_fund_gbp=fund.get((block.data.budget_holders.index(row.budget_holder),
                                                                   row.year - block.data.first_year + 1), 0.0),
