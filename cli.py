@@ -161,6 +161,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "output": str(outcome.output_path),
             "objectives": plan.objectives.as_dict(),
             "run_out_years": plan.run_out_years,
+            "marginal_budget": [v.as_json() for v in plan.marginal_budget],
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
         })
@@ -261,7 +262,12 @@ def _report_rollup(outcome: object, as_json: bool) -> None:
             "coupled": None if o.coupled is None else {  # type: ignore[attr-defined]
                 "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,  # type: ignore[attr-defined]
                 "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
-                                        "used": m.used, "cap": m.limit} for m in o.coupled.marginals]},  # type: ignore[attr-defined]
+                                        "used": m.used, "cap": m.limit,
+                                        "overspend_avoided_gbp": m.overspend_avoided_gbp,
+                                        "weighted_unmet_avoided": m.weighted_unmet_avoided,
+                                        "vacancy_avoided_fte_years": m.vacancy_avoided_fte_years,
+                                        "rate_holds_from": m.holds_from, "rate_holds_to": m.holds_to}
+                                       for m in o.coupled.marginals]},  # type: ignore[attr-defined]
         })
         return
     click.echo("", err=True)

@@ -15,7 +15,8 @@ from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
-from workforce.results import extract_plan
+from workforce.marginal.budget import budget_rows, budget_values, vacancy_columns
+from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.solve import compile_standard_form, load_values, solve_lexicographic
 
@@ -50,11 +51,16 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     standard_form = compile_standard_form(built)
     started = timer.lap("hand_off", started)
     solution = solve_lexicographic(standard_form, options, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance)
+                                   scenario.absolute_tolerance, keep_state=True)
     load_values(standard_form, solution)
     started = timer.lap("solve", started)
     plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
-    timer.lap("results", started)
+    started = timer.lap("results", started)
+    assert solution.state is not None
+    values = budget_values(solution.state, budget_rows(built, standard_form, data.horizon_years),
+                           vacancy_columns(built, standard_form))
+    plan = attach_marginal_budget(plan, values)
+    timer.lap("marginal", started)
     return plan
 
 
