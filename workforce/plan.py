@@ -255,6 +255,7 @@ class Plan:
     marginal_budget: tuple[MarginalBudget, ...] = ()  # one per budget holder and plan year
     supply: tuple[SupplyRoute, ...] = ()
     stage_tolerance_gbp: float = 0.0  # overspend or headroom within this of 0 is shown as 0
+    target_weight: float = 10.0  # W of the planning score: priority x (vacancy + W x vacancy above target)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -304,4 +305,5 @@ def plan_from_json(text: str) -> Plan:
         marginal_budget=tuple(MarginalBudget(**m) for m in raw.get("marginal_budget", [])),
         supply=tuple(SupplyRoute(**r) for r in raw.get("supply", [])),
         stage_tolerance_gbp=raw.get("stage_tolerance_gbp", 0.0),
+        target_weight=raw.get("target_weight", 10.0),
     )

@@ -313,7 +313,7 @@ def extract_plan(built: BuiltModel, sf: StandardForm, solution: Solution, warnin
         run_out_years=d.horizon_years - horizon,
         objectives=objectives, roles=tuple(roles), budgets=tuple(budgets), actions=tuple(_actions(m, ctx)),
         marginals=tuple(_marginals(m, ctx, duals)), warnings=tuple(warnings), supply=supply_routes(d),
-        stage_tolerance_gbp=tolerance_gbp,
+        stage_tolerance_gbp=tolerance_gbp, target_weight=scenario.target_weight,
     )
 
 
