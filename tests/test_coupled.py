@@ -119,5 +119,6 @@ def test_pooled_and_fund_together_keep_budget_identity(datas: list) -> None:
     result = solve_coupled(datas, {}, scenario, replace(limits(40.0, 2_000_000.0)))
     for plan in result.plans:
         for b in plan.budgets:
+            # overspend within the stage tolerance (and a millionth of the budget) is reported as 0
             assert b.spend_gbp <= (b.budget_gbp + b.national_fund_gbp + b.overspend_gbp + b.transfers_in_gbp
-                                   - b.transfers_out_gbp + 1.0)
+                                   - b.transfers_out_gbp + 1.0 + plan.stage_tolerance_gbp + 1e-6 * b.budget_gbp)

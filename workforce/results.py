@@ -37,6 +37,7 @@ ACTION_MIN_FTE = 1e-6  # smaller decisions are solver noise, not actions
 ACTION_MIN_GBP = 0.01
 MARGINAL_MIN = 1e-6
 SOLVER_TOLERANCE_GBP = 1.0  # feasibility tolerance on rows of hundreds of millions of pounds
+BUDGET_SHARE_TOLERANCE = 1e-6  # money within this share of a budget of 0 is the stages' tolerance, not a figure
 GBP_PER_MILLION = 1_000_000.0
 
 
@@ -125,6 +126,8 @@ def _budget_year(m: object, ctx: Context, duals: DualLookup, b: int, y: int, tol
     out_k = sum(value(m.t[b, o, y]) for o in ix.holder_ids if (b, o, y) in m.t)
     in_k = sum(value(m.t[o, b, y]) for o in ix.holder_ids if (o, b, y) in m.t)
     budget = d.budget(d.budget_holders[b], y)
+    # The later stages may leave up to their tolerance unspent or overspent: a millionth of the budget.
+    tolerance_gbp += BUDGET_SHARE_TOLERANCE * abs(budget)
     overspend = shown_as_zero(value(m.o[b, y]) * MONEY_UNIT_GBP, tolerance_gbp)
     transfers_out, transfers_in = out_k * MONEY_UNIT_GBP, in_k * MONEY_UNIT_GBP
     per_unit = duals.avoided_per_unit_row(m.budget.limit[b, y])

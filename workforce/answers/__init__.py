@@ -65,7 +65,8 @@ def million_sentence(v: MarginalBudget) -> str:
             f"{v.weighted_unmet_avoided:,.1f} {PLANNING_SCORE_UNIT} lower).")
 
 
-def _million(plan: Plan) -> tuple[MillionAnswer, ...]:
+def million_answers(plan: Plan) -> tuple[MillionAnswer, ...]:
+    """Every holder-year's extra £1m in words, best first (places where money fills vacancy, then the rest)."""
     answers = [MillionAnswer(v, million_sentence(v), v.available and not v.cuts_overspend
                              and v.weighted_unmet_avoided > 0) for v in plan.marginal_budget]
     return tuple(sorted(answers, key=lambda a: (not a.ranked, -a.value.vacancy_avoided_fte_years,
@@ -75,7 +76,7 @@ def _million(plan: Plan) -> tuple[MillionAnswer, ...]:
 def board_answers(plan: Plan) -> Answers:
     """Everything the Summary, Insights and the portal say about ``plan``."""
     limits = grouped_limits(plan)
-    million = _million(plan)
+    million = million_answers(plan)
     best = next((a.sentence for a in million if a.ranked), None)
     if best is None:
         overspend = next((a.sentence for a in million if a.value.cuts_overspend), None)
@@ -89,4 +90,4 @@ def board_answers(plan: Plan) -> Answers:
 
 
 __all__ = ["Answers", "FamilyYear", "LimitGroup", "MillionAnswer", "MoneyYear", "RoleReason", "SHOWN",
-           "TransferStory", "board_answers", "million_sentence"]
+           "TransferStory", "board_answers", "million_answers", "million_sentence", "planning_score"]
