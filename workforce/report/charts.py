@@ -25,8 +25,8 @@ NHS_BLACK = "#231F20"
 WHITE = "#FFFFFF"
 
 CHART_WIDTH_PX = 440
-CHART_HEIGHT_PX = 300
-CHART_HEIGHT_ROWS = 16  # rows of the default height a chart covers, plus a gap
+CHART_HEIGHT_PX = 260
+CHART_HEIGHT_ROWS = 14  # rows of the default height a chart covers, plus a gap
 
 # Keys of the staffing chart-data columns, in table order (after "year").
 STAFFING_KEYS = ("own_role", "deployed_in_cover", "trainee_cover", "agency", "vacancy", "demand")
@@ -74,11 +74,11 @@ def _fill(colour: str, pattern: str | None) -> dict[str, object]:
     return {"pattern": {"pattern": pattern, "fg_color": colour, "bg_color": WHITE}, "border": {"color": colour}}
 
 
-def _finish(chart: Chart, title: str, axis: dict[str, object]) -> None:
+def _finish(chart: Chart, title: str, axis: dict[str, object], width_px: int) -> None:
     chart.set_title({"name": title, "name_font": {"size": 11}})
     chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}, **axis})
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
-    chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
+    chart.set_size({"width": width_px, "height": CHART_HEIGHT_PX})
 
 
 def _insert(ws: Worksheet, anchor: tuple[int, int, int], chart: Chart, description: str) -> None:
@@ -88,7 +88,7 @@ def _insert(ws: Worksheet, anchor: tuple[int, int, int], chart: Chart, descripti
 
 
 def add_staffing_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, int], family: str,
-                       description: str) -> None:
+                       description: str, width_px: int = CHART_WIDTH_PX) -> None:
     """Stacked columns of what covers ``family``'s demand, vacancy on top, against a line of demand, at ``anchor``.
 
     Staff deployed to another role count there (as deployed-in cover), not in their own role's column,
@@ -105,11 +105,12 @@ def add_staffing_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int
                      "marker": {"type": "diamond", "size": 7, "fill": {"color": WHITE},
                                 "border": {"color": NHS_BLACK}}})
     columns.combine(line)
-    _finish(columns, f"{family}: staffing against demand (FTE)", {"name": "FTE", "num_format": "#,##0"})
+    _finish(columns, f"{family}: staffing against demand (FTE)", {"name": "FTE", "num_format": "#,##0"}, width_px)
     _insert(source.ws, anchor, columns, description)
 
 
-def add_money_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, int], description: str) -> None:
+def add_money_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, int], description: str,
+                    width_px: int = CHART_WIDTH_PX) -> None:
     """Stacked spend of NHS and adult social care budget holders against a line of the money available."""
     columns = wb.add_chart({"type": "column", "subtype": "stacked"})
     categories = source.ref("year")
@@ -123,5 +124,5 @@ def add_money_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, i
                      "line": {"color": NHS_BLACK, "width": 2.25, "dash_type": "dash"},
                      "marker": {"type": "circle", "size": 6, "fill": {"color": WHITE}, "border": {"color": NHS_BLACK}}})
     columns.combine(line)
-    _finish(columns, "Spend against budget (£m)", {"name": "£m", "num_format": "£#,##0,,\"m\""})
+    _finish(columns, "Spend against budget (£m)", {"name": "£m", "num_format": "£#,##0,,\"m\""}, width_px)
     _insert(source.ws, anchor, columns, description)

@@ -15,9 +15,9 @@ from workforce.answers import SHOWN, Answers
 from workforce.answers.labels import NOT_AVAILABLE, NOT_APPLICABLE, PLANNING_SCORE_UNIT
 from workforce.inputs.schema import year_label
 from workforce.plan import Plan
-from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
+from workforce.report.sheets import Column, Fmt, Styles, apply_widths, note_lines, print_setup, title, write_table
 
-SENTENCE_WIDTH = 70
+SENTENCE_WIDTH = 28
 EXTRA_MILLION = "Extra £1m"
 
 
@@ -79,13 +79,13 @@ def _transfers(ws: object, styles: Styles, row: int, answers: Answers, widths: d
 def write_extra_million(wb: Workbook, styles: Styles, plan: Plan, answers: Answers) -> None:
     ws = wb.add_worksheet(EXTRA_MILLION)
     title(ws, styles, "What an extra £1m does, by budget holder and year (best first)")
-    ws.write_string(1, 0, "Each row: the plan solved again with that one budget £1m higher. Local rate: the same at "
-                          "the margin (per £1m), which holds only between 'rate holds from' and 'to'. "
-                          f"{NOT_APPLICABLE} in 'to': no upper end; {NOT_AVAILABLE}: not available.", styles.note)
+    top = note_lines(ws, styles, 1, "Each row: the plan solved again with that one budget £1m higher. Local rate: "
+                     "the same at the margin (per £1m), which holds only between 'rate holds from' and 'to'. "
+                     f"{NOT_APPLICABLE} in 'to': no upper end; {NOT_AVAILABLE}: not available.")
     if not answers.million:
-        ws.write_string(3, 0, "The plan has no budget holders.")
+        ws.write_string(top, 0, "The plan has no budget holders.")
         return
-    columns = [Column("Year"), Column("Budget holder", width=30), Column("Budget (£)", Fmt.GBP),
+    columns = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 19), Column("Budget (£)", Fmt.GBP),
                Column("Overspend avoided (£)", Fmt.GBP),
                Column(f"Planning score avoided ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
                Column("Vacancy avoided (FTE-years)", Fmt.FTE_YEARS),
@@ -101,7 +101,7 @@ def write_extra_million(wb: Workbook, styles: Styles, plan: Plan, answers: Answe
                      v.rate_holds_from_gbp, NOT_APPLICABLE if v.rate_holds_to_gbp is None else v.rate_holds_to_gbp,
                      a.sentence])
     widths: dict[int, float] = {}
-    write_table(ws, styles, 2, columns, rows, name="Extra_million", widths=widths)
+    write_table(ws, styles, top, columns, rows, name="Extra_million", widths=widths)
     apply_widths(ws, widths)
-    ws.freeze_panes(3, 0)
-    print_setup(ws, header_row=2, widths=widths, repeat_cols=2)
+    ws.freeze_panes(top + 1, 0)
+    print_setup(ws, header_row=top, widths=widths, repeat_cols=2)

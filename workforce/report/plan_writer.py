@@ -143,8 +143,9 @@ def _actions(wb: Workbook, styles: Styles, plan: Plan) -> None:
         ws.write_string(TABLE_TOP, 0, NO_ACTIONS, styles.note)
         ws.set_column(0, 0, len(NO_ACTIONS))
         return
-    columns = [Column("Year"), Column("Action"), Column("Channel / lever / route"), Column("Sector"),
-               Column("Staff group"), Column("Detail"), Column("Staff (FTE)", Fmt.FTE), Column("Cost (£)", Fmt.GBP)]
+    columns = [Column("Year"), Column("Action", Fmt.WRAPPED, 10), Column("Channel / lever / route", Fmt.WRAPPED, 22),
+               Column("Sector", Fmt.WRAPPED, 18), Column("Staff group", Fmt.WRAPPED, 20),
+               Column("Detail", Fmt.WRAPPED, 30), Column("Staff (FTE)", Fmt.FTE), Column("Cost (£)", Fmt.GBP)]
     rows = [[a.year_label, a.action, a.name, a.sector or NOT_APPLICABLE, a.staff_group or NOT_APPLICABLE, a.detail,
              a.fte if a.action != ActionType.TRANSFER else NOT_APPLICABLE, a.cost_gbp]
             for a in sorted(plan.actions, key=action_sort_key)]
@@ -165,8 +166,8 @@ def _roles(wb: Workbook, styles: Styles, plan: Plan) -> None:
     ws = wb.add_worksheet("Roles")
     title(ws, styles, "Roles, year by year: where staff came from and went, and vacancy against target")
     fte = Fmt.FTE
-    columns = [Column("Year"), Column("Sector"), Column("Staff group"), Column("Budget holder"),
-               Column("Demand (FTE)", fte), Column("Staff in post at start (FTE)", fte),
+    columns = [Column("Year"), Column("Sector", Fmt.WRAPPED, 20), Column("Staff group", Fmt.WRAPPED, 22),
+               Column("Budget holder", Fmt.WRAPPED, 24), Column("Demand (FTE)", fte), Column("Staff in post at start (FTE)", fte),
                Column("Staff in post at end (FTE)", fte), Column("Expected leavers (FTE)", fte),
                Column("Leavers retained (FTE)", fte), Column("Leavers (FTE)", fte), Column("Hires arrived (FTE)", fte),
                Column("Pipeline arrived (FTE)", fte), Column("New-starter leavers (FTE)", fte),
@@ -192,7 +193,8 @@ def _budget(wb: Workbook, styles: Styles, plan: Plan) -> None:
     title(ws, styles, "Budget holders, year by year: budget, spend by category, pooled transfers, headroom")
     gbp = Fmt.GBP
     fund = has_national_fund(plan)
-    columns = [Column("Year"), Column("Budget holder"), Column("Budget (£)", gbp), Column("Salaries (£)", gbp),
+    columns = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 28), Column("Budget (£)", gbp),
+               Column("Salaries (£)", gbp),
                Column("Agency (£)", gbp), Column("Recruitment (£)", gbp), Column("Retention (£)", gbp),
                Column("Training starts (£)", gbp), Column("Trainee salaries (£)", gbp), Column("Deployment (£)", gbp),
                Column("Total spend (£)", gbp), Column("Transfers out (£)", gbp), Column("Transfers in (£)", gbp)]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numbers
 import re
+import textwrap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -31,7 +32,9 @@ LINE_HEIGHT_PT = 15  # one line of 11-point text
 BODY_CHARS_PER_WIDTH = 1.1  # ordinary text is narrower than the digit '0' that column widths count
 CODES = (NOT_AVAILABLE, NOT_APPLICABLE)
 MIN_PRINT_SCALE = 70  # per cent: smaller type is not readable on paper
-PRINTABLE_WIDTH_PX = 1020  # A4 landscape less 0.5-inch margins, at 96 pixels an inch
+# A4 landscape less 0.5-inch margins is 1,027 pixels at 96 an inch; LibreOffice lays columns out about 30% wider
+# than Excel (measured on these workbooks), so sheets are sized for that: what fits there fits in Excel.
+PRINTABLE_WIDTH_PX = 770  # with a little to spare
 
 
 class Fmt:
@@ -40,6 +43,7 @@ class Fmt:
     TEXT = "text"
     WRAPPED = "wrapped"  # long text (sentences): wrapped within a capped column width
     GBP = "gbp"
+    GBP_M = "gbp_m"  # pounds, shown in millions to one decimal (the value stays in £)
     FTE = "fte"
     RATE = "rate"
     FTE_YEARS = "fte_years"
@@ -90,6 +94,7 @@ _FORMATS: dict[str, dict[str, object]] = {
     Fmt.TEXT: {},
     Fmt.WRAPPED: {"text_wrap": True, "valign": "top"},
     Fmt.GBP: {"num_format": "£#,##0"},
+    Fmt.GBP_M: {"num_format": '£#,##0.0,,"m"'},
     Fmt.FTE: {"num_format": "#,##0.0"},
     Fmt.RATE: {"num_format": "0.0%"},
     Fmt.FTE_YEARS: {"num_format": "#,##0.00"},
@@ -117,8 +122,14 @@ def shown_length(value: object, fmt: str) -> int:
         return 0
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if fmt == Fmt.RATE:
-            return 7
-        return len(f"{value:,.1f}") + 2
+            return 6
+        if fmt == Fmt.GBP_M:
+            return len(f"{value / 1e6:,.1f}") + 2
+        if fmt in (Fmt.GBP, Fmt.INTEGER):
+            return len(f"{value:,.0f}") + (1 if fmt == Fmt.GBP else 0)
+        if fmt == Fmt.FTE_YEARS:
+            return len(f"{value:,.2f}")
+        return len(f"{value:,.1f}") + 1
     return len(str(value))
 
 
@@ -198,6 +209,15 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence
 def title(ws: Worksheet, styles: Styles, text: str) -> None:
     """The sheet's title, in A1."""
     ws.write_string(0, 0, text, styles.title)
+
+
+def note_lines(ws: Worksheet, styles: Styles, first_row: int, text: str, chars: int = 110) -> int:
+    """``text`` as lines of at most ``chars`` characters from ``first_row`` (a long line would widen the
+    printed sheet); returns the next free row."""
+    lines = textwrap.wrap(text, chars) or [""]
+    for i, line in enumerate(lines):
+        ws.write_string(first_row + i, 0, line, styles.note)
+    return first_row + len(lines)
 
 
 def width_px(widths: dict[int, float]) -> int:

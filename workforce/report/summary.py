@@ -6,10 +6,13 @@ what would help most, where an extra £1m helps most).  Page 2 holds the table
 per year and budget holder (each year closed by its total, the sum of the
 holder rows) and three charts.  The figures come from ``workforce.answers``
 (the single source the portal reads too); the charts read chart-data tables
-written to the right, outside the print area.  A4 landscape at 75%.
+written to the right, outside the print area.  A4 landscape at 70%.  Money is
+held in £ and shown in £ millions (the detail sheets show it to the pound).
 """
 
 from __future__ import annotations
+
+import textwrap
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -21,17 +24,28 @@ from workforce.inputs.vocabulary import ADULT_SOCIAL_CARE, NHS, sector_family
 from workforce.plan import Plan
 from workforce.report.charts import (
     CHART_HEIGHT_ROWS,
-    CHART_WIDTH_PX,
     STAFFING_KEYS,
     ChartSource,
     add_money_chart,
     add_staffing_chart,
 )
-from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
+from workforce.report.sheets import (
+    MIN_WIDTH,
+    Column,
+    Fmt,
+    Styles,
+    apply_widths,
+    note_lines,
+    print_setup,
+    title,
+    width_px,
+    write_table,
+)
 
 ALL_HOLDERS = "All budget holders"
-SUMMARY_PRINT_SCALE = 75
+SUMMARY_PRINT_SCALE = 70
 CHART_GAP_PX = 10
+KEY_POINT_CHARS = 160  # a key point's line of text: well within the printed width at 70%
 
 
 def plan_period(plan: Plan) -> str:
@@ -75,10 +89,10 @@ def _vacancy_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, wi
 
 def _money_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, fund: bool,
                  widths: dict[int, float]) -> int:
-    columns = [Column("Year"), Column("Agency (FTE)", Fmt.FTE), Column("Agency spend (£)", Fmt.GBP),
-               Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP)]
-    columns += [Column("National fund (£)", Fmt.GBP)] if fund else []
-    columns += [Column(HEADROOM, Fmt.GBP), Column("Overspend (£)", Fmt.GBP)]
+    columns = [Column("Year"), Column("Agency (FTE)", Fmt.FTE), Column("Agency spend (£)", Fmt.GBP_M),
+               Column("Spend (£)", Fmt.GBP_M), Column("Budget (£)", Fmt.GBP_M)]
+    columns += [Column("National fund (£)", Fmt.GBP_M)] if fund else []
+    columns += [Column(HEADROOM, Fmt.GBP_M), Column("Overspend (£)", Fmt.GBP_M)]
     rows = []
     for m in answers.money:
         row: list[object] = [year_label(m.year), m.agency_fte, m.agency_gbp, m.spend_gbp, m.budget_gbp]
@@ -88,21 +102,24 @@ def _money_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, fund
     return write_table(ws, styles, top + 1, columns, rows, name="Money", autofilter=False, widths=widths)
 
 
-def _key_points(ws: Worksheet, styles: Styles, top: int, plan: Plan, answers: Answers,
-                widths: dict[int, float]) -> int:
-    columns = [Column("Key point"), Column("Value (unit in the key point)", Fmt.WRAPPED, 70)]
+def _key_points(ws: Worksheet, styles: Styles, top: int, answers: Answers) -> int:
+    """Key points as short lines of text in column A (a sentence is no table), each within the printed width."""
     overspend = sum(m.overspend_gbp for m in answers.money)
-    rows: list[list[object]] = [
-        [f"{PLANNING_SCORE}, plan years ({PLANNING_SCORE_UNIT})", round(answers.planning_score, 1)],
-        ["Role-years missing their vacancy target (count)", answers.targets_missed],
-        ["Overspend over the plan years (£)", round(overspend)],
-        ["What would help most", answers.help_most],
-        ["Where an extra £1m helps most", answers.best_million],
+    points = [
+        (f"{PLANNING_SCORE} over the plan years", f"{answers.planning_score:,.1f} {PLANNING_SCORE_UNIT}. "
+                                                   + answers.planning_score_definition),
+        ("Role-years missing their vacancy target", f"{answers.targets_missed:,} (the Insights sheet says why)."),
+        ("Overspend over the plan years", f"£{overspend:,.0f}."),
+        ("What would help most", answers.help_most),
+        ("Where an extra £1m helps most", answers.best_million),
     ]
     ws.write_string(top, 0, "Key points", styles.subtitle)
-    end = write_table(ws, styles, top + 1, columns, rows, name="Key_points", autofilter=False, widths=widths)
-    ws.write_string(end, 0, answers.planning_score_definition, styles.note)
-    return end + 1
+    row = top
+    for label, text in points:
+        for line in textwrap.wrap(f"{label}: {text}", KEY_POINT_CHARS):
+            row += 1
+            ws.write_string(row, 0, line)
+    return row + 1
 
 
 def _holder_rows(plan: Plan, fund: bool) -> tuple[list[list[object]], set[int]]:
@@ -138,19 +155,19 @@ def _holder_rows(plan: Plan, fund: bool) -> tuple[list[list[object]], set[int]]:
 
 def _holder_row(year: int, holder: str, s: list[float], fund: bool) -> list[object]:
     demand = s[0]
-    row: list[object] = [year_label(year), holder, demand, s[1], s[2], s[3], s[3] / demand if demand else 0.0,
+    row: list[object] = [year_label(year), holder, demand, s[2], s[3], s[3] / demand if demand else 0.0,
                          s[4] / demand if demand else 0.0, s[5], s[6], s[7]]
     return row + ([s[8]] if fund else []) + [s[9], s[10]]
 
 
 def _holder_table(ws: Worksheet, styles: Styles, top: int, plan: Plan, fund: bool, widths: dict[int, float]) -> int:
-    columns = [Column("Year"), Column("Budget holder", width=24), Column("Demand (FTE)", Fmt.FTE),
-               Column("Staff in post (FTE)", Fmt.FTE), Column("Agency (FTE)", Fmt.FTE),
+    columns = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 25), Column("Demand (FTE)", Fmt.FTE),
+               Column("Agency (FTE)", Fmt.FTE),
                Column("Vacancies (FTE)", Fmt.FTE), Column("Vacancy rate (%)", Fmt.RATE),
-               Column("Target vacancy rate (%)", Fmt.RATE), Column("Spend (£)", Fmt.GBP),
-               Column("Budget (£)", Fmt.GBP), Column("Pooled transfers in, net (£)", Fmt.GBP)]
-    columns += [Column("National fund (£)", Fmt.GBP)] if fund else []
-    columns += [Column(HEADROOM, Fmt.GBP), Column("Overspend (£)", Fmt.GBP)]
+               Column("Target vacancy rate (%)", Fmt.RATE), Column("Spend (£)", Fmt.GBP_M),
+               Column("Budget (£)", Fmt.GBP_M), Column("Pooled transfers in, net (£)", Fmt.GBP_M)]
+    columns += [Column("National fund (£)", Fmt.GBP_M)] if fund else []
+    columns += [Column(HEADROOM, Fmt.GBP_M), Column("Overspend (£)", Fmt.GBP_M)]
     rows, totals = _holder_rows(plan, fund)
     ws.write_string(top, 0, "By year and budget holder (each year closed by the total of its holders)",
                     styles.subtitle)
@@ -174,7 +191,7 @@ def _chart_data(ws: Worksheet, styles: Styles, first_col: int, plan: Plan, famil
         p[5] += r.demand_fte
     headers = ("Staff in own role (FTE)", "Deployed-in cover (FTE)", "Trainee cover (FTE)", "Agency (FTE)",
                "Vacancy (FTE)", "Demand (FTE)")
-    columns = [Column("Year")] + [Column(f"{family}: {h}", Fmt.FTE) for h in headers]
+    columns = [Column("Year")] + [Column(f"{family}: {h}", Fmt.FTE, len(family) + len(h) + 4) for h in headers]
     rows = [[year_label(year)] + parts[year] for year in plan.years]
     top = _chart_data_top(family)
     write_table(ws, styles, top, columns, rows, name=f"Chart_data_{family}", autofilter=False, first_col=first_col,
@@ -193,9 +210,9 @@ def _money_data(ws: Worksheet, styles: Styles, first_col: int, plan: Plan, width
     for b in plan.budgets:
         spend[b.year][0 if family[b.budget_holder] == NHS else 1] += b.spend_gbp
         spend[b.year][2] += b.budget_gbp + b.national_fund_gbp
-    columns = [Column("Year"), Column("Spend, NHS budget holders (£)", Fmt.GBP),
-               Column("Spend, adult social care budget holders (£)", Fmt.GBP),
-               Column("Budget with any national fund (£)", Fmt.GBP)]
+    headers = ("Spend, NHS budget holders (£)", "Spend, adult social care budget holders (£)",
+               "Budget with any national fund (£)")
+    columns = [Column("Year")] + [Column(h, Fmt.GBP_M, len(h) + 2) for h in headers]
     top = 1 + 40
     write_table(ws, styles, top, columns, [[year_label(y)] + spend[y] for y in plan.years], name="Chart_data_money",
                 autofilter=False, first_col=first_col, widths=widths)
@@ -226,13 +243,14 @@ def write_summary(wb: Workbook, styles: Styles, plan: Plan, answers: Answers) ->
     """The Summary sheet."""
     ws = wb.add_worksheet("Summary")
     title(ws, styles, f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}")
-    ws.write_string(1, 0, "Staff in FTE (full-time equivalent), money in £, years are financial years (April to "
-                          "March). The Cover sheet explains every figure and the codes [x] and [z].", styles.note)
+    note_lines(ws, styles, 1, "Staff in FTE (full-time equivalent), money in £ (shown in millions here), years are "
+               "financial years (April to March). The Cover sheet explains every figure and the codes [x] and [z].",
+               KEY_POINT_CHARS)
     fund = has_national_fund(plan)
     widths: dict[int, float] = {0: 9}
     row = _vacancy_table(ws, styles, 3, answers, widths) + 1
     row = _money_table(ws, styles, row, answers, fund, widths) + 1
-    row = _key_points(ws, styles, row, plan, answers, widths) + 1
+    row = _key_points(ws, styles, row, answers) + 1
     page_two = row
     row = _holder_table(ws, styles, page_two, plan, fund, widths) + 1
     last_col = max(widths)
@@ -241,10 +259,14 @@ def write_summary(wb: Workbook, styles: Styles, plan: Plan, answers: Answers) ->
     sources = {family: _chart_data(ws, styles, data_col, plan, family, widths) for family in families}
     money = _money_data(ws, styles, data_col, plan, widths)
     apply_widths(ws, widths)
-    step = CHART_WIDTH_PX + CHART_GAP_PX  # the charts side by side below the table
+    # The charts side by side below the table, sharing the printed width.
+    chart_px = (width_px({c: widths.get(c, MIN_WIDTH) for c in range(last_col + 1)})
+                - CHART_GAP_PX * len(families)) // (len(families) + 1)
+    step = chart_px + CHART_GAP_PX
     for i, family in enumerate(families):
-        add_staffing_chart(wb, sources[family], (row, 0, i * step), family, _staffing_description(answers, family))
-    add_money_chart(wb, money, (row, 0, len(families) * step), _money_description(answers))
+        add_staffing_chart(wb, sources[family], (row, 0, i * step), family, _staffing_description(answers, family),
+                           chart_px)
+    add_money_chart(wb, money, (row, 0, len(families) * step), _money_description(answers), chart_px)
     print_end = row + CHART_HEIGHT_ROWS
     ws.print_area(0, 0, print_end, last_col)
     print_setup(ws)

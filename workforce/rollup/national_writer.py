@@ -25,7 +25,16 @@ from workforce.plan import ActionType, Plan
 from workforce.report.charts import NHS_DARK_BLUE
 from workforce.report.cover import write_cover
 from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
-from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
+from workforce.report.sheets import (
+    Column,
+    Fmt,
+    Styles,
+    apply_widths,
+    note_lines,
+    print_setup,
+    title,
+    write_table,
+)
 
 if TYPE_CHECKING:
     from workforce.reference import ReferenceIcs
@@ -278,7 +287,7 @@ def _limits(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
     note = coupled.shortcut or ("One more unit = one FTE of a cap or places, £1m of the fund. Local rate: stage-2 "
                                 "duals, at the margin; the avoided figures: the plan solved again with that limit one "
                                 "unit higher.")
-    ws.write_string(1, 0, note, styles.note)
+    top = note_lines(ws, styles, 1, note)
     unit = "FTE, or £ for the fund"
     columns = [Column("Limit"), Column("Year"), Column(f"Limit ({unit})", Fmt.NUMBER),
                Column(f"Used ({unit})", Fmt.NUMBER),
@@ -291,9 +300,9 @@ def _limits(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
              m.weighted_unmet_avoided, m.vacancy_avoided_fte_years, m.holds_from,
              NOT_APPLICABLE if m.holds_to is None else m.holds_to] for m in coupled.marginals]
     widths: dict[int, float] = {}
-    row = 3
+    row = top + 1
     if rows:
-        row = write_table(ws, styles, 2, columns, rows, name="National_limits", widths=widths) + 1
+        row = write_table(ws, styles, top, columns, rows, name="National_limits", widths=widths) + 1
     if coupled.places_by_ics:
         ws.write_string(row, 0, "National places by ICS", styles.subtitle)
         places = [[label, code, year_label(year), fte] for (label, code, year), fte in
@@ -308,7 +317,7 @@ def _limits(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
         write_table(ws, styles, row + 1, [Column("ICS code"), Column("Year"), Column("Fund received (£)", Fmt.GBP)],
                     fund, name="Fund_by_ICS", autofilter=False, widths=widths)
     apply_widths(ws, widths)
-    print_setup(ws, header_row=2, widths=widths, repeat_cols=2)
+    print_setup(ws, header_row=top, widths=widths, repeat_cols=2)
 
 
 def _run(wb: Workbook, styles: Styles, outcome: RollupOutcome, options: RollupOptions, version: str) -> None:
