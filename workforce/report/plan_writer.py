@@ -234,8 +234,8 @@ def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float)
     widths: dict[int, float] = {0: 40, 1: 70}
     row = write_table(ws, styles, TABLE_TOP, [Column("key"), Column("value (unit in the key)", Fmt.GENERAL)], pairs,
                       name="Run", widths=widths) + 1
-    ws.write_string(row, 0, "Scenario file content", styles.subtitle)
-    lines = [[line] for line in run.scenario_text.splitlines()] or [[NOT_APPLICABLE]]
+    ws.write_string(row, 0, "Scenario file content (blank lines left out)", styles.subtitle)
+    lines = [[line] for line in run.scenario_text.splitlines() if line.strip()] or [[NOT_APPLICABLE]]
     write_table(ws, styles, row + 1, [Column("Scenario file line")], lines, name="Scenario", autofilter=False,
                 widths=widths)
     ws.set_column(0, 0, 40)

@@ -136,6 +136,8 @@ def shown_length(value: object, fmt: str) -> int:
 def wrapped_lines(text: str, width_chars: float) -> int:
     """How many lines ``text`` takes when wrapped at word boundaries, at most ``width_chars`` characters a line."""
     usable = max(1, int(width_chars))
+    if len(text) <= usable and "\n" not in text:
+        return 1
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
@@ -188,12 +190,18 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence
     """
     if not rows:
         raise ValueError(f"table {name} has no rows")
-    for i, values in enumerate(rows):
-        formats = styles.bold_by_fmt if i in emphasised else styles.by_fmt
-        for c, (column, value) in enumerate(zip(columns, values), start=first_col):
+    plain = [styles.by_fmt[column.fmt] for column in columns]
+    bold = [styles.bold_by_fmt[column.fmt] for column in columns]
+    positions = range(first_col, first_col + len(columns))
+    write_string, write_number, code = ws.write_string, ws.write_number, styles.code
+    for i, values in enumerate(rows, start=first_row + 1):
+        for c, value, fmt in zip(positions, values, bold if i - first_row - 1 in emphasised else plain):
             if value is None:
-                value = NOT_APPLICABLE
-            write_cell(ws, first_row + 1 + i, c, value, styles.code if value in CODES else formats[column.fmt])
+                write_string(i, c, NOT_APPLICABLE, code)
+            elif isinstance(value, str):
+                write_string(i, c, value, code if value in CODES else fmt)
+            else:
+                write_cell(ws, i, c, value, fmt)  # numbers (and booleans, written as Yes / No)
     ws.add_table(first_row, first_col, first_row + len(rows), first_col + len(columns) - 1,
                  {"name": styles.table_name(name), "autofilter": autofilter, "style": "Table Style Light 1",
                   "columns": [{"header": c.header, "header_format": styles.header} for c in columns]})
