@@ -17,16 +17,16 @@ from workforce.scenario import load_scenario
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 
 # (ICS, O1 overspend £, O2 weighted unmet demand FTE-years, O3 cost £) — first recorded 2026-11-24.
-# 2026-12: re-recorded for the run-out (issue 10, item 4; models/base.toml run_out_years = 5): the objectives are
-# now those of the workbook extended by 5 years (demand and budgets of the last year repeated, no pipeline), so
-# O2 and O3 cover 10 years instead of 5.  O1 is unchanged: no sample overspends in its last plan year.
+# 2026-12: re-recorded for the run-out (issue 10, item 4; models/base.toml run_out_years = 3): the objectives are
+# now those of the workbook extended by 3 years (demand and budgets of the last year repeated, no pipeline), so
+# O2 and O3 cover 8 years instead of 5.  O1 is unchanged: no sample overspends in its last plan year.
 EXPECTED = [
-    ("QE1", 0.0, 251063.29268429964, 21474741812.772953),  # budget binds: no overspend, vacancies
-    ("QF7", 21756326.981910028, 815731.442273649, 15261121950.94948),  # in deficit: overspend reported
-    ("QHG", 0.0, 117265.4498196699, 12709779876.062174),
-    ("QMF", 0.0, 17378.908975428778, 28430282770.258907),  # budget does not bind
-    ("QRV", 0.0, 401675.5825739259, 26883223718.299976),
-    ("QWE", 58470803.62058994, 1029621.1250131195, 17222371337.831223),  # in deficit
+    ("QE1", 0.0, 216455.665568494, 17054751838.58015),  # budget binds: no overspend, vacancies
+    ("QF7", 21756326.981910028, 689714.6223690561, 12124514013.264034),  # in deficit: overspend reported
+    ("QHG", 0.0, 101983.92624452598, 10093817892.211966),
+    ("QMF", 0.0, 15442.102186574502, 22614461185.95464),  # budget does not bind
+    ("QRV", 0.0, 346074.7145637963, 21350043757.292717),
+    ("QWE", 58470803.62058994, 856769.9988738059, 13689649420.199703),  # in deficit
 ]
 
 
