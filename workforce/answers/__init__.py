@@ -20,6 +20,7 @@ from workforce.answers.labels import (
 )
 from workforce.answers.limits import SHOWN, LimitGroup, grouped_limits
 from workforce.answers.reasons import RoleReason, TransferStory, role_reasons, transfer_stories
+from workforce.inputs.schema import year_label
 from workforce.plan import MarginalBudget, Plan
 
 NO_LIMIT_BINDS = "No limit binds: relaxing a cap or adding money would not cut the planning score."
@@ -89,5 +90,26 @@ def board_answers(plan: Plan) -> Answers:
         targets_missed=len(plan.targets_missed()))
 
 
+def answers_as_dict(answers: Answers) -> dict[str, object]:
+    """The answers as plain JSON-ready data (for the portal's pages and API): the same values and words."""
+    return {
+        "vacancies": [{"year": year_label(v.year), "family": v.family, "vacancy_fte": v.vacancy_fte,
+                       "vacancy_rate": v.vacancy_rate, "target_rate": v.target_rate, "agency_fte": v.agency_fte}
+                      for v in answers.vacancies],
+        "money": [{"year": year_label(m.year), "agency_fte": m.agency_fte, "agency_gbp": m.agency_gbp,
+                   "spend_gbp": m.spend_gbp, "budget_gbp": m.budget_gbp, "national_fund_gbp": m.national_fund_gbp,
+                   "headroom_gbp": m.headroom_gbp, "overspend_gbp": m.overspend_gbp} for m in answers.money],
+        "planning_score": answers.planning_score,
+        "planning_score_definition": answers.planning_score_definition,
+        "help_most": answers.help_most,
+        "best_million": answers.best_million,
+        "limits": [g.sentence for g in answers.limits[:SHOWN]],
+        "reasons": [r.sentence for r in answers.reasons],
+        "transfers": [t.sentence for t in answers.transfers],
+        "million": [{**a.value.as_json(), "sentence": a.sentence, "ranked": a.ranked} for a in answers.million],
+        "targets_missed": answers.targets_missed,
+    }
+
+
 __all__ = ["Answers", "FamilyYear", "LimitGroup", "MillionAnswer", "MoneyYear", "RoleReason", "SHOWN",
-           "TransferStory", "board_answers", "million_answers", "million_sentence", "planning_score"]
+           "TransferStory", "answers_as_dict", "board_answers", "million_answers", "million_sentence", "planning_score"]

@@ -260,12 +260,3 @@ def apply_widths(ws: Worksheet, widths: dict[int, float]) -> None:
     """Set each column's width."""
     for col, width in widths.items():
         ws.set_column(col, col, width)
-
-
-def write_key_values(ws: Worksheet, styles: Styles, first_row: int, pairs: Sequence[tuple[str, object, str]], *,
-                     value_col: int = 1) -> int:
-    """Key / value rows (key in column A, value in ``value_col``), each value formatted; returns the next free row."""
-    for r, (key, value, fmt) in enumerate(pairs, start=first_row):
-        ws.write_string(r, 0, key, styles.bold)
-        write_cell(ws, r, value_col, value, styles.by_fmt[fmt])
-    return first_row + len(pairs)
