@@ -113,7 +113,7 @@ def plan_notes(plan: Plan, answers: Answers) -> list[tuple[str, str]]:
                       "margin; it holds only over the budgets shown, so a full £1m can buy less than the rate "
                       "suggests. A budget holder that overspends puts extra money into the overspend first."),
         ("Rounding", "Overspend and headroom within the solver's tolerance of zero (here "
-                     f"£{plan.stage_tolerance_gbp:,.2f}) are shown as 0."),
+                     f"£{plan.stage_tolerance_gbp:,.2f} plus a millionth of the budget) are shown as 0."),
         ("Run-out", run_out),
         ("Charts", "Each chart has alt text; its data are tables to the right of the Summary's printed area."),
     ]
