@@ -120,7 +120,7 @@ def test_an_input_named_national_plan_in_the_rollup_folder_exits_9(tmp_path: Pat
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     line = one_clear_line(run("rollup", str(folder), "--out", str(folder), "--db", str(tmp_path / "runs.sqlite"),
                               "--json"), EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
-    assert NATIONAL_WORKBOOK in line and "is an input" in line
+    assert NATIONAL_WORKBOOK in line and "is an input of this roll-up" in line and "--out folder" in line
     assert {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")} == before
 
 

@@ -23,7 +23,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from workforce.atomic import atomic_write, cannot_write, check_output_path, fsync_folder
+from workforce.atomic import OutputPathError, atomic_write, cannot_write, check_output_path, fsync_folder
 from workforce.report.plan_writer import is_plan_file
 
 STAGING_PREFIX = ".staging-"
@@ -46,7 +46,15 @@ def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path]
     tool did not write."""
     inputs = list(protected)
     for name in names:
-        check_output_path(out_dir / name, protected=inputs, may_replace=is_plan_file)
+        target = out_dir / name
+        try:
+            check_output_path(target, protected=inputs, may_replace=is_plan_file)
+        except OutputPathError as exc:
+            if any(target.resolve() == Path(p).resolve() for p in inputs):
+                raise OutputPathError(f"{target} is an input of this roll-up (it is in the input folder) and the "
+                                      f"roll-up would write its own {name} there; choose an --out folder other than "
+                                      "the input folder (inputs are never overwritten)") from exc
+            raise
 
 
 def publish(out_dir: Path, staging: Path, names: list[str], protected: Iterable[Path]) -> None:

@@ -82,12 +82,13 @@ def _plan_name(ics_code: str) -> str:
 
 
 def _finish_or_discard(staging: Path) -> bool:
-    """After a stop: complete a publication under way (``True``), else discard the staging folder."""
+    """After a stop: complete a publication under way (``True``), else discard the staging folder.  A publication
+    that cannot be completed now (the disk refuses) is left, journal and all, for the next roll-up to complete."""
     try:
         if complete(staging.parent):
             return True
     except OSError:
-        pass
+        return False
     discard(staging)
     return False
 
