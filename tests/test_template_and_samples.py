@@ -33,7 +33,7 @@ def test_template_has_every_sheet_and_header_of_the_schema(tmp_path: Path) -> No
     path = tmp_path / "template.xlsx"
     write_blank_template(path, horizon_years=3)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Instructions"] + [spec.name for spec in SHEETS]
+    assert wb.sheetnames == ["Instructions"] + [spec.name for spec in SHEETS] + ["Lists"]
     for spec in SHEETS:
         header = [c.value for c in wb[spec.name][1]]
         if spec.layout is Layout.FIELDS:

@@ -24,7 +24,7 @@ from workforce.inputs.schema import SheetSpec, sheet_by_name
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
-IGNORED_SHEETS = ("instructions",)
+IGNORED_SHEETS = ("instructions", "lists")  # the template's own sheets: notes and dropdown lists
 MAX_COLUMNS = 200  # more header columns than any sheet needs: the rest is ignored
 
 
