@@ -66,7 +66,8 @@ def test_the_vocabulary_is_consistent_and_covers_both_taxonomies() -> None:
     (NameKind.STAFF_GROUP, "Mental health nurses", "Registered nurses"),
     (NameKind.STAFF_GROUP, "registered  nurse", "Registered nurses"), (NameKind.STAFF_GROUP, "Carer", "Care workers"),
     (NameKind.STAFF_GROUP, "AHPs", "Allied health professionals"),
-    (NameKind.SECTOR, "Care homes", "Social care residential"), (NameKind.SECTOR, "home care", "Social care domiciliary"),
+    (NameKind.SECTOR, "Care homes", "Social care residential"),
+    (NameKind.SECTOR, "home care", "Social care domiciliary"),
     (NameKind.SECTOR, "NHS acute", "Acute"), (NameKind.CHANNEL, "Overseas recruitment", "International"),
     (NameKind.ROUTE, "RNDA", "Nursing degree apprenticeship")])
 def test_synonyms_and_spellings_read_as_the_standard_name(kind: NameKind, written: str, standard: str) -> None:

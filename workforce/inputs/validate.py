@@ -199,9 +199,9 @@ def _check_cross_references(raw: RawWorkbook, roles: _Roles, tables: dict[str, l
             issues.append(warning(title[BUDGET.name], row.cells.get("budget_holder", ""), "budget_holder",
                                   f'"{row.key.get("budget_holder")}"', "a budget holder that pays for at least one "
                                   "role; its budget can only be pooled to others"))
-    horizon = len(plan_years) if plan_years is not None else None
-    pipeline = {key for key, row in yearly[PIPELINE.name].items() if any(v > 0 for v in row.by_year.values())}
-    return _check_options(title, roles, tables, horizon, plan_years, issues) | frozenset(pipeline)  # type: ignore[arg-type]
+    pipeline = frozenset(key for key, row in yearly[PIPELINE.name].items()
+                         if isinstance(key, tuple) and any(v > 0 for v in row.by_year.values()))
+    return _check_options(title, roles, tables, plan_years, issues) | pipeline
 
 
 def _positive(*values: object) -> bool:
@@ -209,9 +209,9 @@ def _positive(*values: object) -> bool:
 
 
 def _check_options(title: dict[str, str], roles: _Roles, tables: dict[str, list[Row]],
-                   horizon: int | None, plan_years: tuple[int, ...] | None, issues: list[Issue]
-                   ) -> frozenset[RoleKey]:
+                   plan_years: tuple[int, ...] | None, issues: list[Issue]) -> frozenset[RoleKey]:
     """Options refer to roles on the Workforce sheet; returns the roles they can fill."""
+    horizon = len(plan_years) if plan_years is not None else None
     seen: dict[tuple[str, ...], int] = {}
     ways_in: set[RoleKey] = set()
 
