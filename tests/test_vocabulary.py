@@ -139,6 +139,18 @@ def test_a_local_role_is_kept_as_written_with_the_closest_standard_names(tmp_pat
     assert 'nationally it appears as a staff group of its own, "Physician associates"' in issue.expected
 
 
+def test_a_local_role_matches_across_sheets_ignoring_plurals(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    renamed(tables, HCSW, "Physician associates", ("Workforce",))
+    renamed(tables, HCSW, "physician  associate", ("Demand", "Recruitment", "Deployment", "Training"))
+    data, issues = check(tmp_path, tables)
+    assert errors_in(issues) == [] and data is not None
+    key = ("Acute", "Physician associates")  # the Workforce sheet's spelling
+    assert data.demand_fte[key] == (650, 660, 670) and data.training[0].from_role == key
+    assert [i.cell for i in warnings_in(issues)] == ["B3", "B3"]  # each spelling reported once, where first met
+    assert [i.sheet for i in warnings_in(issues)] == ["Workforce", "Demand"]
+
+
 def test_a_standard_name_exactly_as_written_gives_no_warning(tmp_path: Path) -> None:
     _, issues = check(tmp_path, consistent_tables())
     assert issues == []

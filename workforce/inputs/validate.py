@@ -4,9 +4,10 @@ Order: the ICS sheet (plan years), then each sheet's cells
 (``cells``), then standard names (``names``: sectors, staff groups, channels
 and routes as the national vocabulary spells them), then cross-sheet
 references (roles, budget holders, options), then plausibility warnings
-(``plausibility``).  Roles and budget holders are matched across sheets
-ignoring case and repeated spaces; the Budget sheet's spelling of a holder
-is kept.  Rows are put in a canonical order so that shuffling rows or
+(``plausibility``).  Roles are matched across sheets by their standard
+names (local names ignoring case, spacing, punctuation and plurals, the
+Workforce sheet's spelling kept); budget holders ignoring case and repeated
+spaces, the Budget sheet's spelling kept.  Rows are put in a canonical order so that shuffling rows or
 reordering sheets gives identical data, and so an identical plan.
 """
 
@@ -30,9 +31,15 @@ from workforce.inputs.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, WORKF
 from workforce.inputs.cells import MISSING, Row, YearlyRow, key_text, read_fields, read_table, read_yearly
 from workforce.inputs.names import Standardised, standardise
 from workforce.inputs.plausibility import CheckedSheets, plausibility_warnings
+from workforce.inputs.vocabulary import name_key
+
+def _role_text(sector: object, group: object) -> str:
+    """How roles are matched across sheets: by standard name, else ignoring case, spacing and plurals."""
+    return f"{name_key(str(sector))} / {name_key(str(group))}"
+
 
 class _Roles:
-    """Roles of the Workforce sheet (standard names), looked up by canonical name."""
+    """Roles of the Workforce sheet (standard names), looked up by :func:`_role_text`."""
 
     def __init__(self, rows: list[Row], sheet: str, names: Standardised, issues: list[Issue]) -> None:
         self.by_key: dict[str, tuple[RoleKey, Row]] = {}
@@ -40,7 +47,7 @@ class _Roles:
             sector, group = row.values["sector"], row.values["staff_group"]
             if sector is MISSING or group is MISSING:
                 continue
-            canonical = key_text(sector, group)
+            canonical = _role_text(sector, group)
             if canonical in self.by_key:
                 other = self.by_key[canonical][1]
                 issues.append(error(sheet, f"row {row.number}", "sector, staff_group",
@@ -51,7 +58,7 @@ class _Roles:
             self.by_key[canonical] = ((str(sector), str(group)), row)
 
     def find(self, sector: object, group: object) -> RoleKey | None:
-        found = self.by_key.get(key_text(sector, group))
+        found = self.by_key.get(_role_text(sector, group))
         return found[0] if found else None
 
 
