@@ -29,6 +29,7 @@ def test_caps_and_places_apply_through_synonyms() -> None:
     assert RecruitmentCap("IR", "RN", {}).applies_to("International", "Registered nurses")
     assert RecruitmentCap("International", None, {}).applies_to("Overseas", "Care workers")
     assert TrainingPlaces("Nursing degree apprenticeship", {}).applies_to("RNDA")
+    assert TrainingPlaces("rnda", {}).label == "Nursing degree apprenticeship places"
     local = TrainingPlaces("Care Certificate plus", {})  # outside the vocabulary: case, spacing and plurals only
     assert local.applies_to("care  certificates plus") and not local.applies_to("Nursing associate")
 
@@ -95,6 +96,6 @@ def test_a_national_cap_on_registered_nurses_binds_a_workbook_that_says_rns(tmp_
                                 catch_exceptions=False)
     marginals = json.loads(result.stdout)["coupled"]["national_marginals"]
     assert {m["year"] for m in marginals} == {2026, 2027, 2028}
-    hires = [m for m in marginals if m["limit"] == "IR hires of Registered nurse"]
+    hires = [m for m in marginals if m["limit"] == "International hires of Registered nurses"]
     assert hires and all(m["used"] <= m["cap"] + 1e-6 for m in hires)
     assert any(m["used"] == pytest.approx(5.0) and m["value"] > 0 for m in hires), "the cap applies and binds"

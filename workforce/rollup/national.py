@@ -60,7 +60,10 @@ class RecruitmentCap:
 
     @property
     def label(self) -> str:
-        return f"{self.channel} hires" + (f" of {self.staff_group}" if self.staff_group else "")
+        """In standard names: a cap written for "IR" and "RNs" reads "International hires of Registered nurses"."""
+        vocab = vocabulary()
+        group = vocab.standard_name(NameKind.STAFF_GROUP, self.staff_group) if self.staff_group else ""
+        return f"{vocab.standard_name(NameKind.CHANNEL, self.channel)} hires" + (f" of {group}" if group else "")
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class TrainingPlaces:
 
     @property
     def label(self) -> str:
-        return f"{self.route} places"
+        return f"{vocabulary().standard_name(NameKind.ROUTE, self.route)} places"
 
 
 @dataclass(frozen=True)
