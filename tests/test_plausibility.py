@@ -52,6 +52,7 @@ def test_budget_in_millions(tmp_path: Path) -> None:
     issue = only_warning(tmp_path, budget(consistent_tables(), 62))
     assert (issue.sheet, issue.cell, issue.column, issue.found) == ("Budget", "B2", "2026/27", "62")
     assert "did you type £ millions?" in issue.expected and "£59,400,000" in issue.expected
+    assert "this is less than 1% of it" in issue.expected
     assert "also in 2 other year(s)" in issue.expected
 
 

@@ -152,7 +152,8 @@ def budget_warnings(sheets: CheckedSheets) -> list[Issue]:
         others = f" (also in {len(odd) - 1} other year(s))" if len(odd) > 1 else ""
         basis = f"the pay bill of its roles (£{bill:,.0f} a year: salary_cost × staff_in_post_fte)"
         if value < BUDGET_LOW_SHARE * bill:
-            expected = (f"a budget of at least {BUDGET_LOW_SHARE:.0%} of {basis}; this is {value / bill:.2%} of it"
+            share = f"{value / bill:.0%}" if value >= 0.01 * bill else "less than 1%"
+            expected = (f"a budget of at least {BUDGET_LOW_SHARE:.0%} of {basis}; this is {share} of it"
                         f"{others}: did you type £ millions? Budgets are in pounds: £62m is 62000000")
         else:
             expected = (f"a budget of at most {BUDGET_HIGH_MULTIPLE:g}× {basis}; this is {value / bill:,.0f}× it"
