@@ -326,6 +326,30 @@ def users_add(email: str, ics_code: str | None, national: bool) -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the vocabulary as JSON on stdout.")
+def vocabulary(as_json: bool) -> None:
+    """List the standard names of sectors, staff groups, recruitment channels and training routes, with the
+    synonyms read as each.  Any other name is kept as written and reported."""
+    from workforce.inputs.vocabulary import NameKind, vocabulary as standard_names
+
+    vocab = standard_names()
+    if as_json:
+        print_json({kind.value: [{"name": e.name, "synonyms": list(e.synonyms), "source": e.source,
+                                   **({"family": e.family} if e.family else {})} for e in vocab.names[kind]]
+                     for kind in NameKind})
+        return
+    for kind in NameKind:
+        click.echo(f"{kind.label.capitalize()}s")
+        for e in vocab.names[kind]:
+            family = f" [{e.family}]" if e.family else ""
+            also = f" — also read: {', '.join(e.synonyms)}" if e.synonyms else ""
+            click.echo(f"  {e.name}{family}{also}")
+        click.echo("")
+    click.echo("Case, spacing, punctuation and singular/plural are ignored. Sources: "
+               "workforce/inputs/vocabulary.toml.")
+
+
+@main.command()
 def formulation() -> None:
     """Print the LP formulation, family by family, from the code's docstrings."""
     from workforce.formulation import formulation_text

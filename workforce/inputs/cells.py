@@ -38,11 +38,22 @@ class YearlyRow:
     key: dict[str, object]
     cells: dict[str, str]
     by_year: dict[int, float]
+    year_cells: dict[int, str] = field(default_factory=dict)  # year start -> address of its value
 
 
 def key_text(*parts: object) -> str:
     """Canonical form of a role or holder name for matching across sheets."""
     return " / ".join(" ".join(str(p).split()).casefold() for p in parts)
+
+
+def is_rate(col: ColumnSpec) -> bool:
+    """A column holding a fraction (0.12 = 12%)."""
+    return col.unit.startswith("fraction")
+
+
+def percent_slip(number: float) -> str:
+    """The likely slip when a rate is typed as a percentage: ``"55 means 5,500%; write 0.55"``."""
+    return f"{number:g} means {number * 100:,.0f}%; write {number / 100:g}"
 
 
 def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue | None]:
@@ -76,7 +87,8 @@ def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue |
     low_fails = col.minimum is not None and (number <= col.minimum if col.min_exclusive else number < col.minimum)
     high_fails = col.maximum is not None and number > col.maximum
     if low_fails or high_fails:
-        return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text())
+        hint = f" ({percent_slip(number)})" if high_fails and is_rate(col) and number <= 100 else ""
+        return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text() + hint)
     return (int(number) if col.kind is Kind.INTEGER else number), None
 
 
@@ -231,11 +243,14 @@ def read_yearly(sheet: RawSheet, plan_years: tuple[int, ...] | None, *, every_ye
                 if issue is not None:
                     issues.append(issue)
         by_year: dict[int, float] = {}
+        year_cells: dict[int, str] = {}
         for year, pos in years.items():
-            value, issue = convert(cells[pos], year_cols[year], title)
+            cell = cells[pos]
+            year_cells[year] = cell.address
+            value, issue = convert(cell, year_cols[year], title)
             if issue is not None:
                 issues.append(issue)
             elif plan_years is None or year in plan_years:
                 by_year[year] = float(value)  # type: ignore[arg-type]
-        rows.append(YearlyRow(number, key, addresses, by_year))
+        rows.append(YearlyRow(number, key, addresses, by_year, year_cells))
     return rows, issues

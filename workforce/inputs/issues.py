@@ -27,7 +27,9 @@ class Issue:
     ``"D7"``, or a row such as ``"row 7"`` when the problem is a whole row,
     or empty for whole-sheet problems); ``column`` is the header the user sees;
     ``found`` is the value as the user typed it; ``expected`` says what would
-    be acceptable, in plain words.
+    be acceptable, in plain words.  ``text``, when given, replaces "found ...;
+    expected ..." in the message for a note that is not a problem, such as
+    ``Workforce!B4: "HCAs" read as "Healthcare support workers"``.
     """
 
     severity: Severity
@@ -36,6 +38,7 @@ class Issue:
     column: str
     found: str
     expected: str
+    text: str = ""
 
     def location(self) -> str:
         """Where the issue is, e.g. ``"Workforce!D7 (staff_in_post_fte)"``."""
@@ -48,6 +51,9 @@ class Issue:
 
     def message(self) -> str:
         """One line a workforce lead can act on."""
+        if self.text:
+            cell_only = self.cell and not self.cell.startswith("row")
+            return f"{self.sheet}!{self.cell}: {self.text}" if cell_only else f"{self.location()}: {self.text}"
         found = f"found {self.found}" if self.found else "found nothing"
         return f"{self.location()}: {found}; expected {self.expected}"
 

@@ -36,7 +36,7 @@ from workforce.inputs.xlsx_sheet import read_sheet
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
-IGNORED_SHEETS = ("instructions",)
+IGNORED_SHEETS = ("instructions", "lists")  # the template's own sheets: notes and dropdown lists
 DAMAGED = ("an Excel workbook (.xlsx) that opens: the file is damaged or not a supported workbook; open it in "
            "Excel and save it again as .xlsx")
 

@@ -347,6 +347,8 @@ class WorkbookDoc:
         "Money is in pounds (£), staff in full-time equivalents (FTE), rates are fractions (0.12 = 12%).",
         "Years are financial years: a column headed 2026 or 2026/27 means the year starting April 2026.",
         "A role is one sector and staff group. Spell roles the same way on every sheet.",
+        "Sectors, staff groups, channels and routes: pick the standard names in the dropdowns (`workforce "
+        "vocabulary` lists them and the synonyms read as each); another name is kept as written and reported.",
         "Sheet names and column headers are matched ignoring case, surrounding spaces and spaces vs underscores.",
         "Optional sheets (Recruitment, Retention, Deployment, Training, Pipeline) may be left empty or deleted.",
         "Type values, not formulas: a formula the file holds no saved result for cannot be read.",
