@@ -72,6 +72,7 @@ def test_work_left_unfinished_is_resumed_or_failed_with_a_message_on_start(tmp_p
     lost = stored_submission(store, config.uploads, None)
     waiting = stored_submission(store, config.uploads, QHG, validation="accepted", plan_status="waiting")
     solving = stored_submission(store, config.uploads, QHG, validation="accepted", plan_status="solving")
+    lost_plan = stored_submission(store, config.uploads, None, validation="accepted", plan_status="solving")
     rollup = store.add_rollup("team@england.nhs.uk", "independent", None)
     (config.rollups / rollup).mkdir()
     records = RunStore(f"sqlite:///{config.rollups / rollup / 'records.sqlite'}")
@@ -87,6 +88,8 @@ def test_work_left_unfinished_is_resumed_or_failed_with_a_message_on_start(tmp_p
         assert row.validation == "rejected" and row.issues[0]["cell"] == "D2"
         row = store.submission(lost)
         assert row.validation == "rejected" and row.issues[0]["message"] == LOST_UPLOAD  # type: ignore[union-attr]
+        row = store.submission(lost_plan)
+        assert row.plan_status == "failed" and row.message == LOST_UPLOAD  # type: ignore[union-attr]
         for sid in (waiting, solving):
             row = wait_until(store, sid, lambda r: r.plan_status not in ("waiting", "solving"))
             assert row.plan_status == "done" and (config.plans / f"{sid}.xlsx").is_file()

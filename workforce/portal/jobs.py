@@ -35,7 +35,7 @@ from workforce.portal.store import PortalStore, SubmissionRow, now
 
 LOG = logging.getLogger("workforce.portal")
 LOST_UPLOAD = ("the uploaded file was no longer on the server when the portal restarted, so it could not be "
-               "checked. Upload the workbook again.")
+               "checked or solved. Upload the workbook again.")
 ROLLUP_STOPPED = ("the portal was stopped or restarted while this roll-up was running, so it did not finish. "
                   "Start the roll-up again from the national page.")
 ROLLUP_UNPREPARED = ("the roll-up could not be prepared: a stored workbook is missing, the server's disk is full or "
@@ -105,7 +105,7 @@ class Jobs:
         except Exception:  # noqa: BLE001 - a job must never take its thread down silently
             LOG.exception("portal job %s%r failed; it is retried when the portal next starts", work.__name__, args)
 
-    def _record(self, action: Callable[..., None], *args: object, **values: object) -> None:
+    def _record(self, action: Callable[..., object], *args: object, **values: object) -> None:
         """Write an outcome, retrying a few times if the database is briefly unreachable."""
         for attempt in range(RECORD_ATTEMPTS):
             try:
@@ -181,7 +181,7 @@ class Jobs:
             return
         result = self.workers.run("rollup", str(inputs), str(folder / "out"), str(records),
                                   *([national] if national else []))
-        bring_in_records(self.store.engine, records, ROLLUP_WORKER_STOPPED)
+        self._record(bring_in_records, self.store.engine, records, ROLLUP_WORKER_STOPPED)  # safe to repeat
         if result.get("status") == "done":
             self._record(self.store.update_rollup, rid, status="done", ended_at=now(), workbook=str(result["workbook"]),
                          summary=result)
@@ -205,8 +205,11 @@ class Jobs:
                 self.store.update_submission(row.id, validation="rejected", issues_more=0,
                                              issues=[_issue("", "", row.original_name, LOST_UPLOAD, LOST_UPLOAD)])
         for row in solving:
-            self.store.update_submission(row.id, plan_status="waiting")
-            self.solve_later(row.id)
+            if (self.config.uploads / row.stored_name).is_file():
+                self.store.update_submission(row.id, plan_status="waiting")
+                self.solve_later(row.id)
+            else:
+                self.store.update_submission(row.id, plan_status="failed", message=LOST_UPLOAD)
         for rollup in running:
             bring_in_records(self.store.engine, self.config.rollups / rollup.id / "records.sqlite",
                              ROLLUP_WORKER_STOPPED)
