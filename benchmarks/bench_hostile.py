@@ -35,16 +35,16 @@ CONTRACT_SHEETS = ("ICS", "Workforce", "Demand", "Recruitment", "Retention", "De
 def cases(folder: Path) -> dict[str, Path]:
     return {
         "sample workbook (QHG)": SAMPLE,
-        "far-corner value, every sheet": hostile.far_corner(SAMPLE, folder / "far.xlsx"),
-        "far-corner formatting, every sheet": hostile.far_corner(SAMPLE, folder / "far-fmt.xlsx", with_value=False),
-        "million-row sheet": hostile.many_rows(SAMPLE, folder / "million.xlsx"),
-        "sheet formatted 1M rows down": hostile.formatted_rows(SAMPLE, folder / "formatted.xlsx"),
-        "same, one value at the end": hostile.formatted_rows(SAMPLE, folder / "stray.xlsx", stray_value=True),
-        "4 sheets formatted 1M rows down": hostile.formatted_rows(SAMPLE, folder / "four.xlsx",
+        "far-corner value, every sheet": hostile.with_far_corner(SAMPLE, folder / "far.xlsx"),
+        "far-corner formatting, every sheet": hostile.with_far_corner(SAMPLE, folder / "far-fmt.xlsx", with_value=False),
+        "million-row sheet": hostile.with_many_rows(SAMPLE, folder / "million.xlsx"),
+        "sheet formatted 1M rows down": hostile.with_formatted_rows(SAMPLE, folder / "formatted.xlsx"),
+        "same, one value at the end": hostile.with_formatted_rows(SAMPLE, folder / "stray.xlsx", stray_value=True),
+        "4 sheets formatted 1M rows down": hostile.with_formatted_rows(SAMPLE, folder / "four.xlsx",
                                                                    titles=CONTRACT_SHEETS[1:5]),
-        "zip bomb: 4 GB sheet": hostile.zip_bomb(SAMPLE, folder / "bomb.xlsx"),
-        "zip bomb: 4 GB shared strings": hostile.zip_bomb(SAMPLE, folder / "bomb-ss.xlsx", shared_strings=True),
-        "every sheet: 5,000 rows of wrong text": hostile.every_cell_wrong(SAMPLE, folder / "wrong.xlsx"),
+        "zip bomb: 4 GB sheet": hostile.with_zip_bomb(SAMPLE, folder / "bomb.xlsx"),
+        "zip bomb: 4 GB shared strings": hostile.with_zip_bomb(SAMPLE, folder / "bomb-ss.xlsx", shared_strings=True),
+        "every sheet: 5,000 rows of wrong text": hostile.with_every_cell_wrong(SAMPLE, folder / "wrong.xlsx"),
     }
 
 

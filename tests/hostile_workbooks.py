@@ -1,15 +1,27 @@
-"""Hostile and odd workbooks, built fast at the zip level from a valid one (tests and benchmarks/bench_hostile.py).
+"""Hostile and odd workbooks, built fast at the zip level (tests and benchmarks/bench_hostile.py).
 
-- :func:`far_corner`: a value (or only formatting) at XFD1048576 on every sheet, as Excel writes it;
-- :func:`many_rows`: a sheet with a million rows of data;
-- :func:`formatted_rows`: a sheet formatted (empty styled cells) far below its data, optionally with one
+From a given workbook, ``source`` → ``target`` (the reader's and roll-up's tests, the benchmark):
+
+- :func:`with_far_corner`: a value (or only formatting) at XFD1048576 on every sheet, as Excel writes it;
+- :func:`with_many_rows`: a sheet with a million rows of data;
+- :func:`with_formatted_rows`: a sheet formatted (empty styled cells) far below its data, optionally with one
   stray value at the very end;
-- :func:`zip_bomb`: a sheet or the shared strings inflating to gigabytes from a few megabytes.
+- :func:`with_every_cell_wrong`: thousands of rows of wrong text on every sheet;
+- :func:`with_zip_bomb`: a sheet or the shared strings inflating to gigabytes from a few megabytes.
+
+From the small consistent workbook, into a folder (the portal's tests):
+
+- ``far_corner``: every sheet has one stray cell at XFD1048576 (and says so in its dimension);
+- ``million_rows``: the Workforce sheet has a million more rows;
+- ``zip_bomb``: the Workforce sheet's XML is 1 GB that compresses to a few MB;
+- ``entity_bomb``: a sheet whose XML declares nested entities ("billion laughs");
+- ``burner``: not a workbook at all; marked for the stand-in worker that burns CPU on it.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -18,12 +30,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.styles import PatternFill
 
+from workbook_fixture import consistent_tables, write_workbook
 from workforce.inputs.xlsx import XlsxFile, column_letters
 
 FAR_CORNER = "XFD1048576"
+BOMB_BYTES = 1024**3
 
 
-def far_corner(source: Path, target: Path, *, with_value: bool = True) -> Path:
+def with_far_corner(source: Path, target: Path, *, with_value: bool = True) -> Path:
     """``source`` with a stray value (or a filled but empty cell) at XFD1048576 on every sheet."""
     wb = load_workbook(source)
     for ws in wb.worksheets:
@@ -97,7 +111,7 @@ def _rows(pattern: str, first: int, count: int, batch: int = 20_000) -> Iterator
         yield (template * len(numbers)) % tuple(itertools.chain.from_iterable(zip(*[numbers] * per_row)))
 
 
-def many_rows(source: Path, target: Path, title: str = "Workforce", rows: int = 1_000_000) -> Path:
+def with_many_rows(source: Path, target: Path, title: str = "Workforce", rows: int = 1_000_000) -> Path:
     """``source`` with ``rows`` more rows of data (a number) on sheet ``title``."""
     part = sheet_part(source, title)
     head, tail = _around_sheet_data(source, part)
@@ -106,7 +120,7 @@ def many_rows(source: Path, target: Path, title: str = "Workforce", rows: int = 
     return _replace_members(source, target, {part: iter([head, *_rows(row, 100, rows), tail])})
 
 
-def formatted_rows(source: Path, target: Path, title: str = "Workforce", rows: int = 1_000_000,
+def with_formatted_rows(source: Path, target: Path, title: str = "Workforce", rows: int = 1_000_000,
                    stray_value: bool = False, titles: tuple[str, ...] = ()) -> Path:
     """``source`` with ``rows`` formatted but empty rows on ``title`` (or on each of ``titles``; two styled cells
     each), then, if asked, one value in the row after them."""
@@ -121,7 +135,7 @@ def formatted_rows(source: Path, target: Path, title: str = "Workforce", rows: i
     return _replace_members(source, target, bodies)
 
 
-def every_cell_wrong(source: Path, target: Path, rows: int = 5_000, width: int = 20) -> Path:
+def with_every_cell_wrong(source: Path, target: Path, rows: int = 5_000, width: int = 20) -> Path:
     """``source`` with ``rows`` rows of ``width`` text cells ("wrong") below the data of every sheet it has:
     as many problems as the limits allow."""
     book = XlsxFile(str(source))
@@ -136,7 +150,7 @@ def every_cell_wrong(source: Path, target: Path, rows: int = 5_000, width: int =
     return _replace_members(source, target, bodies)
 
 
-def zip_bomb(source: Path, target: Path, *, gigabytes: float = 4.0, title: str = "Workforce",
+def with_zip_bomb(source: Path, target: Path, *, gigabytes: float = 4.0, title: str = "Workforce",
              shared_strings: bool = False) -> Path:
     """``source`` with sheet ``title`` (or the shared strings) padded by ``gigabytes`` GB of spaces: a few MB
     in the zip."""
@@ -152,3 +166,63 @@ def zip_bomb(source: Path, target: Path, *, gigabytes: float = 4.0, title: str =
     block = b" " * (1 << 24)
     blocks = int(gigabytes * 2**30) // len(block)
     return _replace_members(source, target, {part: iter([head, *(block for _ in range(blocks)), tail])}, repeating=True)
+
+
+def _base(folder: Path) -> Path:
+    return write_workbook(folder / "base.xlsx", consistent_tables())
+
+
+def _sheet_parts(workbook: Path) -> dict[str, str]:
+    """Sheet name → zip member."""
+    book = XlsxFile(str(workbook))
+    try:
+        return dict(book.sheets)
+    finally:
+        book.close()
+
+
+def far_corner(folder: Path) -> Path:
+    """The consistent workbook with a 1 at XFD1048576 on every sheet, and a dimension saying so."""
+    base = _base(folder)
+    bodies = {}
+    for part in _sheet_parts(base).values():
+        head, tail = _around_sheet_data(base, part)
+        head = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', head)
+        bodies[part] = iter([head, b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>', tail])
+    return _replace_members(base, folder / "far-corner.xlsx", bodies)
+
+
+def million_rows(folder: Path) -> Path:
+    """The consistent workbook with a million more rows on its Workforce sheet."""
+    base = _base(folder)
+    part = _sheet_parts(base)["Workforce"]
+    head, tail = _around_sheet_data(base, part)
+    rows = _rows('<row r="{n}"><c r="D{n}"><v>1</v></c></row>', 10, 1_000_000)
+    return _replace_members(base, folder / "million-rows.xlsx", {part: iter([head, *rows, tail])})
+
+
+def zip_bomb(folder: Path) -> Path:
+    """The consistent workbook whose Workforce sheet is 1 GB of rows (without numbers), a few MB zipped."""
+    base = _base(folder)
+    part = _sheet_parts(base)["Workforce"]
+    head, tail = _around_sheet_data(base, part)
+    row = b"<row><c><v>0</v></c></row>"
+    block = row * (1024 * 1024 // len(row))
+    body = iter([head, *(block for _ in range(BOMB_BYTES // len(block))), tail])
+    return _replace_members(base, folder / "zip-bomb.xlsx", {part: body}, repeating=True)
+
+
+def entity_bomb(folder: Path) -> Path:
+    path = folder / "entity-bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+                         "<worksheet>&c;</worksheet>")
+    return path
+
+
+def burner(folder: Path) -> Path:
+    path = folder / "burner.xlsx"
+    path.write_bytes(b"BURN" + b"\0" * 1024)
+    return path

@@ -52,7 +52,7 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_far_corner_value_on_every_sheet_is_an_error_naming_each_sheet_and_cell(hostile_dir: Path) -> None:
-    code, report = validate_limited(hostile.far_corner(SAMPLE, hostile_dir / "far.xlsx"))
+    code, report = validate_limited(hostile.with_far_corner(SAMPLE, hostile_dir / "far.xlsx"))
     assert code == 1
     places = {(e["sheet"], e["cell"]) for e in report["errors"]}  # type: ignore[union-attr]
     assert places == {(spec.name, hostile.FAR_CORNER) for spec in SHEETS}  # Instructions is never read
@@ -60,21 +60,21 @@ def test_far_corner_value_on_every_sheet_is_an_error_naming_each_sheet_and_cell(
 
 
 def test_far_corner_formatting_alone_is_valid(hostile_dir: Path) -> None:
-    code, report = validate_limited(hostile.far_corner(SAMPLE, hostile_dir / "far-format.xlsx", with_value=False))
+    code, report = validate_limited(hostile.with_far_corner(SAMPLE, hostile_dir / "far-format.xlsx", with_value=False))
     assert (code, report["status"]) == (0, "valid")
 
 
 def test_a_million_rows_is_an_error_naming_the_sheet_and_the_limit(hostile_dir: Path) -> None:
-    code, report = validate_limited(hostile.many_rows(SAMPLE, hostile_dir / "million.xlsx"))
+    code, report = validate_limited(hostile.with_many_rows(SAMPLE, hostile_dir / "million.xlsx"))
     assert code == 1
     [only] = report["errors"]  # type: ignore[misc]
     assert only["sheet"] == "Workforce" and "at most 5,000 rows of data" in only["expected"]
 
 
 def test_a_sheet_formatted_a_million_rows_down_is_valid_and_a_value_there_is_named(hostile_dir: Path) -> None:
-    code, report = validate_limited(hostile.formatted_rows(SAMPLE, hostile_dir / "formatted.xlsx"))
+    code, report = validate_limited(hostile.with_formatted_rows(SAMPLE, hostile_dir / "formatted.xlsx"))
     assert (code, report["status"]) == (0, "valid")
-    code, report = validate_limited(hostile.formatted_rows(SAMPLE, hostile_dir / "stray.xlsx", stray_value=True))
+    code, report = validate_limited(hostile.with_formatted_rows(SAMPLE, hostile_dir / "stray.xlsx", stray_value=True))
     assert code == 1
     [only] = report["errors"]  # type: ignore[misc]
     assert (only["sheet"], only["cell"]) == ("Workforce", "C1000100") and "empty rows" in only["expected"]
@@ -82,7 +82,7 @@ def test_a_sheet_formatted_a_million_rows_down_is_valid_and_a_value_there_is_nam
 
 @pytest.mark.parametrize("shared_strings", [False, True], ids=["sheet", "shared-strings"])
 def test_a_zip_bomb_is_refused_before_it_is_inflated(hostile_dir: Path, shared_strings: bool) -> None:
-    bomb = hostile.zip_bomb(SAMPLE, hostile_dir / f"bomb-{shared_strings}.xlsx", shared_strings=shared_strings)
+    bomb = hostile.with_zip_bomb(SAMPLE, hostile_dir / f"bomb-{shared_strings}.xlsx", shared_strings=shared_strings)
     assert bomb.stat().st_size < 10 * 2**20  # 4 GB inflated: within the portal's upload limit
     code, report = validate_limited(bomb)
     assert code == 1

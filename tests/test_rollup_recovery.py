@@ -84,7 +84,7 @@ def test_an_odd_workbook_among_valid_ones_is_rejected_and_the_rest_planned(tmp_p
     inputs.mkdir()
     for code in ("QE1", "QF7", "QHG"):
         shutil.copy(sample(code), inputs)
-    hostile.far_corner(sample("QMF"), inputs / "QMF-far-corner.xlsx")
+    hostile.with_far_corner(sample("QMF"), inputs / "QMF-far-corner.xlsx")
     result = rollup(str(inputs), "--out", str(tmp_path / "out"), "--db", str(tmp_path / "runs.sqlite"), "--json")
     assert result.exit_code == EXIT_REJECTED, result.output
     summary = json.loads(result.stdout)
