@@ -15,6 +15,7 @@ from workforce.inputs.reader import RawCell, RawSheet
 from workforce.inputs.schema import ColumnSpec, Kind, Layout, normalise_name, parse_year_header
 
 MISSING = object()  # a cell that could not be read (its issue is already recorded)
+MAX_SHEET_PROBLEMS = 1_000  # a sheet with more is not checked further: the first ones show what is wrong
 
 
 @dataclass
@@ -65,10 +66,12 @@ def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue |
         return col.default, None
     if col.kind is Kind.TEXT:
         if isinstance(value, bool):
-            return MISSING, error(sheet, cell.address, col.name, show_value(value), "some text")
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value)), None
-        return str(value), None
+            return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text())
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if len(text) > col.max_length:
+            return MISSING, error(sheet, cell.address, col.name, show_value(text),
+                                  f"{col.expected_text()} (this one has {len(text):,})")
+        return text, None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = ""
         if isinstance(value, str) and value.endswith("%"):
@@ -128,11 +131,23 @@ def map_headers(sheet: RawSheet) -> tuple[dict[str, int], dict[int, int], list[I
     return names, years, issues
 
 
+def _stop_checking(sheet: RawSheet, number: int, issues: list[Issue]) -> bool:
+    """True (and one more error saying so) once a sheet has more than :data:`MAX_SHEET_PROBLEMS` problems."""
+    if len(issues) <= MAX_SHEET_PROBLEMS:
+        return False
+    issues.append(error(sheet.title, f"row {number}", "", f"more than {MAX_SHEET_PROBLEMS:,} problems on this sheet",
+                        "fewer problems: this row and the rows below it were not checked; correct the problems "
+                        "listed and check the workbook again"))
+    return True
+
+
 def read_table(sheet: RawSheet) -> tuple[list[Row], list[Issue]]:
     """Convert every row of a table sheet (layout TABLE)."""
     names, _, issues = map_headers(sheet)
     rows: list[Row] = []
     for number, cells in zip(sheet.row_numbers, sheet.rows):
+        if _stop_checking(sheet, number, issues):
+            break
         row = Row(number)
         for col in sheet.spec.columns:
             if col.name not in names:
@@ -161,7 +176,9 @@ def read_fields(sheet: RawSheet) -> tuple[dict[str, object], dict[str, str], lis
     known = {col.name: col for col in spec.columns}
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
-    for cells_row in sheet.rows:
+    for number, cells_row in zip(sheet.row_numbers, sheet.rows):
+        if _stop_checking(sheet, number, issues):
+            break
         name_cell, value_cell = cells_row[field_pos], cells_row[value_pos]
         if name_cell.value is None:
             if value_cell.value is not None:
@@ -209,10 +226,12 @@ def read_yearly(sheet: RawSheet, plan_years: tuple[int, ...] | None, *, every_ye
                 if year not in years:
                     issues.append(error(title, f"row {sheet.header_row}", "", "no column for "
                                         f"{year}/{(year + 1) % 100:02d}", "a column for every plan year"))
-    value_col = ColumnSpec("value", Kind.NUMBER, "", unit=sheet.spec.year_unit,
-                           required=every_year_required, default=0.0, minimum=0.0)
+    year_cols = {year: ColumnSpec(f"{year}/{(year + 1) % 100:02d}", Kind.NUMBER, "", unit=sheet.spec.year_unit,
+                                  required=every_year_required, default=0.0, minimum=0.0) for year in years}
     rows: list[YearlyRow] = []
     for number, cells in zip(sheet.row_numbers, sheet.rows):
+        if _stop_checking(sheet, number, issues):
+            break
         key: dict[str, object] = {}
         addresses: dict[str, str] = {}
         for col in sheet.spec.columns:
@@ -228,9 +247,7 @@ def read_yearly(sheet: RawSheet, plan_years: tuple[int, ...] | None, *, every_ye
         for year, pos in years.items():
             cell = cells[pos]
             year_cells[year] = cell.address
-            unit_col = ColumnSpec(f"{year}/{(year + 1) % 100:02d}", value_col.kind, "", unit=value_col.unit,
-                                  required=value_col.required, default=0.0, minimum=0.0)
-            value, issue = convert(cell, unit_col, title)
+            value, issue = convert(cell, year_cols[year], title)
             if issue is not None:
                 issues.append(issue)
             elif plan_years is None or year in plan_years:

@@ -99,11 +99,24 @@ class InputError(Exception):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input")
 
 
+MAX_LISTED = 200  # issues listed by the CLI (text and --json); the rest are counted: "and N more"
+SHOWN_CHARACTERS = 80  # longer text is quoted shortened, with its length
+
+
+def listed(issues: list[Issue]) -> tuple[list[Issue], list[Issue], int]:
+    """The errors and warnings to list (errors first, at most :data:`MAX_LISTED` in all) and how many are not."""
+    errors = errors_in(issues)[:MAX_LISTED]
+    warnings = warnings_in(issues)[: MAX_LISTED - len(errors)]
+    return errors, warnings, len(issues) - len(errors) - len(warnings)
+
+
 def show_value(value: object) -> str:
-    """How a cell value is quoted back to the user in a message."""
+    """How a cell value is quoted back to the user in a message (long text shortened, with its length)."""
     if value is None:
         return "an empty cell"
     if isinstance(value, str):
+        if len(value) > SHOWN_CHARACTERS:
+            return f'"{value[:SHOWN_CHARACTERS - 1]}…" ({len(value):,} characters)'
         return f'"{value}"'
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

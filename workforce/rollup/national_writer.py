@@ -23,7 +23,7 @@ from workforce.inputs.vocabulary import NameKind, vocabulary
 
 if TYPE_CHECKING:
     from workforce.reference import ReferenceIcs
-    from workforce.rollup.run import RollupOptions, RollupOutcome
+    from workforce.rollup.outcome import RollupOptions, RollupOutcome
 
 NATIONAL_WORKBOOK = "national-plan.xlsx"
 UNKNOWN_REGION = "Region not known"
