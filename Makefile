@@ -28,6 +28,7 @@ samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py --out inputs
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_solve.py
 	$(BIN)/python benchmarks/bench_rollup.py
 

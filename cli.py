@@ -1,43 +1,29 @@
-"""The ``workforce`` command: a thin click layer over ``workforce.runner``.
+"""The ``workforce`` command: a thin click layer over ``workforce.runner`` and ``workforce.rollup``.
 
-Exit codes: 0 success, 1 input errors, 2 usage (click), 3 the solver could
-not produce an optimal plan (time limit, numerical failure).
+Exit codes (every command): 0 success, 1 input errors, 2 usage (click), 3 the solver could not
+produce an optimal plan (time limit, numerical failure), 7 an output could not be written (disk
+full, quota, folder not writable), 8 the run-record database cannot be reached, 9 an output would
+replace an input.  ``rollup`` adds 4, 5 and 6 (see its help).  What is printed: ``workforce.cli_output``.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from workforce.inputs.issues import InputError, Issue, errors_in, warnings_in
+from workforce.cli_output import clear_failures, echo_issues, issues_payload, print_json, report_rollup, runs_lines
+from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
+from workforce.inputs.issues import InputError, errors_in, warnings_in
+from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
 from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_SOLVER = 3
-
-
-def _echo_issues(issues: list[Issue]) -> None:
-    """Errors then warnings, one line each, on stderr."""
-    for issue in errors_in(issues):
-        click.echo(f"Error: {issue.message()}", err=True)
-    for issue in warnings_in(issues):
-        click.echo(f"Warning: {issue.message()}", err=True)
-
-
-def _print_json(payload: dict[str, object]) -> None:
-    click.echo(json.dumps(payload, indent=2, sort_keys=True))
-
-
-def _issues_payload(issues: list[Issue]) -> dict[str, object]:
-    return {
-        "errors": [i.as_dict() for i in errors_in(issues)],
-        "warnings": [i.as_dict() for i in warnings_in(issues)],
-    }
+DEFAULT_POLICY = "the packaged default, same as models/base.toml"
 
 
 def _existing_file(path: Path) -> Path:
@@ -64,9 +50,11 @@ def main() -> None:
 @click.option("--horizon", "horizon_years", default=5, show_default=True, type=click.IntRange(1, 15),
               help="Number of plan years.")
 @click.option("--force", is_flag=True, help="Replace OUT if it already exists.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable status on stdout.")
+@clear_failures
 def template(out: Path, ics_code: str | None, ics_name: str | None, first_year: int, horizon_years: int,
-             force: bool) -> None:
-    """Write a blank input workbook to OUT.xlsx, ready to fill in."""
+             force: bool, as_json: bool) -> None:
+    """Write a blank input workbook to OUT.xlsx, ready to fill in (exit 7 if it cannot be written)."""
     from workforce.inputs.template import write_blank_template
 
     if out.suffix.lower() != ".xlsx":
@@ -75,26 +63,32 @@ def template(out: Path, ics_code: str | None, ics_name: str | None, first_year: 
         write_blank_template(out, ics_code=ics_code, ics_name=ics_name, first_year=first_year,
                              horizon_years=horizon_years, overwrite=force)
     except FileExistsError:
-        click.echo(f"Error: {out} already exists; choose another name or add --force to replace it.", err=True)
+        message = f"{out} already exists; choose another name or add --force to replace it."
+        click.echo(f"Error: {message}", err=True)
+        if as_json:
+            print_json({"status": "exists", "exit_code": EXIT_INPUT, "message": message})
         sys.exit(EXIT_INPUT)
     click.echo(f"Blank workbook written to {out}", err=True)
+    if as_json:
+        print_json({"status": "written", "output": str(out)})
 
 
 @main.command(name="validate")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+@clear_failures
 def validate_command(workbook: Path, as_json: bool) -> None:
-    """Check WORKBOOK and list every problem; exit 1 if there is any error."""
+    """Check WORKBOOK and list every problem (the first 200, then how many more); exit 1 if there is any error."""
     from workforce.runner import check_workbook
 
     _existing_file(workbook)
     data, issues, timings = check_workbook(workbook)
     errors = errors_in(issues)
     if as_json:
-        _print_json({"status": "invalid" if errors else "valid", "input": str(workbook),
-                     "timings_s": timings, **_issues_payload(issues)})
+        print_json({"status": "invalid" if errors else "valid", "input": str(workbook),
+                     "timings_s": timings, **issues_payload(issues)})
     else:
-        _echo_issues(issues)
+        echo_issues(issues)
         if errors:
             click.echo(f"{workbook}: {len(errors)} error(s), {len(warnings_in(issues))} warning(s). "
                        "Nothing was solved.", err=True)
@@ -106,18 +100,24 @@ def validate_command(workbook: Path, as_json: bool) -> None:
 @main.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_SCENARIO, show_default="models/base.toml", help="Policy settings (TOML).")
+              default=DEFAULT_SCENARIO, show_default=DEFAULT_POLICY, help="Policy settings (TOML).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the plan [default: outputs/<ics_code>-plan.xlsx].")
 @click.option("--write-lp", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the stage-1 LP with readable names to this file.")
+              help="Also write the stage-1 LP with readable names to this file (never over an input).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds HiGHS may take for all three stages [default: from the scenario].")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@clear_failures
 def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: Path | None,
           time_limit: float | None, as_json: bool) -> None:
-    """Solve WORKBOOK and write the plan workbook."""
-    from workforce.atomic import OutputPathError
+    """Solve WORKBOOK and write the plan workbook.
+
+    \b
+    Exit codes: 0 plan written; 1 input errors (nothing written); 3 no optimal
+    plan (nothing written); 7 the plan could not be written (disk full, folder
+    not writable); 9 --out or --write-lp would replace the input.
+    """
     from workforce.runner import solve_workbook
     from workforce.solve import SolveFailure
 
@@ -130,31 +130,26 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
         for problem in exc.problems:
             click.echo(f"Error: {problem}", err=True)
         if as_json:
-            _print_json({"status": "invalid_scenario", "errors": exc.problems})
+            print_json({"status": "invalid_scenario", "errors": exc.problems})
         sys.exit(EXIT_INPUT)
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
                                  time_limit_s=time_limit)
     except InputError as exc:
-        _echo_issues(exc.issues)
+        echo_issues(exc.issues)
         click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
         if as_json:
-            _print_json({"status": "invalid", "input": str(workbook), **_issues_payload(exc.issues)})
-        sys.exit(EXIT_INPUT)
-    except OutputPathError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        if as_json:
-            _print_json({"status": "invalid_output", "errors": [str(exc)]})
+            print_json({"status": "invalid", "input": str(workbook), **issues_payload(exc.issues)})
         sys.exit(EXIT_INPUT)
     except SolveFailure as exc:
         click.echo(f"Error: {exc}. No plan was written; try a longer --time-limit.", err=True)
         if as_json:
-            _print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
+            print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
         sys.exit(EXIT_SOLVER)
     plan = outcome.plan
-    _echo_issues(list(plan.warnings))
+    echo_issues(list(plan.warnings))
     if as_json:
-        _print_json({
+        print_json({
             "status": outcome.run.status,
             "ics_code": plan.ics_code,
             "input": str(workbook),
@@ -179,7 +174,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Folder for the ICS plans and the national workbook.")
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=DEFAULT_SCENARIO, show_default="models/base.toml", help="Policy settings (TOML).")
+              default=DEFAULT_SCENARIO, show_default=DEFAULT_POLICY, help="Policy settings (TOML).")
 @click.option("--national", "national_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="National limits (TOML): solve the ICSs as one coupled national plan.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
@@ -187,24 +182,36 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Local process pool, or a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--job-memory-mb", type=click.IntRange(min=256), default=JOB_MEMORY_MB, show_default=True,
+              help="Memory limit of each workbook's check and solve (local pool); a workbook that needs more is "
+                   "rejected.")
+@click.option("--job-seconds", type=click.FloatRange(min=1), default=JOB_SECONDS, show_default=True,
+              help="Time limit of each workbook's check and of each solve (local pool); one that takes longer is "
+                   "rejected.")
 @click.option("--force", is_flag=True, help="Solve every ICS again even if its inputs are unchanged.")
 @click.option("--db", default=None, help="Run records: a SQLite file or an SQLAlchemy URL "
               "[default: $WORKFORCE_DB, else outputs/runs.sqlite].")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@clear_failures
 def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: Path | None, workers: int,
-           executor: str, scheduler: str | None, force: bool, db: str | None, as_json: bool) -> None:
+           executor: str, scheduler: str | None, job_memory_mb: int, job_seconds: float, force: bool,
+           db: str | None, as_json: bool) -> None:
     """Solve every ICS workbook in INPUT_DIR and write the national workbook.
 
     \b
     Exit codes: 0 every ICS planned; 1 bad scenario or national file; 3 an ICS
-    could not be solved; 4 completed, but some workbooks were rejected, were
-    duplicates or are missing; 5 another roll-up is writing the same --out
-    folder; 6 stopped by a signal (the previous national workbook is intact).
+    could not be solved; 4 completed, but some workbooks were rejected (errors,
+    or their check or solve crashed or overran --job-memory-mb/--job-seconds),
+    were duplicates or are missing; 5 another roll-up is writing the same --out
+    folder; 6 stopped by a signal (the folder keeps the previous roll-up);
+    7 an output could not be written (disk full, folder not writable); 8 the
+    run records cannot be reached; 9 an output would replace an input (e.g. an
+    input named national-plan.xlsx in the --out folder).
     """
+    from workforce.rollup.executors import progress_printer
     from workforce.rollup.lock import LockHeld
     from workforce.rollup.national import NationalLimitsError, load_national_limits
     from workforce.rollup.records import RunStore, database_url
-    from workforce.rollup.executors import progress_printer
     from workforce.rollup.run import EXIT_LOCKED, RollupOptions, run_rollup
 
     if executor == "dask" and not scheduler:
@@ -224,89 +231,58 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
         for problem in problems:
             click.echo(f"Error: {problem}", err=True)
         if as_json:
-            _print_json({"status": "invalid_settings", "errors": problems})
+            print_json({"status": "invalid_settings", "errors": problems})
         sys.exit(EXIT_INPUT)
     store = RunStore(database_url(db))
     options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=scenario, national=national,
                             workers=workers, executor=executor, scheduler=scheduler, force=force,
-                            progress=None if as_json else progress_printer())
+                            progress=None if as_json else progress_printer(), job_memory_mb=job_memory_mb,
+                            job_seconds=job_seconds)
     try:
         outcome = run_rollup(options, store)
     except LockHeld as exc:
         click.echo(f"Error: {exc}", err=True)
         if as_json:
-            _print_json({"status": "locked", "message": str(exc)})
+            print_json({"status": "locked", "exit_code": EXIT_LOCKED, "message": str(exc)})
         sys.exit(EXIT_LOCKED)
     finally:
         store.dispose()
-    _report_rollup(outcome, as_json)
+    for note in outcome.notes:
+        click.echo(f"Warning: {note}", err=True)
+    report_rollup(outcome, as_json)
     sys.exit(outcome.exit_code)
 
 
-def _report_rollup(outcome: object, as_json: bool) -> None:
-    o = outcome
-    accepted = [s for s in o.submissions if s.status == "accepted"]  # type: ignore[attr-defined]
-    rejected = [s for s in o.submissions if s.status != "accepted"]  # type: ignore[attr-defined]
-    if as_json:
-        _print_json({
-            "run_id": o.run_id, "mode": o.mode, "status": o.status, "exit_code": o.exit_code,  # type: ignore[attr-defined]
-            "national_workbook": o.national_path, "national_sha256": o.national_sha256,  # type: ignore[attr-defined]
-            "accepted": len(accepted), "missing": [m.code for m in o.missing],  # type: ignore[attr-defined]
-            "rejected": [{"file": s.file_name, "status": s.status, "errors": [i.message() for i in s.issues
-                                                                              if i.severity.value == "error"][:10]}
-                         for s in rejected],
-            "ics": [{"ics_code": i.ics_code, "status": i.status, "plan": i.output_path,  # type: ignore[attr-defined]
-                     "objectives": i.plan.objectives.as_dict() if i.plan else None, "message": i.message,
-                     "timings_s": i.timings}
-                    for i in o.ics],  # type: ignore[attr-defined]
-            "timings_s": o.seconds,  # type: ignore[attr-defined]
-            "coupled": None if o.coupled is None else {  # type: ignore[attr-defined]
-                "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,  # type: ignore[attr-defined]
-                "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
-                                        "used": m.used, "cap": m.limit,
-                                        "overspend_avoided_gbp": m.overspend_avoided_gbp,
-                                        "weighted_unmet_avoided": m.weighted_unmet_avoided,
-                                        "vacancy_avoided_fte_years": m.vacancy_avoided_fte_years,
-                                        "rate_holds_from": m.holds_from, "rate_holds_to": m.holds_to}
-                                       for m in o.coupled.marginals]},  # type: ignore[attr-defined]
-        })
-        return
-    click.echo("", err=True)
-    for s in rejected:
-        first = next((i.message() for i in s.issues if i.severity.value == "error"), "")
-        click.echo(f"Rejected: {s.file_name} ({s.status}): {first}", err=True)
-    for m in o.missing:  # type: ignore[attr-defined]
-        click.echo(f"Missing: no workbook for {m.code} {m.name}", err=True)
-    for i in o.ics:  # type: ignore[attr-defined]
-        if i.status == "failed":
-            click.echo(f"Failed: {i.ics_code}: {i.message}", err=True)
-    done = sum(i.status in ("succeeded", "reused") for i in o.ics)  # type: ignore[attr-defined]
-    reused = sum(i.status == "reused" for i in o.ics)  # type: ignore[attr-defined]
-    click.echo(f"{done} ICS plans ({reused} reused), {len(rejected)} rejected, {len(o.missing)} missing. "  # type: ignore[attr-defined]
-               f"National workbook: {o.national_path}", err=True)  # type: ignore[attr-defined]
-
-
 @main.command()
-@click.option("--last", type=click.IntRange(min=1), default=20, show_default=True, help="How many runs to list.")
+@click.option("--last", type=click.IntRange(min=1), default=20, show_default=True,
+              help="How many roll-ups to list, newest first, each followed by its ICS runs.")
 @click.option("--db", default=None, help="Run records [default: $WORKFORCE_DB, else outputs/runs.sqlite].")
 @click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON on stdout.")
+@clear_failures
 def runs(last: int, db: str | None, as_json: bool) -> None:
-    """List recent roll-ups and ICS solves."""
-    from workforce.rollup.records import RunStore, database_url
+    """List recent roll-ups, each followed by its ICS runs (exit 0, and "no run records", if there are none)."""
+    from workforce.rollup.records import NoRecords, RunStore, database_url, shown_url
 
-    store = RunStore(database_url(db))
+    url = database_url(db, create=False)
     try:
-        records = store.recent(last)
+        store = RunStore(url, create=False)
+    except NoRecords:
+        click.echo(f"No run records at {shown_url(url)}.", err=True)
+        if as_json:
+            print_json([])
+        return
+    try:
+        groups = [(r, store.children(r.run_id)) for r in store.recent(last, kind="rollup")]
     finally:
         store.dispose()
     if as_json:
-        click.echo(json.dumps([r.as_dict() for r in records], indent=2, default=str))
+        print_json([r.as_dict() for rollup_run, children in groups for r in (rollup_run, *children)])
         return
-    for r in records:
-        what = r.ics_code or f"roll-up ({r.mode})"
-        took = f"{(r.ended_at - r.started_at).total_seconds():.1f} s" if r.ended_at else "-"
-        click.echo(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.run_id[:8]}  {r.kind:6}  {what:24}  {r.status:9}  {took:>8}  "
-                   f"{r.message or ''}")
+    if not groups:
+        click.echo(f"No run records at {shown_url(url)}.", err=True)
+        return
+    for line in runs_lines(groups):
+        click.echo(line)
 
 
 @main.command()
@@ -350,6 +326,30 @@ def users_add(email: str, ics_code: str | None, national: bool) -> None:
         store.dispose()
     who = "national team" if national else f"ICS {ics_code.upper()}"  # type: ignore[union-attr]
     click.echo(f"Account {email.lower()} ({who}) ready. Initial password (shown once): {password}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the vocabulary as JSON on stdout.")
+def vocabulary(as_json: bool) -> None:
+    """List the standard names of sectors, staff groups, recruitment channels and training routes, with the
+    synonyms read as each.  Any other name is kept as written and reported."""
+    from workforce.inputs.vocabulary import NameKind, vocabulary as standard_names
+
+    vocab = standard_names()
+    if as_json:
+        print_json({kind.value: [{"name": e.name, "synonyms": list(e.synonyms), "source": e.source,
+                                   **({"family": e.family} if e.family else {})} for e in vocab.names[kind]]
+                     for kind in NameKind})
+        return
+    for kind in NameKind:
+        click.echo(f"{kind.label.capitalize()}s")
+        for e in vocab.names[kind]:
+            family = f" [{e.family}]" if e.family else ""
+            also = f" — also read: {', '.join(e.synonyms)}" if e.synonyms else ""
+            click.echo(f"  {e.name}{family}{also}")
+        click.echo("")
+    click.echo("Case, spacing, punctuation and singular/plural are ignored. Sources: "
+               "workforce/inputs/vocabulary.toml.")
 
 
 @main.command()

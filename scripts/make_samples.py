@@ -1,4 +1,4 @@
-"""Generate one realistic sample workbook per ICS, deterministically.
+"""Generate one realistic sample workbook per ICS for plans starting in 2026/27, deterministically.
 
     python scripts/make_samples.py [--out inputs] [--reference workforce/reference/ics.csv]
 
@@ -6,10 +6,12 @@ Writes ``inputs/<ODS code>-<short name>.xlsx`` for each of the 42 ICSs in
 ``workforce/reference/ics.csv`` (the package's copy of ``shared/reference/ics.csv``) and the blank ``inputs/template/workforce-template.xlsx``
 (in a folder of its own, so that a roll-up over ``inputs/`` sees only ICS workbooks).  Staff are
 national figures scaled by resident population; rates and costs come from
-``shared/reference/workforce_facts.md`` — each assumption below quotes the
-line it uses (``facts:``) or says plainly that it is an assumption.  The only
-randomness is a ±10% local variation drawn from a generator seeded by the ODS
-code, so the same reference file always gives byte-identical workbooks.
+``shared/reference/workforce_facts.md``, section "Update to 2024/25" where it has a figure — each
+assumption below quotes the line it uses (``update:`` or ``facts:``) or says plainly that it is an
+assumption.  Every sector, staff group, channel and route is a standard name (``workforce vocabulary``)
+except the local route "Senior care worker development".  The only randomness is a ±10% local variation
+drawn from a generator seeded by the ODS code, so the same reference file always gives byte-identical
+workbooks.
 """
 
 from __future__ import annotations
@@ -34,7 +36,11 @@ FIRST_YEAR = 2026
 HORIZON_YEARS = 5
 ENGLAND_POPULATION = 56_550_138  # shared/reference/README.md: the 42 ICB totals add to 56,550,138 (ONS mid-2020)
 
-# ---- Staff, national FTE ---------------------------------------------------------------------
+# Figures come from the section "Update to 2024/25" of shared/reference/workforce_facts.md (quoted as
+# "update: ...") where it has one; otherwise from the older rows of that file ("facts: ...", 2022 and
+# before), or they are labelled as assumptions.
+
+# ---- Staff, national FTE (the update has no staff counts: the latest counts in the facts are used) ---------
 # facts: "Nurses, FTE | over 316,000 HCHS nurses" (Sep 2022, DHSC written ministerial statement)
 NURSES_FTE = 316_000
 # facts: "Doctors, FTE | over 131,000 HCHS (hospital) doctors" (Sep 2022, same statement)
@@ -44,72 +50,104 @@ AHPS_FTE = 81_795
 # facts: "Support to clinical staff (HCAs/HCSWs) | not found for 2022 ... latest figure seen was 309,000 FTE
 # in Sep 2016". Assumption: we use 300,000 FTE as an order of magnitude.
 HCSW_FTE = 300_000
-# facts: "ASC filled posts | 1.62 million" (2021/22, Skills for Care).  Assumption: 0.75 FTE per post.
-ASC_FILLED_POSTS = 1_620_000
+# update: "Adult social care posts, filled, vacancies | 1.71m posts; 1.6m filled; 111,000 vacant, 7.0%"
+# (2024/25).  Assumption: 0.75 FTE per filled post.
+ASC_FILLED_POSTS = 1_600_000
 ASC_FTE_PER_POST = 0.75
 
-# ---- Vacancy rates ----------------------------------------------------------------------------
-# facts: "Vacancies, nursing | 46,828 FTE, 11.8%" (30 Jun 2022)
-NURSE_VACANCY = 0.118
-# facts: "Vacancies, medical | 7.3%" (30 Jun 2022)
-DOCTOR_VACANCY = 0.073
-# facts: "NHS vacancies, all staff | 132,139 FTE, 9.7%" (30 Jun 2022) — used for AHPs and HCSWs, whose own
-# rates were "not found".
-NHS_VACANCY = 0.097
-# facts: "Vacancies, London | 30,506 FTE, 12.5%" — London ICSs scale NHS rates by 12.5 / 9.7.
-LONDON_FACTOR = 0.125 / 0.097
-# facts: "ASC, next year | ... vacancy rate 9.9%" (2022/23, Skills for Care)
-ASC_VACANCY = 0.099
+# ---- Vacancy rates ------------------------------------------------------------------------------------
+# update: "Nurse vacancy rate | peak about 11% (2022/23) → 6.4%" (June 2025)
+NURSE_VACANCY = 0.064
+# update: "All-roles hospital vacancy rate | about 7%" (June 2025) — used for doctors, AHPs and support workers
+NHS_VACANCY = 0.07
+# update: "Regional spread of NHS vacancy | London just over 10% against South West 5.3% (about 2×)".
+# Assumption: London at 1.4× the other regions' rate and the South West at 0.74× (1.4 / 0.74 = 1.9 = 10.1 / 5.3),
+# scaled (by population) so that England's rate stays at the national figures above.
+REGION_VACANCY_FACTOR = {"London": 1.4, "South West": 0.74}
+# update: "Adult social care posts, filled, vacancies | ... 111,000 vacant, 7.0%" (2024/25)
+ASC_VACANCY = 0.070
 
-# ---- Leaver rates -----------------------------------------------------------------------------
-# facts: "Nurses: 40,365 left active NHS service in the year to June 2022, a leaver rate of 11.5%"
-NURSE_LEAVER = 0.115
-# facts: "Leaver rate, doctors excluding trainees | 4,350 leavers, 6.3%" (Sep 2020 – Sep 2021)
-DOCTOR_LEAVER = 0.063
-# facts: "Leaver rate, all staff | about 140,000 leavers, about 11%" — used for AHPs; HCSWs (rate "not found")
-# assumed 1.2 x that.
-ALL_STAFF_LEAVER = 0.11
-HCSW_LEAVER = 0.11 * 1.2
-# facts: "ASC turnover | 29%" (2021/22) and "390,000 leavers, about a third leaving the sector" (2022/23).
-# Assumption: an ICS loses a third to other sectors and a further third to providers outside its area.
-ASC_LEAVER = 0.29 * 2 / 3
+# ---- Leaver rates -------------------------------------------------------------------------------------
+# update: "Nurse leaver rate | 11.5% → 9.9% → 8.8%" (Sep 2023 – Sep 2024, HL4444)
+NURSE_LEAVER = 0.088
+# update: "Consultant leaver rate | 6.0% → 5.3% → 4.9%" (same answer) — used for doctors, trainees excluded
+DOCTOR_LEAVER = 0.049
+# update: "HCHS leaver rate (left the NHS) | 12.5% → 10.1%" (year to Sep 2024) — used for AHPs; support workers
+# (own rate "not found" in the facts) assumed 1.2 × that.
+ALL_STAFF_LEAVER = 0.101
+HCSW_LEAVER = ALL_STAFF_LEAVER * 1.2
+# update: "Adult social care turnover | overall 23.1%; care and support workers 28.5%" (2024/25), by service
+# "England 24.8%: domiciliary 24.6%, residential 27.1%" (2023/24, LG Inform), applied as ratios to England.
+ASC_TURNOVER = 0.231
+CARE_WORKER_TURNOVER = 0.285
+ASC_SERVICE_FACTOR = {"Social care residential": 0.271 / 0.248, "Social care domiciliary": 0.246 / 0.248}
+# facts: "390,000 leavers, about a third leaving the sector" (2022/23).  Assumption: an ICS loses the third
+# who leave the sector and a further third who move to providers outside its area; the rest stay local.
+ASC_LOST_TO_ICS = 2 / 3
 # facts: "turnover 48.7% where none of five retention factors apply vs 20.6% where all apply".
 # Assumption: new starters in social care leave at 1.3 x the leaver rate within their first year.
 ASC_NEW_STARTER_FACTOR = 1.3
 
-# ---- Pay (salary_cost includes on-costs) ------------------------------------------------------
+# ---- Pay (salary_cost includes on-costs; 2025/26 pay: the model holds pay constant, as do the budgets) ----
 NHS_ON_COSTS = 1.25  # assumption: employer pension and National Insurance add about 25%
 ASC_ON_COSTS = 1.15  # assumption: lower employer pension contributions in independent providers
-# facts: Agenda for Change 2024/25 "Band 5 | £29,970 | £32,324 | £36,483" — step 2 for registered nurses
-BAND5_GBP = 32_324
-# facts: "Band 6 | £37,338 | £39,405 | £44,962" — step 2 for AHPs
-BAND6_GBP = 39_405
-# facts: "Band 3 | £24,071 | | £25,674" — top of band for healthcare support workers
-BAND3_GBP = 25_674
+# update: "Agenda for Change pay award; nurse starting salary | 3.6%; about £31,050" (2025/26), applied to
+# the facts' 2024/25 table: "Band 5 | £29,970 | £32,324 | £36,483" (29,970 × 1.036 = 31,049).
+AFC_AWARD_2025_26 = 1.036
+BAND5_GBP = 32_324 * AFC_AWARD_2025_26  # step 2 for registered nurses
+BAND6_GBP = 39_405 * AFC_AWARD_2025_26  # facts: "Band 6 | £37,338 | £39,405 | £44,962" — step 2 for AHPs
+BAND3_GBP = 25_674 * AFC_AWARD_2025_26  # facts: "Band 3 | £24,071 | | £25,674" — top, for support workers
 DOCTOR_BASIC_GBP = 90_000  # assumption: no doctors' pay line in the facts file
-# facts: "median £12.00/hr in December 2024; senior care worker £12.75" — 37.5 hours x 52 weeks
+# facts: "median £12.00/hr in December 2024; senior care worker £12.75", when "NLW ... £11.44 (April 2024)";
+# update: "National Living Wage | £12.21 (Apr 2025) → £12.71 (Apr 2026)".  Assumption: care pay keeps its
+# margin over the NLW, so 2026/27 rates are the December 2024 medians × 12.71 / 11.44; 37.5 hours × 52 weeks.
+NLW_UPLIFT = 12.71 / 11.44
 HOURS_PER_YEAR = 37.5 * 52
-CARE_WORKER_GBP = 12.00 * HOURS_PER_YEAR
-SENIOR_CARE_WORKER_GBP = 12.75 * HOURS_PER_YEAR
+CARE_WORKER_GBP = 12.00 * NLW_UPLIFT * HOURS_PER_YEAR
+SENIOR_CARE_WORKER_GBP = 12.75 * NLW_UPLIFT * HOURS_PER_YEAR
 
-# ---- Agency, targets, demand growth -----------------------------------------------------------
-# facts: "from 1 April 2016, hourly rates capped at 55% above basic pay"
+# ---- Agency, targets, demand growth -------------------------------------------------------------------
+# update: "Agency hourly price cap | 55% above basic pay (since Apr 2016)"
 NHS_AGENCY_PREMIUM = 0.55
 ASC_AGENCY_PREMIUM = 0.30  # assumption
-NHS_AGENCY_MAX_SHARE = 0.08  # assumption (2025/26 guidance: "cut temporary staffing >=30%")
-ASC_AGENCY_MAX_SHARE = 0.05  # assumption
-NHS_VACANCY_TARGET = 0.05  # assumption: half the June 2022 all-staff rate
-# facts: "2024/25: ... vacancy rate 7.0%" (adult social care) — used as the social care target
-ASC_VACANCY_TARGET = 0.07
+# update: "System agency cap | 3.2% of the pay bill (2024/25)": at a 55% premium that buys 3.2 / 1.55 = 2.1%
+# of FTE, the most of a role's demand agency may cover in the samples.
+NHS_AGENCY_MAX_SHARE = round(0.032 / (1 + NHS_AGENCY_PREMIUM), 3)
+ASC_AGENCY_MAX_SHARE = 0.05  # assumption (no adult social care agency figure in the facts)
+NHS_VACANCY_TARGET = 0.05  # assumption: two points below the June 2025 all-roles rate of about 7%
+ASC_VACANCY_TARGET = 0.06  # assumption: a point below the 2024/25 rate of 7.0%
 # facts: "LTWP productivity assumption: 1.5–2% a year" offsets demand growth; assumption: NHS demand +2% a year
 NHS_DEMAND_GROWTH = 0.02
-# facts: "need about 470,000 more posts by 2040" on 1.71m posts (2024/25): (2.18/1.71)^(1/16) - 1 = 1.5% a year
+# update: "Adult social care projection | about 470,000 more posts by 2040 (+27%)" on 1.71m posts (2024/25):
+# (2.18 / 1.71) ^ (1 / 16) - 1 = 1.5% a year
 ASC_DEMAND_GROWTH = (2.18 / 1.71) ** (1 / 16) - 1
 
-# ---- Recruitment and retention costs ----------------------------------------------------------
+# ---- Budgets ------------------------------------------------------------------------------------------
+# Rule: a holder's budget in plan year k (k = 0 for 2026/27) is the pay bill of the staff in post it pays for
+# (salary_cost × staff_in_post_fte, at 2025/26 pay like the salaries, so in 2025/26 prices) grown for k + 1
+# years, rounded to £1,000:
+# facts: "IFS cost estimate: ... real-terms wage bill +4.4% a year" (what the Long Term Workforce Plan needs) —
+# the NHS trusts' budgets grow at 4.4% a year in real terms;
+NHS_BUDGET_GROWTH = 0.044
+# the councils' adult social care budgets grow with adult social care demand (1.5% a year, above).
+ASC_BUDGET_GROWTH = ASC_DEMAND_GROWTH
+
+# ---- Recruitment and retention ------------------------------------------------------------------------
 # facts: "Cost per international nurse: about £10,000–£12,000 upfront" (Nuffield Trust 2021)
 INTERNATIONAL_NURSE_GBP = 11_000
-INTERNATIONAL_CARE_GBP = 6_000  # assumption: visa sponsorship without NMC registration costs
+# update: "NMC international joiners | 29,628 (2023/24) → 20,671 (2024/25); 6,321 in Apr–Sep 2025 (−49.6% on
+# a year earlier)": international nurse supply at about half its 2023/24 level.  Assumption: England takes
+# 84% of the UK register's joiners (its share of the UK population), shared among nurse roles by staff.
+INTERNATIONAL_NURSES_FTE = 29_628 * 0.5 * 0.84
+# Assumption: NHS nurses' Domestic channel (nurses joining from outside the NHS: private providers, agencies,
+# the other UK nations) takes 2% of staff a year; moves between NHS employers are not new supply.  Other roles'
+# Domestic channel can replace the year's leavers plus 3% of staff (their local labour market).
+NURSE_DOMESTIC_SHARE = 0.02
+OTHER_DOMESTIC_GROWTH = 0.03
+# Assumption: doctors' international channel at 1.5% of staff a year (no doctors' figure in the facts).
+INTERNATIONAL_DOCTOR_SHARE = 0.015
+# update: "Overseas recruitment of care workers | closed to new applicants from 22 Jul 2025": no international
+# channel for care workers or senior care workers in plans from 2026/27.
 # facts: "£12,000 = cost of replacing a fully-trained nurse" — retention costs stay well below it
 FLEXIBLE_WORKING_GBP = 3_000  # assumption ("Cost: not found" in the facts)
 WELLBEING_GBP = 2_000  # assumption
@@ -134,14 +172,21 @@ class RoleSpec:
     priority: float = 1.0
 
 
+def asc_leaver(sector: str, turnover: float) -> float:
+    """An adult social care leaver rate: turnover, adjusted to the service, lost to the ICS."""
+    return turnover * ASC_SERVICE_FACTOR[sector] * ASC_LOST_TO_ICS
+
+
 def role_specs() -> list[RoleSpec]:
     asc_fte = ASC_FILLED_POSTS * ASC_FTE_PER_POST
+    res, dom = "Social care residential", "Social care domiciliary"
     # Assumed shares: nurses 65/15/20 acute/mental health/community; AHPs 60/40 acute/community; HCSWs 60/20/20;
-    # social care 45% residential, 55% domiciliary; care workers 70%, seniors 10%, nurses 2% of posts.
+    # social care 45% residential, 55% domiciliary; care workers 70%, seniors 10%, nurses 2% of posts (all in
+    # care homes with nursing).
     return [
         RoleSpec("Acute", "Registered nurses", NURSES_FTE * 0.65, NURSE_VACANCY, NURSE_LEAVER,
                  BAND5_GBP * NHS_ON_COSTS, True, 1.5),
-        RoleSpec("Acute", "Doctors", DOCTORS_FTE, DOCTOR_VACANCY, DOCTOR_LEAVER, DOCTOR_BASIC_GBP * NHS_ON_COSTS,
+        RoleSpec("Acute", "Doctors", DOCTORS_FTE, NHS_VACANCY, DOCTOR_LEAVER, DOCTOR_BASIC_GBP * NHS_ON_COSTS,
                  True, 1.5),
         RoleSpec("Acute", "Allied health professionals", AHPS_FTE * 0.6, NHS_VACANCY, ALL_STAFF_LEAVER,
                  BAND6_GBP * NHS_ON_COSTS, True),
@@ -157,17 +202,22 @@ def role_specs() -> list[RoleSpec]:
                  BAND6_GBP * NHS_ON_COSTS, True),
         RoleSpec("Community", "Healthcare support workers", HCSW_FTE * 0.2, NHS_VACANCY, HCSW_LEAVER,
                  BAND3_GBP * NHS_ON_COSTS, True),
-        RoleSpec("Social care residential", "Care workers", asc_fte * 0.45 * 0.70, ASC_VACANCY, ASC_LEAVER,
+        RoleSpec(res, "Care workers", asc_fte * 0.45 * 0.70, ASC_VACANCY, asc_leaver(res, CARE_WORKER_TURNOVER),
                  CARE_WORKER_GBP * ASC_ON_COSTS, False),
-        RoleSpec("Social care residential", "Senior care workers", asc_fte * 0.45 * 0.10, ASC_VACANCY, ASC_LEAVER,
+        RoleSpec(res, "Senior care workers", asc_fte * 0.45 * 0.10, ASC_VACANCY, asc_leaver(res, ASC_TURNOVER),
                  SENIOR_CARE_WORKER_GBP * ASC_ON_COSTS, False),
-        RoleSpec("Social care residential", "Registered nurses", asc_fte * 0.45 * 0.02 / 0.45 * 1.0, ASC_VACANCY,
-                 ASC_LEAVER, BAND5_GBP * ASC_ON_COSTS, False, 1.5),
-        RoleSpec("Social care domiciliary", "Care workers", asc_fte * 0.55 * 0.70, ASC_VACANCY, ASC_LEAVER,
+        RoleSpec(res, "Registered nurses", asc_fte * 0.02, ASC_VACANCY, asc_leaver(res, ASC_TURNOVER),
+                 BAND5_GBP * ASC_ON_COSTS, False, 1.5),
+        RoleSpec(dom, "Care workers", asc_fte * 0.55 * 0.70, ASC_VACANCY, asc_leaver(dom, CARE_WORKER_TURNOVER),
                  CARE_WORKER_GBP * ASC_ON_COSTS, False),
-        RoleSpec("Social care domiciliary", "Senior care workers", asc_fte * 0.55 * 0.10, ASC_VACANCY, ASC_LEAVER,
+        RoleSpec(dom, "Senior care workers", asc_fte * 0.55 * 0.10, ASC_VACANCY, asc_leaver(dom, ASC_TURNOVER),
                  SENIOR_CARE_WORKER_GBP * ASC_ON_COSTS, False),
     ]
+
+
+def national_nurses_fte() -> float:
+    """Registered nurses in every sector of the samples, England-wide (shares the international supply)."""
+    return sum(spec.national_fte for spec in role_specs() if spec.staff_group == "Registered nurses")
 
 
 def slug(text: str) -> str:
@@ -178,11 +228,19 @@ def _round(value: float, places: int = 1) -> float:
     return round(value, places)
 
 
-def workbook_tables(ics: dict[str, str], index: int) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
+def region_factors(rows: list[dict[str, str]]) -> dict[str, float]:
+    """NHS vacancy factor by region: REGION_VACANCY_FACTOR (others 1), scaled to a population-weighted mean of 1."""
+    population = sum(int(r["population"]) for r in rows)
+    mean = sum(REGION_VACANCY_FACTOR.get(r["region"], 1.0) * int(r["population"]) for r in rows) / population
+    return {r["region"]: REGION_VACANCY_FACTOR.get(r["region"], 1.0) / mean for r in rows}
+
+
+def workbook_tables(ics: dict[str, str], index: int, vacancy_factor: dict[str, float]
+                    ) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
     """ICS fields and sheet records for one ICS (``index`` = its position in ics.csv)."""
     rng = random.Random(zlib.crc32(ics["ods_code"].encode()))
     scale = int(ics["population"]) / ENGLAND_POPULATION
-    london = ics["region"] == "London"
+    region_factor = vacancy_factor[ics["region"]]
     short = ics["ics_short_name"]
     trusts, councils = f"{short} NHS trusts", f"{short} councils (adult social care)"
     years = [year_label(FIRST_YEAR + k) for k in range(HORIZON_YEARS)]
@@ -191,15 +249,15 @@ def workbook_tables(ics: dict[str, str], index: int) -> tuple[dict[str, object],
         return rng.uniform(0.9, 1.1)
 
     workforce, demand, recruitment, retention, pipeline = [], [], [], [], []
-    staff_cost = {trusts: 0.0, councils: 0.0}
+    pay_bill = {trusts: 0.0, councils: 0.0}
     staff_of: dict[tuple[str, str], float] = {}
     for spec in role_specs():
         staff = _round(spec.national_fte * scale * vary())
-        vacancy = min(0.3, spec.vacancy * (LONDON_FACTOR if london and spec.nhs else 1.0) * vary())
+        vacancy = min(0.3, spec.vacancy * (region_factor if spec.nhs else 1.0) * vary())
         leaver = round(spec.leaver * vary(), 4)
         holder = trusts if spec.nhs else councils
         staff_of[(spec.sector, spec.staff_group)] = staff
-        staff_cost[holder] += staff * spec.salary_gbp
+        pay_bill[holder] += staff * round(spec.salary_gbp)
         workforce.append({
             "sector": spec.sector, "staff_group": spec.staff_group, "budget_holder": holder,
             "staff_in_post_fte": staff, "leaver_rate": leaver,
@@ -212,14 +270,16 @@ def workbook_tables(ics: dict[str, str], index: int) -> tuple[dict[str, object],
         first = staff / (1.0 - vacancy)
         demand.append({"sector": spec.sector, "staff_group": spec.staff_group,
                        **{label: _round(first * (1 + growth) ** k) for k, label in enumerate(years)}})
+        domestic = (NURSE_DOMESTIC_SHARE if spec.nhs and spec.staff_group == "Registered nurses"
+                    else leaver + OTHER_DOMESTIC_GROWTH)
         recruitment.append({"channel": "Domestic", "sector": spec.sector, "staff_group": spec.staff_group,
                             "cost_per_hire": 3_000 if spec.priority > 1 else 1_000,  # assumption
-                            # assumption: local labour markets can replace this year's leavers plus 3% of staff
-                            "max_hires_per_year": _round(staff * (leaver + 0.03)), "lead_time_years": 0})
-        if spec.staff_group in ("Registered nurses", "Doctors", "Care workers", "Senior care workers"):
-            cost = INTERNATIONAL_NURSE_GBP if spec.nhs or spec.staff_group == "Registered nurses" else INTERNATIONAL_CARE_GBP
+                            "max_hires_per_year": _round(staff * domestic), "lead_time_years": 0})
+        if spec.staff_group in ("Registered nurses", "Doctors"):  # not care workers: closed from July 2025
+            share = (INTERNATIONAL_NURSES_FTE / national_nurses_fte() if spec.staff_group == "Registered nurses"
+                     else INTERNATIONAL_DOCTOR_SHARE)
             recruitment.append({"channel": "International", "sector": spec.sector, "staff_group": spec.staff_group,
-                                "cost_per_hire": cost, "max_hires_per_year": _round(staff * 0.03),
+                                "cost_per_hire": INTERNATIONAL_NURSE_GBP, "max_hires_per_year": _round(staff * share),
                                 "lead_time_years": 1})
         if spec.nhs and spec.staff_group in ("Registered nurses", "Allied health professionals"):
             recruitment.append({"channel": "Newly qualified", "sector": spec.sector, "staff_group": spec.staff_group,
@@ -271,14 +331,12 @@ def workbook_tables(ics: dict[str, str], index: int) -> tuple[dict[str, object],
          "cost_per_start": 1_500, "max_starts_per_year": _round(staff_of[("Social care residential", "Care workers")] * 0.03),
          "completion_rate": 0.9, "work_contribution": 0.8},  # assumption
     ]
-    # Assumption: budgets are today's staff cost times a margin that differs by ICS, rising 3% a year, so that
-    # budgets bind (too little to fill vacancies) in some ICSs and not in others; every seventh ICS is in deficit
-    # (its budget cannot even pay the staff who stay, so the plan must report overspend).
-    margin = -0.15 if index % 7 == 3 else (-0.02, 0.04, 0.10, 0.16)[index % 4]
-    budget = [{"budget_holder": holder, **{label: float(round(cost * (1 + margin) * 1.03 ** k, -3))
+    growth = {trusts: NHS_BUDGET_GROWTH, councils: ASC_BUDGET_GROWTH}  # the budget rule, under "Budgets" above
+    budget = [{"budget_holder": holder, **{label: float(round(bill * (1 + growth[holder]) ** (k + 1), -3))
                                            for k, label in enumerate(years)}}
-              for holder, cost in staff_cost.items()]
+              for holder, bill in pay_bill.items()]
     fields = {"ics_code": ics["ods_code"], "ics_name": ics["icb_name"],
+              # assumption: every third ICS pools 5% of its health and care budgets
               "pooled_budget_share": 0.05 if index % 3 == 0 else 0.0}
     tables = {"Workforce": workforce, "Demand": demand, "Recruitment": recruitment, "Retention": retention,
               "Deployment": deployment, "Training": training, "Budget": budget, "Pipeline": pipeline}
@@ -291,10 +349,11 @@ def make_samples(out_dir: Path, reference_csv: Path, only: set[str] | None = Non
     with reference_csv.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     written = []
+    factors = region_factors(rows)
     for index, ics in enumerate(rows):
         if only is not None and ics["ods_code"] not in only:
             continue
-        fields, tables = workbook_tables(ics, index)
+        fields, tables = workbook_tables(ics, index, factors)
         path = out_dir / f"{ics['ods_code']}-{slug(ics['ics_short_name'])}.xlsx"
         write_input_workbook(path, tables, ics_fields=fields, first_year=FIRST_YEAR, horizon_years=HORIZON_YEARS,
                              overwrite=True)

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cli import EXIT_INPUT, EXIT_OK, EXIT_SOLVER, EXIT_USAGE, main
+from cli import EXIT_INPUT, EXIT_OK, EXIT_SOLVER, EXIT_USAGE, EXIT_WOULD_OVERWRITE_INPUT, main
 from workbook_fixture import consistent_tables, write_workbook
 from workforce.model import FAMILIES
 
@@ -81,7 +81,7 @@ def test_non_workbooks_and_protected_files_exit_1(tmp_path: Path, content: bytes
 def test_solve_refuses_to_write_over_its_input(workbook: Path) -> None:
     before = workbook.read_bytes()
     result = run("solve", str(workbook), "--out", str(workbook))
-    assert result.exit_code == EXIT_INPUT
+    assert result.exit_code == EXIT_WOULD_OVERWRITE_INPUT
     assert "input" in result.stderr and workbook.read_bytes() == before
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from workforce.data import ModelData
 from workforce.optimise import plan_for
 from workforce.plan import ActionType, Objectives, Plan
 from workforce.rollup.coupled import solve_coupled
@@ -51,7 +52,7 @@ def lex_leq(a: Objectives, b: Objectives) -> bool:
 
 def test_binding_cap_is_respected_and_beats_a_pro_rata_split(datas: list) -> None:
     scenario = load_scenario()
-    cap = 30.0  # the three ICSs would hire 53.6 a year between them unconstrained
+    cap = 30.0  # the three ICSs would hire 609 to 893 a year between them unconstrained (2026 samples)
     coupled = solve_coupled(datas, {}, scenario, limits(cap))
     for year in YEARS:
         assert international_nurse_hires(coupled.plans, year) <= cap + 1e-6
@@ -80,12 +81,20 @@ def test_slack_cap_gives_the_independent_objectives(datas: list) -> None:
     assert shortcut.shortcut and not solved.shortcut
 
 
+def in_deficit(d: ModelData, share: float) -> ModelData:
+    """``d`` with every budget cut to ``share`` of itself."""
+    return replace(d, budget_gbp={h: tuple(v * share for v in values) for h, values in d.budget_gbp.items()})
+
+
 def test_national_fund_goes_where_it_cuts_overspend_first(datas: list) -> None:
     scenario = load_scenario()
     fund = 5_000_000.0
+    # No sample ICS is in deficit (budgets grow from today's pay bill): QF7's budgets are cut to 80%, below the
+    # pay of its NHS staff who stay in 2026/27.
+    datas = [in_deficit(d, 0.8) if d.ics_code == "QF7" else d for d in datas]
     without = solve_coupled(datas, {}, scenario, limits())
     with_fund = solve_coupled(datas, {}, scenario, limits(fund_gbp=fund))
-    assert totals(without.plans).overspend_gbp > 0  # QF7 is in deficit
+    assert sum(b.overspend_gbp for p in without.plans for b in p.budgets if b.year == 2026) > fund
     # Money is fungible within a year: the fund removes up to its amount of each year's overspend.
     for year in YEARS:
         before = sum(b.overspend_gbp for p in without.plans for b in p.budgets if b.year == year)
@@ -122,6 +131,21 @@ def test_pooled_and_fund_together_keep_budget_identity(datas: list) -> None:
             # overspend within the stage tolerance (and a millionth of the budget) is reported as 0
             assert b.spend_gbp <= (b.budget_gbp + b.national_fund_gbp + b.overspend_gbp + b.transfers_in_gbp
                                    - b.transfers_out_gbp + 1.0 + plan.stage_tolerance_gbp + 1e-6 * b.budget_gbp)
+
+
+def test_national_limits_file_binds_on_the_samples() -> None:
+    """Every limit-year models/national.toml gives is used in full and worth something (its comments: how much)."""
+    datas = [load_model_data(path)[0] for path in sorted((REPO / "inputs").glob("Q*.xlsx"))]
+    national = load_national_limits(REPO / "models" / "national.toml")
+    result = solve_coupled(datas, {}, load_scenario(), national)
+    given = sum(len(c.max_hires_fte) for c in national.recruitment_caps) + sum(
+        len(p.max_starts_fte) for p in national.training_places) + len(national.fund_gbp)
+    assert len(result.marginals) == given == 10
+    for m in result.marginals:
+        assert m.used == pytest.approx(m.limit, rel=1e-6) and m.value > 0, (m.label, m.year, m.used, m.limit)
+    starts = sum(a.fte for p in result.plans for a in p.actions
+                 if a.action == ActionType.TRAIN and a.name == "Nursing degree apprenticeship")
+    assert starts == pytest.approx(2 * 1200), "the apprenticeship is started, up to its national places"
 
 
 def test_national_limits_and_ics_budgets_are_valued_by_re_solves(datas: list) -> None:

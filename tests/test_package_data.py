@@ -24,3 +24,10 @@ def test_reference_list_is_inside_the_package_and_complete() -> None:
 def test_default_policy_is_inside_the_package_and_identical_to_models_base() -> None:
     assert REPO / "workforce" in DEFAULT_SCENARIO.parents
     assert DEFAULT_SCENARIO.read_bytes() == (REPO / "models" / "base.toml").read_bytes()
+
+
+def test_vocabulary_ships_inside_the_package() -> None:
+    from workforce.inputs.vocabulary import vocabulary
+
+    assert (REPO / "workforce" / "inputs" / "vocabulary.toml").exists()
+    assert vocabulary().names, "read through importlib.resources, as an installed package would"

@@ -343,7 +343,7 @@ def test_a_failed_rename_leaves_the_old_plan_and_no_temporary_file(tmp_path: Pat
         raise PermissionError("the plan is open in Excel")
 
     monkeypatch.setattr(atomic.os, "replace", refuse)
-    with pytest.raises(PermissionError):
+    with pytest.raises(atomic.CannotWrite, match="open in Excel"):  # an OSError, with the target named
         written(tmp_path)
     assert sha256_file(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from hostile_workbooks import entity_bomb
 from workbook_fixture import consistent_tables, write_workbook
 from workforce.portal.app import create_app
 from workforce.portal.config import load_config
@@ -49,6 +49,19 @@ def upload(client: TestClient, csrf: str, path: Path) -> object:
                            headers={"X-CSRF-Token": csrf})
 
 
+def checked(client: TestClient, response: object) -> dict[str, object]:
+    """The submission once its check is done (an upload is answered at once with "checking")."""
+    assert response.status_code == 202, response.text  # type: ignore[attr-defined]
+    sid = response.json()["id"]  # type: ignore[attr-defined]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/submissions/{sid}").json()
+        if status["validation"] != "checking":
+            return status
+        time.sleep(0.1)
+    raise AssertionError("the upload was not checked in time")
+
+
 def wait_for_plan(client: TestClient, sid: str) -> dict[str, object]:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -84,7 +97,9 @@ def test_valid_upload_is_solved_and_the_plan_matches_the_cli(portal: object, tmp
     app, passwords = portal
     client, csrf = signed_in(app, "lead@qhg.nhs.uk", passwords["qhg"])
     result = upload(client, csrf, QHG)
-    assert result.status_code == 200 and result.json()["validation"] == "accepted"
+    assert result.status_code == 202 and result.json()["validation"] == "checking"
+    assert result.headers["location"] == f"/api/submissions/{result.json()['id']}"
+    assert checked(client, result)["validation"] == "accepted"
     status = wait_for_plan(client, result.json()["id"])
     assert status["plan_status"] == "done", status
     plan = client.get(status["plan_url"])
@@ -104,7 +119,7 @@ def test_invalid_upload_lists_every_problem_with_its_cell(portal: object, tmp_pa
     tables = consistent_tables()
     tables["Workforce"][1][3] = -5
     tables["Demand"][2][3] = "lots"
-    result = upload(client, csrf, write_workbook(tmp_path / "bad.xlsx", tables)).json()
+    result = checked(client, upload(client, csrf, write_workbook(tmp_path / "bad.xlsx", tables)))
     assert result["validation"] == "rejected" and result["plan_status"] == "none"
     cells = {(i["sheet"], i["cell"]) for i in result["issues"] if i["severity"] == "error"}
     assert cells == {("Workforce", "D2"), ("Demand", "D3")}
@@ -125,13 +140,7 @@ def test_oversized_upload_is_refused_with_413(portal: object, tmp_path: Path) ->
 def test_hostile_workbook_gets_a_clear_error_and_the_server_stays_up(portal: object, tmp_path: Path) -> None:
     app, passwords = portal
     client, csrf = signed_in(app, "lead@qhg.nhs.uk", passwords["qhg"])
-    bomb = tmp_path / "bomb.xlsx"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
-                         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
-                         "<worksheet>&c;</worksheet>")
-    result = upload(client, csrf, bomb).json()
+    result = checked(client, upload(client, csrf, entity_bomb(tmp_path)))
     assert result["validation"] == "rejected" and result["issues"][0]["severity"] == "error"
     assert client.get("/api/submissions").status_code == 200  # still serving
 
@@ -139,7 +148,7 @@ def test_hostile_workbook_gets_a_clear_error_and_the_server_stays_up(portal: obj
 def test_uploads_for_another_ics_are_refused(portal: object) -> None:
     app, passwords = portal
     client, csrf = signed_in(app, "lead@qe1.nhs.uk", passwords["qe1"])
-    result = upload(client, csrf, QHG).json()
+    result = checked(client, upload(client, csrf, QHG))
     assert result["validation"] == "rejected"
     assert "your ICS's code, QE1" in result["issues"][0]["expected"]
 
@@ -193,7 +202,7 @@ def test_template_is_prefilled_for_the_ics(portal: object, tmp_path: Path) -> No
 def test_national_rollup_of_the_latest_accepted_submissions(portal: object) -> None:
     app, passwords = portal
     lead, csrf = signed_in(app, "lead@qhg.nhs.uk", passwords["qhg"])
-    sid = upload(lead, csrf, QHG).json()["id"]
+    sid = checked(lead, upload(lead, csrf, QHG))["id"]
     wait_for_plan(lead, sid)
     national, ncsrf = signed_in(app, "team@england.nhs.uk", passwords["national"])
     started = national.post("/api/rollups", json={"mode": "independent"}, headers={"X-CSRF-Token": ncsrf}).json()
@@ -214,6 +223,7 @@ def test_openapi_documents_the_api(portal: object) -> None:
     app, _ = portal
     schema = TestClient(app).get("/openapi.json").json()
     assert {"/api/session", "/api/submissions", "/api/submissions/{sid}", "/api/rollups"} <= set(schema["paths"])
+    assert "delete" in schema["paths"]["/api/session"]
 
 
 def test_a_workbook_that_exceeds_the_process_limits_gets_a_clear_error(tmp_path: Path,
@@ -226,7 +236,7 @@ def test_a_workbook_that_exceeds_the_process_limits_gets_a_clear_error(tmp_path:
     app = create_app(load_config())
     password = app.state.store.add_user("lead@qhg.nhs.uk", "QHG", False)
     client, csrf = signed_in(app, "lead@qhg.nhs.uk", password)
-    result = upload(client, csrf, QHG).json()
+    result = checked(client, upload(client, csrf, QHG))
     assert result["validation"] == "rejected"
     assert "needed more memory or time" in result["issues"][0]["expected"]
     assert client.get("/api/submissions").status_code == 200

@@ -4,6 +4,8 @@ The server runs on a loopback port started by the test; Chromium comes from Debi
 package (``.ci/run`` installs it) and Playwright uses it through its executable path, downloading
 no browser.  Screenshots of each step go to the test's temporary folder (and, when
 ``WORKFORCE_SCREENSHOTS`` names a folder, are copied there: that is how docs/screenshots/ was made).
+The browser's console must stay free of errors: a Content-Security-Policy violation (inline script,
+say) would show there.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from portal_server import accounts, portal_env, running_portal
 from workbook_fixture import consistent_tables, write_workbook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,6 +82,15 @@ def shot(page: object, folder: Path, name: str) -> None:
         shutil.copy(path, Path(keep) / path.name)
 
 
+def console_errors(page: object) -> list[str]:
+    """Errors the page logs (a blocked inline script, a failed fetch) and errors its scripts raise."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
+    page.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[attr-defined]
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)  # type: ignore[attr-defined]
+    return errors
+
+
 def sign_in(page: object, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/login")  # type: ignore[attr-defined]
     page.get_by_label("Email address").fill(email)  # type: ignore[attr-defined]
@@ -98,6 +110,7 @@ def test_lead_uploads_and_national_team_rolls_up(server: object, tmp_path: Path)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(accept_downloads=True, viewport={"width": 1200, "height": 900}).new_page()
+        errors = console_errors(page)
         page.goto(f"{base}/login")
         shot(page, shots, "01-sign-in")
         sign_in(page, base, "lead@qhg.nhs.uk", passwords["lead@qhg.nhs.uk"])
@@ -139,3 +152,34 @@ def test_lead_uploads_and_national_team_rolls_up(server: object, tmp_path: Path)
         assert load_workbook(national_path, read_only=True).sheetnames[:3] == ["Cover", "National", "ICSs"]
         browser.close()
     assert len(list(shots.glob("*.png"))) == 6
+    assert errors == []
+
+
+def test_an_upload_shows_checking_then_its_result_with_and_without_javascript(tmp_path: Path) -> None:
+    # The stand-in worker makes each check take 3 s, so the "checking" state can be seen (and photographed).
+    playwright = browser_or_skip()
+    data = tmp_path / "data"
+    password = accounts(data, {"lead@qhg.nhs.uk": "QHG"})["lead@qhg.nhs.uk"]
+    bad = consistent_tables()
+    bad["Workforce"][1][3] = -5
+    bad_path = write_workbook(tmp_path / "qhg-with-errors.xlsx", bad)
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    with running_portal(portal_env(data), "slow-check=3") as portal, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for javascript in (True, False):
+            page = browser.new_context(java_script_enabled=javascript, viewport={"width": 1200, "height": 700}
+                                       ).new_page()
+            errors = console_errors(page)
+            sign_in(page, portal.url, "lead@qhg.nhs.uk", password)
+            page.wait_for_url(f"{portal.url}/ics")
+            page.get_by_label("Choose an Excel workbook").set_input_files(str(bad_path))
+            page.get_by_role("button", name="Upload and check").click()
+            page.wait_for_selector("#progress[data-status=checking]")
+            assert "Checking the workbook" in page.inner_text("main")
+            if javascript:
+                shot(page, shots, "03a-checking")
+            page.wait_for_selector("#issues", timeout=60_000)  # by script, or by the page's own refresh
+            assert "D2" in page.inner_text("#issues")
+            assert errors == []
+        browser.close()

@@ -84,8 +84,7 @@ def test_national_workbook_prints_at_a_readable_scale(tmp_path: Path) -> None:
     for code in ("QHG", "QF7"):
         shutil.copy(next((REPO / "inputs").glob(f"{code}-*.xlsx")), inputs)
     out = tmp_path / "out"
-    args = ["rollup", str(inputs), "--out", str(out), "--db", str(tmp_path / "runs.sqlite"),
-            "--national", str(REPO / "models" / "national.toml")]
+    args = ["rollup", str(inputs), "--out", str(out), "--db", str(tmp_path / "runs.sqlite")]  # budgets bind
     assert CliRunner().invoke(main, args).exit_code == 4
     printed = pages(to_pdf(out / "national-plan.xlsx", tmp_path))
     assert printed[0][0] == "Cover" and "National roll-up of 2 ICS plans" in printed[0][1]

@@ -18,7 +18,6 @@ from openpyxl import load_workbook
 from cli import main
 from workbook_fixture import consistent_tables, write_workbook
 from workforce.plan import ActionType
-from workforce.rollup.lock import output_lock
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK
 from workforce.rollup.records import RunStore
 from workforce.rollup.run import EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_REJECTED
@@ -131,13 +130,29 @@ def test_a_changed_workbook_is_solved_again(folder: Path, tmp_path: Path) -> Non
     assert status == {"QE1": "reused", "QF7": "reused", "QHG": "succeeded"}
 
 
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from workforce.rollup.lock import output_lock
+with output_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+"""
+
+
 def test_a_second_rollup_into_the_same_folder_is_refused(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    with output_lock(out):
-        result = rollup(str(folder), "--out", str(out), "--db", str(tmp_path / "runs.sqlite"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert holder.stdout.readline().strip() == "locked"  # type: ignore[union-attr]
+        result = rollup(str(folder), "--out", str(out), "--db", str(tmp_path / "runs.sqlite"), "--json")
+    finally:
+        holder.communicate(timeout=30)
     assert result.exit_code == EXIT_LOCKED
-    assert "another roll-up is already writing" in result.stderr
+    assert "another roll-up is already writing" in result.stderr and f"pid {holder.pid}" in result.stderr
+    assert json.loads(result.stdout)["status"] == "locked"
     assert not (out / NATIONAL_WORKBOOK).exists()
 
 

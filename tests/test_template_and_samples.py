@@ -16,6 +16,7 @@ from workforce.inputs.reader import read_workbook
 from workforce.inputs.schema import SHEETS, Layout
 from workforce.inputs.template import write_blank_template, write_input_workbook
 from workforce.inputs.validate import load_model_data, reference_ics_codes
+from workforce.reference import REFERENCE_ICS_CSV
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "inputs").glob("Q*.xlsx"))
@@ -33,7 +34,7 @@ def test_template_has_every_sheet_and_header_of_the_schema(tmp_path: Path) -> No
     path = tmp_path / "template.xlsx"
     write_blank_template(path, horizon_years=3)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Instructions"] + [spec.name for spec in SHEETS]
+    assert wb.sheetnames == ["Instructions"] + [spec.name for spec in SHEETS] + ["Lists"]
     for spec in SHEETS:
         header = [c.value for c in wb[spec.name][1]]
         if spec.layout is Layout.FIELDS:
@@ -85,14 +86,15 @@ def test_one_valid_sample_per_ics() -> None:
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:
     generator = load_generator()
-    reference = REPO.parent / "shared" / "reference" / "ics.csv"
-    if not reference.exists():
-        pytest.skip("shared/reference/ics.csv is not beside the repository")
-    first = generator.make_samples(tmp_path / "a", reference, only={"QHG", "QE1"})
-    second = generator.make_samples(tmp_path / "b", reference, only={"QHG", "QE1"})
+    reference = REFERENCE_ICS_CSV  # the package's copy of shared/reference/ics.csv, as `make samples` uses
+    first = generator.make_samples(tmp_path / "a", reference, only={"QHG", "QE1", "QMF"})
+    second = generator.make_samples(tmp_path / "b", reference, only={"QHG", "QE1", "QMF"})
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     committed = {p.name: p.read_bytes() for p in SAMPLES}
     assert all(committed[p.name] == p.read_bytes() for p in first), "inputs/ is out of date: run make samples"
+    write_blank_template(tmp_path / "template.xlsx")
+    assert (tmp_path / "template.xlsx").read_bytes() == (REPO / "inputs" / "template" / "workforce-template.xlsx"
+                                                          ).read_bytes(), "the template is out of date: make samples"
     with reference.open(newline="", encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 42
 

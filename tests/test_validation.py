@@ -55,7 +55,8 @@ def test_negative_staff(tmp_path: Path) -> None:
 
 def test_rate_above_one(tmp_path: Path) -> None:
     issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 1, "leaver_rate", 11))[1])
-    assert (issue.cell, issue.column, issue.expected) == ("E2", "leaver_rate", "a number from 0 to 1")
+    assert (issue.cell, issue.column) == ("E2", "leaver_rate")
+    assert issue.expected == "a number from 0 to 1 (11 means 1,100%; write 0.11)"  # the likely slip, named
 
 
 def test_percentage_typed_as_text(tmp_path: Path) -> None:
@@ -111,8 +112,9 @@ def test_duplicate_role(tmp_path: Path) -> None:
 
 
 def test_unknown_role_in_recruitment(tmp_path: Path) -> None:
-    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Recruitment", 1, "staff_group", "Nurses"))[1])
-    assert (issue.sheet, issue.cell, issue.found) == ("Recruitment", "C2", "Acute / Nurses")
+    tables = set_cell(consistent_tables(), "Recruitment", 1, "staff_group", "Physician associates")
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.sheet, issue.cell, issue.found) == ("Recruitment", "C2", "Acute / Physician associates")
     assert "listed on the Workforce sheet" in issue.expected
 
 
@@ -166,10 +168,34 @@ def test_not_a_financial_year(tmp_path: Path) -> None:
     assert any(e.cell == "C1" and "a financial year such as 2026 or 2026/27" in e.expected for e in errors)
 
 
-def test_training_longer_than_the_horizon_allows(tmp_path: Path) -> None:
-    issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Training", 1, "duration_years", 3))[1])
-    assert (issue.sheet, issue.cell, issue.column) == ("Training", "E2", "duration_years")
-    assert "at most 2 year(s)" in issue.expected
+def test_training_that_cannot_finish_within_the_plan_is_a_warning(tmp_path: Path) -> None:
+    data, issues = check(tmp_path, set_cell(consistent_tables(), "Training", 1, "duration_years", 3))
+    assert errors_in(issues) == [] and data is not None and data.training[0].duration_years == 3
+    [issue] = warnings_in(issues)
+    assert (issue.sheet, issue.cell, issue.column, issue.found) == ("Training", "E2", "duration_years", "3")
+    assert "completes in 2029/30, after the plan's last year (2028/29)" in issue.expected
+
+
+def test_one_year_plan_accepts_training_rows_with_a_warning(tmp_path: Path) -> None:
+    tables = consistent_tables()
+    tables["ICS"][4][1] = 1  # horizon_years
+    for name in ("Demand", "Budget", "Pipeline"):
+        for row in tables[name]:
+            del row[-2:]
+    data, issues = check(tmp_path, tables)
+    assert errors_in(issues) == [] and data is not None and data.horizon_years == 1 and len(data.training) == 1
+    [issue] = [i for i in warnings_in(issues) if i.sheet == "Training"]
+    assert issue.cell == "E2" and "within the 1-year plan" in issue.expected and "at most 0" not in issue.expected
+    from workforce.runner import solve_workbook
+    from workforce.scenario import load_scenario
+
+    outcome = solve_workbook(tmp_path / "ics.xlsx", load_scenario(), output_path=tmp_path / "plan.xlsx")
+    assert issue in outcome.plan.warnings and (tmp_path / "plan.xlsx").exists()
+
+
+def test_training_that_finishes_within_the_plan_gives_no_warning(tmp_path: Path) -> None:
+    data, issues = check(tmp_path, set_cell(consistent_tables(), "Training", 1, "duration_years", 2))
+    assert data is not None and issues == []
 
 
 def test_training_to_the_same_group(tmp_path: Path) -> None:

@@ -2,11 +2,14 @@
 
 A file is written under a temporary name in the target's folder and renamed
 over the target only when complete, so a crash or a kill leaves either the
-old file or the new one, never half of one.
+old file or the new one, never half of one.  A write the operating system
+refuses (disk full, quota, read-only or unwritable folder) raises
+:class:`CannotWrite`, with the reason in a user's words.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
@@ -19,6 +22,40 @@ TEMP_NAME_TRIES = 100
 
 class OutputPathError(ValueError):
     """The chosen output path would overwrite something the user owns."""
+
+
+REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "permission denied: the folder is not writable",
+    errno.EPERM: "permission denied: the folder is not writable",
+}
+
+
+class CannotWrite(OSError):
+    """An output could not be written (``OSError(errno, message)``); nothing half-written is left behind."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def cannot_write(target: Path, cause: OSError) -> CannotWrite:
+    """:class:`CannotWrite` for ``target``, saying why in a user's words."""
+    reason = REASONS.get(cause.errno or 0) or cause.strerror or str(cause)
+    return CannotWrite(cause.errno, f"could not write {target}: {reason}")
+
+
+def os_error_in(exc: BaseException) -> OSError | None:
+    """The operating-system error behind ``exc`` (itself, or what it was raised from), if any."""
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -67,7 +104,7 @@ def _fsync_file(path: Path) -> None:
         os.fsync(written.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
     try:
         handle = os.open(folder, os.O_RDONLY)
@@ -89,20 +126,27 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, protected: Iter
     be written: see :func:`check_output_path`.  The temporary file sits in
     the target's folder, its name starts with ``.`` and keeps the target's
     suffix.  If anything fails, the temporary file is removed, an existing
-    ``target`` is left as it was and the exception propagates.
+    ``target`` is left as it was and the exception propagates (as
+    :class:`CannotWrite` when the operating system refused the write).
     """
     target = Path(target)
     check_output_path(target, protected=protected, may_replace=may_replace)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _new_temp_file(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _new_temp_file(target)
+    except OSError as exc:
+        raise cannot_write(target, exc) from exc
     try:
         write(tmp)
         _fsync_file(tmp)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        cause = os_error_in(exc) if isinstance(exc, Exception) else None
+        if cause is not None and not isinstance(exc, CannotWrite):  # e.g. xlsxwriter's FileCreateError
+            raise cannot_write(target, cause) from exc
         raise
-    _fsync_folder(target.parent)
+    fsync_folder(target.parent)
 
 
 def sha256_file(path: Path) -> str:

@@ -7,9 +7,11 @@ the roll-up and the tests share one path from :class:`ModelData` to a plan.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workforce.atomic import atomic_write
 from workforce.data import ModelData
 from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
@@ -35,8 +37,9 @@ class Timer:
 
 
 def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnings: list[Issue], *,
-             timer: Timer | None = None, write_lp: Path | None = None) -> Plan:
-    """Build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``).
+             timer: Timer | None = None, write_lp: Path | None = None, protected: Iterable[Path] = ()) -> Plan:
+    """Build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``: then
+    written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote).
 
     The model is built from ``data`` extended by the scenario's run-out (``workforce/horizon.py``); the
     plan covers ``data``'s plan years.
@@ -46,7 +49,7 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     run_out = run_out_years(scenario.run_out_years, data)
     built = build_model(extend(data, run_out), scenario)
     if write_lp is not None:
-        _write_lp(built.model, write_lp)
+        _write_lp(built.model, write_lp, protected)
     started = timer.lap("build", started)
     standard_form = compile_standard_form(built)
     started = timer.lap("hand_off", started)
@@ -64,7 +67,19 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     return plan
 
 
-def _write_lp(model: object, path: Path) -> None:
+LP_MARKER = b"\\* Source Pyomo model"  # the first bytes of every LP file Pyomo writes
+
+
+def is_lp_file(path: Path) -> bool:
+    """True when ``path`` is an LP file this tool wrote (so ``--write-lp`` may replace it)."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(len(LP_MARKER)) == LP_MARKER
+    except OSError:
+        return False
+
+
+def _write_lp(model: object, path: Path, protected: Iterable[Path]) -> None:
     """Write the stage-1 LP (objective O1) with readable names, e.g. ``coverage.minimum[3,2]``."""
     # The model is built from pyomo.core alone (a faster start); pyomo.environ registers the file writers.
     import pyomo.environ  # noqa: F401
@@ -73,9 +88,11 @@ def _write_lp(model: object, path: Path) -> None:
     objectives = model.objectives  # type: ignore[attr-defined]
     objectives.unmet.deactivate()
     objectives.cost.deactivate()
+    def write(tmp: Path) -> None:
+        model.write(str(tmp), format=ProblemFormat.cpxlp, io_options={"symbolic_solver_labels": True})  # type: ignore[attr-defined]
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        model.write(str(path), format=ProblemFormat.cpxlp, io_options={"symbolic_solver_labels": True})  # type: ignore[attr-defined]
+        atomic_write(path, write, protected=protected, may_replace=is_lp_file)
     finally:
         objectives.unmet.activate()
         objectives.cost.activate()

@@ -20,9 +20,10 @@ from workforce.inputs.issues import InputError, Issue, errors_in
 from workforce.plan import Plan, RunInfo
 from workforce.inputs.reader import read_workbook
 from workforce.reference import default_output_path
-from workforce.report.plan_writer import write_plan
+from workforce.atomic import check_output_path
+from workforce.report.plan_writer import is_plan_file, write_plan
 from workforce.scenario import Scenario, SolverOptions
-from workforce.optimise import Timer, plan_for
+from workforce.optimise import Timer, is_lp_file, plan_for
 from workforce.solve import highs_version
 from workforce.inputs.validate import reference_ics_codes, validate
 
@@ -64,9 +65,12 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
                    time_limit_s: float | None = None) -> SolveOutcome:
     """Solve one ICS workbook and write its plan.
 
-    Raises :class:`InputError` (nothing written) when the workbook has errors
-    and :class:`workforce.solve.SolveFailure` when HiGHS cannot prove an
-    optimal plan (nothing written).
+    Raises :class:`InputError` (nothing written) when the workbook has errors,
+    :class:`workforce.atomic.OutputPathError` (before solving; nothing written)
+    when the plan or the LP file would replace the input or a file this tool did
+    not write, :class:`workforce.atomic.CannotWrite` when the disk refuses, and
+    :class:`workforce.solve.SolveFailure` when HiGHS cannot prove an optimal
+    plan (nothing written).
     """
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     data, issues, timings = check_workbook(input_path)
@@ -76,10 +80,13 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
     options = scenario.solver
     if time_limit_s is not None:
         options = SolverOptions(**{**options.as_dict(), "time_limit_s": float(time_limit_s)})
-    plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
-                    timer=timer, write_lp=write_lp)
-    started = time.perf_counter()
     target = output_path if output_path is not None else default_output_path(data.ics_code, out_dir)
+    check_output_path(target, protected=[input_path], may_replace=is_plan_file)
+    if write_lp is not None:
+        check_output_path(write_lp, protected=[input_path, target], may_replace=is_lp_file)
+    plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
+                    timer=timer, write_lp=write_lp, protected=[input_path, target])
+    started = time.perf_counter()
     run = RunInfo(
         input_file=input_path.name, input_sha256=sha256_of(input_path),
         scenario_file=scenario.path, scenario_text=scenario.text, package_version=__version__,

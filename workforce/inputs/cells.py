@@ -15,6 +15,7 @@ from workforce.inputs.reader import RawCell, RawSheet
 from workforce.inputs.schema import ColumnSpec, Kind, Layout, normalise_name, parse_year_header
 
 MISSING = object()  # a cell that could not be read (its issue is already recorded)
+MAX_SHEET_PROBLEMS = 1_000  # a sheet with more is not checked further: the first ones show what is wrong
 
 
 @dataclass
@@ -37,11 +38,22 @@ class YearlyRow:
     key: dict[str, object]
     cells: dict[str, str]
     by_year: dict[int, float]
+    year_cells: dict[int, str] = field(default_factory=dict)  # year start -> address of its value
 
 
 def key_text(*parts: object) -> str:
     """Canonical form of a role or holder name for matching across sheets."""
     return " / ".join(" ".join(str(p).split()).casefold() for p in parts)
+
+
+def is_rate(col: ColumnSpec) -> bool:
+    """A column holding a fraction (0.12 = 12%)."""
+    return col.unit.startswith("fraction")
+
+
+def percent_slip(number: float) -> str:
+    """The likely slip when a rate is typed as a percentage: ``"55 means 5,500%; write 0.55"``."""
+    return f"{number:g} means {number * 100:,.0f}%; write {number / 100:g}"
 
 
 def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue | None]:
@@ -54,10 +66,12 @@ def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue |
         return col.default, None
     if col.kind is Kind.TEXT:
         if isinstance(value, bool):
-            return MISSING, error(sheet, cell.address, col.name, show_value(value), "some text")
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value)), None
-        return str(value), None
+            return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text())
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        if len(text) > col.max_length:
+            return MISSING, error(sheet, cell.address, col.name, show_value(text),
+                                  f"{col.expected_text()} (this one has {len(text):,})")
+        return text, None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = ""
         if isinstance(value, str) and value.endswith("%"):
@@ -73,7 +87,8 @@ def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue |
     low_fails = col.minimum is not None and (number <= col.minimum if col.min_exclusive else number < col.minimum)
     high_fails = col.maximum is not None and number > col.maximum
     if low_fails or high_fails:
-        return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text())
+        hint = f" ({percent_slip(number)})" if high_fails and is_rate(col) and number <= 100 else ""
+        return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text() + hint)
     return (int(number) if col.kind is Kind.INTEGER else number), None
 
 
@@ -116,11 +131,23 @@ def map_headers(sheet: RawSheet) -> tuple[dict[str, int], dict[int, int], list[I
     return names, years, issues
 
 
+def _stop_checking(sheet: RawSheet, number: int, issues: list[Issue]) -> bool:
+    """True (and one more error saying so) once a sheet has more than :data:`MAX_SHEET_PROBLEMS` problems."""
+    if len(issues) <= MAX_SHEET_PROBLEMS:
+        return False
+    issues.append(error(sheet.title, f"row {number}", "", f"more than {MAX_SHEET_PROBLEMS:,} problems on this sheet",
+                        "fewer problems: this row and the rows below it were not checked; correct the problems "
+                        "listed and check the workbook again"))
+    return True
+
+
 def read_table(sheet: RawSheet) -> tuple[list[Row], list[Issue]]:
     """Convert every row of a table sheet (layout TABLE)."""
     names, _, issues = map_headers(sheet)
     rows: list[Row] = []
     for number, cells in zip(sheet.row_numbers, sheet.rows):
+        if _stop_checking(sheet, number, issues):
+            break
         row = Row(number)
         for col in sheet.spec.columns:
             if col.name not in names:
@@ -149,7 +176,9 @@ def read_fields(sheet: RawSheet) -> tuple[dict[str, object], dict[str, str], lis
     known = {col.name: col for col in spec.columns}
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
-    for cells_row in sheet.rows:
+    for number, cells_row in zip(sheet.row_numbers, sheet.rows):
+        if _stop_checking(sheet, number, issues):
+            break
         name_cell, value_cell = cells_row[field_pos], cells_row[value_pos]
         if name_cell.value is None:
             if value_cell.value is not None:
@@ -197,10 +226,12 @@ def read_yearly(sheet: RawSheet, plan_years: tuple[int, ...] | None, *, every_ye
                 if year not in years:
                     issues.append(error(title, f"row {sheet.header_row}", "", "no column for "
                                         f"{year}/{(year + 1) % 100:02d}", "a column for every plan year"))
-    value_col = ColumnSpec("value", Kind.NUMBER, "", unit=sheet.spec.year_unit,
-                           required=every_year_required, default=0.0, minimum=0.0)
+    year_cols = {year: ColumnSpec(f"{year}/{(year + 1) % 100:02d}", Kind.NUMBER, "", unit=sheet.spec.year_unit,
+                                  required=every_year_required, default=0.0, minimum=0.0) for year in years}
     rows: list[YearlyRow] = []
     for number, cells in zip(sheet.row_numbers, sheet.rows):
+        if _stop_checking(sheet, number, issues):
+            break
         key: dict[str, object] = {}
         addresses: dict[str, str] = {}
         for col in sheet.spec.columns:
@@ -212,14 +243,14 @@ def read_yearly(sheet: RawSheet, plan_years: tuple[int, ...] | None, *, every_ye
                 if issue is not None:
                     issues.append(issue)
         by_year: dict[int, float] = {}
+        year_cells: dict[int, str] = {}
         for year, pos in years.items():
             cell = cells[pos]
-            unit_col = ColumnSpec(f"{year}/{(year + 1) % 100:02d}", value_col.kind, "", unit=value_col.unit,
-                                  required=value_col.required, default=0.0, minimum=0.0)
-            value, issue = convert(cell, unit_col, title)
+            year_cells[year] = cell.address
+            value, issue = convert(cell, year_cols[year], title)
             if issue is not None:
                 issues.append(issue)
             elif plan_years is None or year in plan_years:
                 by_year[year] = float(value)  # type: ignore[arg-type]
-        rows.append(YearlyRow(number, key, addresses, by_year))
+        rows.append(YearlyRow(number, key, addresses, by_year, year_cells))
     return rows, issues

@@ -27,7 +27,9 @@ class Issue:
     ``"D7"``, or a row such as ``"row 7"`` when the problem is a whole row,
     or empty for whole-sheet problems); ``column`` is the header the user sees;
     ``found`` is the value as the user typed it; ``expected`` says what would
-    be acceptable, in plain words.
+    be acceptable, in plain words.  ``text``, when given, replaces "found ...;
+    expected ..." in the message for a note that is not a problem, such as
+    ``Workforce!B4: "HCAs" read as "Healthcare support workers"``.
     """
 
     severity: Severity
@@ -36,6 +38,7 @@ class Issue:
     column: str
     found: str
     expected: str
+    text: str = ""
 
     def location(self) -> str:
         """Where the issue is, e.g. ``"Workforce!D7 (staff_in_post_fte)"``."""
@@ -48,6 +51,9 @@ class Issue:
 
     def message(self) -> str:
         """One line a workforce lead can act on."""
+        if self.text:
+            cell_only = self.cell and not self.cell.startswith("row")
+            return f"{self.sheet}!{self.cell}: {self.text}" if cell_only else f"{self.location()}: {self.text}"
         found = f"found {self.found}" if self.found else "found nothing"
         return f"{self.location()}: {found}; expected {self.expected}"
 
@@ -93,11 +99,24 @@ class InputError(Exception):
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the input")
 
 
+MAX_LISTED = 200  # issues listed by the CLI (text and --json); the rest are counted: "and N more"
+SHOWN_CHARACTERS = 80  # longer text is quoted shortened, with its length
+
+
+def listed(issues: list[Issue]) -> tuple[list[Issue], list[Issue], int]:
+    """The errors and warnings to list (errors first, at most :data:`MAX_LISTED` in all) and how many are not."""
+    errors = errors_in(issues)[:MAX_LISTED]
+    warnings = warnings_in(issues)[: MAX_LISTED - len(errors)]
+    return errors, warnings, len(issues) - len(errors) - len(warnings)
+
+
 def show_value(value: object) -> str:
-    """How a cell value is quoted back to the user in a message."""
+    """How a cell value is quoted back to the user in a message (long text shortened, with its length)."""
     if value is None:
         return "an empty cell"
     if isinstance(value, str):
+        if len(value) > SHOWN_CHARACTERS:
+            return f'"{value[:SHOWN_CHARACTERS - 1]}…" ({len(value):,} characters)'
         return f'"{value}"'
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -2,38 +2,80 @@
 
 The reader knows sheet layouts only from ``workforce.inputs.schema``; it checks the
 file itself (is it a readable .xlsx?) and the cells' *form* (formulas with no
-saved result, merged cells), never their meaning, which is validation's job.
+saved result, merged cells, the limits below), never their meaning, which is
+validation's job.
 
-Guarded against the traps in ``shared/guides/excel-and-reliability.md``:
-normal (not read-only) mode, so a stale declared dimension cannot hide rows;
-``defusedxml`` (a declared dependency) blocks entity-expansion bombs; every
-exception openpyxl may raise on a damaged file becomes one clear error.
+Cells come from ``workforce.inputs.xlsx``, which streams only the sheets of the
+contract and stops at their data, whatever dimension the file declares; every
+exception a damaged file may raise becomes one clear error.  Limits
+(:class:`~workforce.inputs.xlsx.ReadLimits`, in the README): 5,000 rows of data
+and 200 columns per sheet, 500,000 cells and rows parsed in all (beyond that,
+or beyond 10,000 empty rows, the rest of a sheet is only scanned for values),
+128 MB of XML per sheet and 256 MB in all, 60 s.  A workbook within them but
+holding data outside them gets an error naming the sheet, the cell and the limit.
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from typing import overload
 
 from workforce.inputs.issues import Issue, error, show_value, warning
 from workforce.inputs.schema import SheetSpec, sheet_by_name
+from workforce.inputs.xlsx import (
+    SHOWN_MERGES,
+    ReadLimits,
+    SheetContent,
+    TooLarge,
+    XlsxFile,
+    column_letters,
+)
+from workforce.inputs.xlsx_sheet import read_sheet
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
-IGNORED_SHEETS = ("instructions",)
-MAX_COLUMNS = 200  # more header columns than any sheet needs: the rest is ignored
+IGNORED_SHEETS = ("instructions", "lists")  # the template's own sheets: notes and dropdown lists
+DAMAGED = ("an Excel workbook (.xlsx) that opens: the file is damaged or not a supported workbook; open it in "
+           "Excel and save it again as .xlsx")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawCell:
     """One cell's value (text stripped, empty text as ``None``) and its address, e.g. ``"D7"``."""
 
     value: object
     address: str
+
+
+class RawRow(Sequence[RawCell]):
+    """One data row, as wide as its sheet's header: cells are made when asked for, so empty ones cost nothing."""
+
+    __slots__ = ("number", "values", "width")
+
+    def __init__(self, number: int, values: dict[int, object], width: int) -> None:
+        self.number = number
+        self.values = values  # 1-based column -> value
+        self.width = width
+
+    def __len__(self) -> int:
+        return self.width
+
+    @overload
+    def __getitem__(self, index: int) -> RawCell: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[RawCell, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> RawCell | tuple[RawCell, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(self.width)))
+        if index < 0:
+            index += self.width
+        if not 0 <= index < self.width:
+            raise IndexError(index)
+        return RawCell(self.values.get(index + 1), f"{column_letters(index + 1)}{self.number}")
 
 
 @dataclass(frozen=True)
@@ -44,7 +86,7 @@ class RawSheet:
     title: str  # the sheet's name as the user wrote it
     header_row: int  # 1-based row number of the header
     header: tuple[RawCell, ...]
-    rows: tuple[tuple[RawCell, ...], ...]  # each row has one cell per header column
+    rows: tuple[RawRow, ...]  # each row has one cell per header column
     row_numbers: tuple[int, ...]
 
 
@@ -82,81 +124,105 @@ def _file_problem(path: Path) -> Issue | None:
     return None
 
 
-def _load(path: Path, data_only: bool) -> object:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about data validation / styles it skips
-        return load_workbook(path, data_only=data_only, read_only=False, keep_vba=False, keep_links=False)
+def _choose(book: XlsxFile, limits: ReadLimits, issues: list[Issue]) -> list[tuple[SheetSpec, str, str]]:
+    """The contract's sheets to read (spec, title, part); warnings and errors for the others."""
+    chosen: list[tuple[SheetSpec, str, str]] = []
+    for title, part in book.sheets:
+        spec = sheet_by_name(title)
+        if spec is None:
+            if title.strip().lower() not in IGNORED_SHEETS:
+                issues.append(warning(title, "", "", f'a sheet called "{title}"',
+                                      "only the sheets of the template; this one is ignored"))
+            continue
+        if any(s.name == spec.name for s, _, _ in chosen):
+            issues.append(error(title, "", "", f'a second sheet for {spec.name} ("{title}")',
+                                f"one sheet called {spec.name}"))
+            continue
+        size = book.part_size(part)
+        if size > limits.part_bytes:
+            issues.append(error(title, "", "", f"{size / 2**20:,.0f} MB of sheet data (uncompressed)",
+                                f"a sheet of at most {limits.part_bytes // 2**20} MB: this one is filled or "
+                                "formatted far beyond a workbook of this kind; delete the unused rows and columns, "
+                                "or copy the table into a new workbook"))
+            continue
+        chosen.append((spec, title, part))
+    return chosen
 
 
-def _clean(value: object) -> object:
-    if isinstance(value, str):
-        stripped = value.strip()
-        return stripped if stripped else None
-    return value
-
-
-def _read_sheet(ws: object, cached: object | None, spec: SheetSpec, issues: list[Issue]) -> RawSheet | None:
-    title = ws.title  # type: ignore[attr-defined]
-    grid: list[tuple[int, list[RawCell]]] = []
-    width = min(ws.max_column, MAX_COLUMNS)  # type: ignore[attr-defined]
-    for row in ws.iter_rows(max_col=width):  # type: ignore[attr-defined]
-        cells: list[RawCell] = []
-        for cell in row:
-            value = cell.value
-            if cell.data_type == "f":
-                saved = cached[title][cell.coordinate].value if cached is not None else None  # type: ignore[index]
-                if saved is None:
-                    issues.append(error(title, cell.coordinate, "", show_value(str(value)),
-                                        "a value, but the cell holds a formula with no saved result: open the file "
-                                        "in Excel or LibreOffice and save it, or type the value in"))
-                value = saved
-            cells.append(RawCell(_clean(value), f"{get_column_letter(cell.column)}{cell.row}"))
-        if any(c.value is not None for c in cells):
-            grid.append((row[0].row, cells))
-    if ws.merged_cells.ranges:  # type: ignore[attr-defined]
-        ranges = ", ".join(str(r) for r in ws.merged_cells.ranges)  # type: ignore[attr-defined]
-        issues.append(warning(title, "", "", ranges, "no merged cells: only the top-left cell of a merged "
-                              "range holds its value, the others read as empty"))
-    if not grid:
-        return RawSheet(spec, title, 1, (), (), ())
-    header_row, header_cells = grid[0]
-    last = max(i for i, c in enumerate(header_cells) if c.value is not None)
-    header = tuple(header_cells[: last + 1])
-    rows = tuple(tuple(cells[: last + 1]) + tuple(
-        RawCell(None, f"{get_column_letter(len(cells) + k + 1)}{number}") for k in range(last + 1 - len(cells)))
-        for number, cells in grid[1:])
-    return RawSheet(spec, title, header_row, header, rows, tuple(number for number, _ in grid[1:]))
-
-
-def read_workbook(path: Path) -> tuple[RawWorkbook | None, list[Issue]]:
+def read_workbook(path: Path, limits: ReadLimits = ReadLimits()) -> tuple[RawWorkbook | None, list[Issue]]:
     """Read ``path``; returns ``(None, issues)`` when the file cannot be read at all."""
     problem = _file_problem(path)
     if problem is not None:
         return None, [problem]
+    issues: list[Issue] = []
+    book: XlsxFile | None = None
     try:
-        wb = _load(path, data_only=False)
-        has_formulas = any(cell.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for cell in row)
-        cached = _load(path, data_only=True) if has_formulas else None
+        book = XlsxFile(str(path), limits)
+        chosen = _choose(book, limits, issues)
+        contents = [read_sheet(book, part) for _, _, part in chosen]
+        book.resolve_shared(contents)
+    except TooLarge as exc:
+        return None, [error("", "", "", path.name, f"a workbook of ordinary size: {exc}; check it is the right "
+                            "file, delete unused sheets, rows and columns, and save it again")]
     except MemoryError:
         return None, [error("", "", "", path.name, "a workbook of ordinary size: this one is too large to read")]
-    except Exception:  # openpyxl raises many kinds on damaged files (BadZipFile, KeyError, zlib.error, ...):
-        # all mean the same to a user
-        return None, [error("", "", "", path.name, "an Excel workbook (.xlsx) that opens: the file is damaged or "
-                            "not a supported workbook; open it in Excel and save it again as .xlsx")]
-    issues: list[Issue] = []
-    sheets: dict[str, RawSheet] = {}
-    for ws in wb.worksheets:
-        spec = sheet_by_name(ws.title)
-        if spec is None:
-            if ws.title.strip().lower() not in IGNORED_SHEETS:
-                issues.append(warning(ws.title, "", "", f'a sheet called "{ws.title}"',
-                                      "only the sheets of the template; this one is ignored"))
-            continue
-        if spec.name in sheets:
-            issues.append(error(ws.title, "", "", f'a second sheet for {spec.name} ("{ws.title}")',
-                                f"one sheet called {spec.name}"))
-            continue
-        sheet = _read_sheet(ws, cached, spec, issues)
-        if sheet is not None:
-            sheets[spec.name] = sheet
+    except Exception:  # Unreadable, BadZipFile, zlib.error, ExpatError, KeyError, ValueError, ...:
+        return None, [error("", "", "", path.name, DAMAGED)]  # all mean the same to a user
+    finally:
+        if book is not None:
+            book.close()
+    sheets = {spec.name: _sheet(spec, title, content, limits, issues)
+              for (spec, title, _), content in zip(chosen, contents)}
     return RawWorkbook(path.name, sheets), issues
+
+
+def _sheet(spec: SheetSpec, title: str, content: SheetContent, limits: ReadLimits, issues: list[Issue]) -> RawSheet:
+    _report(title, content, limits, issues)
+    if not content.rows:
+        return RawSheet(spec, title, 1, (), (), ())
+    header_row, header_values = content.rows[0]
+    width = max(header_values)
+    header = tuple(RawCell(header_values.get(c), f"{column_letters(c)}{header_row}") for c in range(1, width + 1))
+    data = content.rows[1:]
+    return RawSheet(spec, title, header_row, header, tuple(RawRow(n, values, width) for n, values in data),
+                    tuple(n for n, _ in data))
+
+
+def _report(title: str, content: SheetContent, limits: ReadLimits, issues: list[Issue]) -> None:
+    """The reader's own findings on one sheet, as issues a workforce lead can act on."""
+    for address, formula in content.formulas_without_value:
+        issues.append(error(title, address, "", show_value("=" + formula) if formula else "a formula",
+                            "a value, but the cell holds a formula with no saved result: open the file in Excel "
+                            "or LibreOffice and save it, or type the value in"))
+    last = column_letters(limits.columns)
+    for address, value in content.beyond_columns:
+        issues.append(error(title, address, "", show_value(value),
+                            f"nothing beyond column {last}: a sheet may use at most {limits.columns} columns; "
+                            "delete this cell, or move it into the table"))
+    if content.beyond_count > len(content.beyond_columns):
+        more = content.beyond_count - len(content.beyond_columns)
+        issues.append(error(title, "", "", f"{more:,} more cells beyond column {last}",
+                            f"nothing beyond column {last}: a sheet may use at most {limits.columns} columns"))
+    if content.too_many_rows_at is not None:
+        issues.append(error(title, f"row {content.too_many_rows_at}", "",
+                            f"more than {limits.data_rows:,} rows of data",
+                            f"at most {limits.data_rows:,} rows of data on one sheet (the limit of this tool); "
+                            f"rows from {content.too_many_rows_at} on were not read"))
+    if content.value_in_scanned_part is not None:
+        where = content.value_in_scanned_part
+        after = content.scanned_after_row or 0
+        if content.scanned_because == "empty rows":
+            why = (f"more than {limits.empty_rows:,} empty rows lie between row {after} and this value, so the "
+                   "sheet was not read that far; delete the empty rows, or this value")
+        else:
+            why = (f"a workbook of at most {limits.elements:,} cells and rows in its sheets (the limit of this "
+                   f"tool): it was read in full only as far as row {after} of this sheet; delete unused "
+                   "rows and columns, including formatted but empty ones")
+        issues.append(error(title, where, "", "a value far from the table" if where else "a value",
+                            f"the whole table in the part of the sheet this tool reads: {why}"))
+    if content.merged_count:
+        ranges = ", ".join(content.merged)
+        if content.merged_count > SHOWN_MERGES:
+            ranges += f" and {content.merged_count - SHOWN_MERGES:,} more"
+        issues.append(warning(title, "", "", ranges, "no merged cells: only the top-left cell of a merged "
+                              "range holds its value, the others read as empty"))

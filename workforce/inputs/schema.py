@@ -38,7 +38,8 @@ class ColumnSpec:
 
     Bounds are inclusive unless ``min_exclusive`` is set.  ``default`` is used
     when an optional column is absent or a cell in it is empty; a required
-    column must be present and every cell in it filled.
+    column must be present and every cell in it filled.  Text longer than
+    ``max_length`` characters is an error (every text field has a limit).
     """
 
     name: str
@@ -51,11 +52,12 @@ class ColumnSpec:
     maximum: float | None = None
     min_exclusive: bool = False
     examples: tuple[str, ...] = ()
+    max_length: int = 100
 
     def expected_text(self) -> str:
         """What a valid value looks like, in words for the user."""
         if self.kind is Kind.TEXT:
-            return "some text"
+            return f"some text of at most {self.max_length} characters"
         what = "a whole number" if self.kind is Kind.INTEGER else "a number"
         if self.minimum is not None and self.maximum is not None:
             return f"{what} from {_fmt(self.minimum)} to {_fmt(self.maximum)}"
@@ -116,8 +118,13 @@ def _fte(name: str, description: str) -> ColumnSpec:
     return ColumnSpec(name, Kind.NUMBER, description, unit="FTE", minimum=0.0)
 
 
-def _text(name: str, description: str, examples: tuple[str, ...] = ()) -> ColumnSpec:
-    return ColumnSpec(name, Kind.TEXT, description, examples=examples)
+TEXT_MAX_LENGTH = 100  # characters of a name (sector, staff group, budget holder, channel, lever, route, ICS)
+CODE_MAX_LENGTH = 16  # characters of an ICS code (ODS codes have 3; the run records hold 16)
+
+
+def _text(name: str, description: str, examples: tuple[str, ...] = (), max_length: int = TEXT_MAX_LENGTH
+          ) -> ColumnSpec:
+    return ColumnSpec(name, Kind.TEXT, description, examples=examples, max_length=max_length)
 
 
 SECTOR_EXAMPLES = ("Acute", "Mental health", "Community", "Social care residential", "Social care domiciliary")
@@ -132,7 +139,7 @@ ICS = SheetSpec(
     required=True,
     description="Who this workbook is for and the plan period. Two columns: field and value.",
     columns=(
-        _text("ics_code", "The ICB's ODS code, e.g. QHG.", ("QHG",)),
+        _text("ics_code", "The ICB's ODS code, e.g. QHG.", ("QHG",), max_length=CODE_MAX_LENGTH),
         _text("ics_name", "The ICS's name."),
         ColumnSpec("first_year", Kind.INTEGER, "The first plan year: 2026 means the financial year 2026/27.",
                    unit="year", minimum=2000, maximum=2100),
@@ -340,6 +347,8 @@ class WorkbookDoc:
         "Money is in pounds (£), staff in full-time equivalents (FTE), rates are fractions (0.12 = 12%).",
         "Years are financial years: a column headed 2026 or 2026/27 means the year starting April 2026.",
         "A role is one sector and staff group. Spell roles the same way on every sheet.",
+        "Sectors, staff groups, channels and routes: pick the standard names in the dropdowns (`workforce "
+        "vocabulary` lists them and the synonyms read as each); another name is kept as written and reported.",
         "Sheet names and column headers are matched ignoring case, surrounding spaces and spaces vs underscores.",
         "Optional sheets (Recruitment, Retention, Deployment, Training, Pipeline) may be left empty or deleted.",
         "Type values, not formulas: a formula the file holds no saved result for cannot be read.",

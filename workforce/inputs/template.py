@@ -17,10 +17,13 @@ from xlsxwriter.workbook import Workbook
 from workforce.atomic import atomic_write
 from workforce.data import ModelData
 from workforce.report.sheets import write_cell
+from workforce.inputs.names import NAME_COLUMNS
 from workforce.inputs.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
+from workforce.inputs.vocabulary import NameKind, vocabulary
 
 BLANK_ROWS = 20  # empty table rows in a blank template, so dropdowns and checks apply as the user types
 LIST_ROWS = 500  # how far down a dropdown's source list is read
+LISTS_SHEET = "Lists"  # hidden sheet of standard names, the source of the name dropdowns
 FIXED_CREATED = datetime(2026, 1, 1)  # fixed document date: the same content always gives the same bytes
 
 Record = Mapping[str, object]
@@ -58,19 +61,44 @@ def _validation(col: ColumnSpec) -> dict[str, object] | None:
 
 
 def _list_source(spec: SheetSpec, col: ColumnSpec) -> str | None:
-    """Dropdown sources: budget holders from Budget, sectors and staff groups from Workforce."""
+    """Dropdown source of the Workforce sheet's budget holders: the Budget sheet."""
     if col.name == "budget_holder" and spec.name == "Workforce":
         return f"=Budget!$A$2:$A${LIST_ROWS}"
-    if spec.name in ("Workforce", "Budget"):
-        return None
-    if col.name.endswith("sector"):
-        return f"=Workforce!$A$2:$A${LIST_ROWS}"
-    if col.name.endswith("staff_group"):
-        return f"=Workforce!$B$2:$B${LIST_ROWS}"
     return None
 
 
-def _table_sheet(wb: Workbook, spec: SheetSpec, rows: Sequence[Record], years: Sequence[int]) -> None:
+def _list_ranges() -> dict[NameKind, str]:
+    """Where the hidden Lists sheet holds each kind's standard names (one column per kind)."""
+    ranges: dict[NameKind, str] = {}
+    for c, kind in enumerate(NameKind):
+        letter = chr(ord("A") + c)
+        ranges[kind] = f"={LISTS_SHEET}!${letter}$2:${letter}${len(vocabulary().names[kind]) + 1}"
+    return ranges
+
+
+def _lists(wb: Workbook) -> None:
+    """The hidden Lists sheet: a header (the kind) and the standard names, one column per kind."""
+    ws = wb.add_worksheet(LISTS_SHEET)
+    for c, kind in enumerate(NameKind):
+        names = [entry.name for entry in vocabulary().names[kind]]
+        ws.write_string(0, c, kind.value)
+        for r, name in enumerate(names, start=1):
+            ws.write_string(r, c, name)
+        ws.set_column(c, c, max(len(n) for n in names) + 2)
+    ws.hide()
+
+
+def _standard_names_rule(kind: NameKind, source: str) -> dict[str, object]:
+    """A dropdown of standard names that still accepts a local name after a warning."""
+    return {"validate": "list", "source": source, "error_type": "warning",
+            "error_title": "Not a standard name",
+            "error_message": f"This is not one of the standard {kind.label}s. A local name is kept as written and "
+                             "appears nationally under its own name. Choose Yes to keep it.",
+            "input_title": f"Standard {kind.label}", "input_message": "Pick from the list, or type a local name."}
+
+
+def _table_sheet(wb: Workbook, spec: SheetSpec, rows: Sequence[Record], years: Sequence[int],
+                 lists: dict[NameKind, str]) -> None:
     ws = wb.add_worksheet(spec.name)
     headers = _headers(spec, years)
     count = max(len(rows), BLANK_ROWS if not rows else 0, 1)
@@ -96,6 +124,9 @@ def _table_sheet(wb: Workbook, spec: SheetSpec, rows: Sequence[Record], years: S
         if source:
             ws.data_validation(1, c, count + BLANK_ROWS, c, {"validate": "list", "source": source,
                                                               "show_error": False})
+        kind = NAME_COLUMNS.get(header)
+        if kind is not None and kind in lists:
+            ws.data_validation(1, c, count + BLANK_ROWS, c, _standard_names_rule(kind, lists[kind]))
     ws.freeze_panes(1, 0)
 
 
@@ -167,11 +198,13 @@ def write_input_workbook(path: Path, tables: Mapping[str, Sequence[Record]] | No
         wb.set_properties({"title": "ICS workforce planning workbook", "author": "ICS workforce planning optimiser",
                            "created": FIXED_CREATED})
         _instructions(wb)
+        lists = _list_ranges()
         for spec in SHEETS:
             if spec.layout is Layout.FIELDS:
                 _fields_sheet(wb, spec, fields)
             else:
-                _table_sheet(wb, spec, (tables or {}).get(spec.name, ()), years)
+                _table_sheet(wb, spec, (tables or {}).get(spec.name, ()), years, lists)
+        _lists(wb)
         wb.close()
 
     atomic_write(path, write)

@@ -1,10 +1,13 @@
 """Validate a read workbook and produce :class:`ModelData`, or every problem found.
 
 Order: the ICS sheet (plan years), then each sheet's cells
-(``cells``), then cross-sheet references (roles, budget holders,
-training durations).  Roles and budget holders are matched across sheets
-ignoring case and repeated spaces; the Workforce and Budget sheets' spelling
-is kept.  Rows are put in a canonical order so that shuffling rows or
+(``cells``), then standard names (``names``: sectors, staff groups, channels
+and routes as the national vocabulary spells them), then cross-sheet
+references (roles, budget holders, options), then plausibility warnings
+(``plausibility``).  Roles are matched across sheets by their standard
+names (local names ignoring case, spacing, punctuation and plurals, the
+Workforce sheet's spelling kept); budget holders ignoring case and repeated
+spaces, the Budget sheet's spelling kept.  Rows are put in a canonical order so that shuffling rows or
 reordering sheets gives identical data, and so an identical plan.
 """
 
@@ -26,26 +29,52 @@ from workforce.inputs.reader import RawWorkbook, read_workbook
 from workforce.reference import REFERENCE_ICS_CSV, reference_ics_codes
 from workforce.inputs.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, WORKFORCE, year_label
 from workforce.inputs.cells import MISSING, Row, YearlyRow, key_text, read_fields, read_table, read_yearly
+from workforce.inputs.names import Standardised, standardise
+from workforce.inputs.plausibility import CheckedSheets, plausibility_warnings
+from workforce.inputs.vocabulary import name_key
+
+def _role_text(sector: object, group: object) -> str:
+    """How roles are matched across sheets: by standard name, else ignoring case, spacing and plurals."""
+    return f"{name_key(str(sector))} / {name_key(str(group))}"
+
 
 class _Roles:
-    """Roles of the Workforce sheet, looked up by canonical name."""
+    """Roles of the Workforce sheet (standard names), looked up by :func:`_role_text`."""
 
-    def __init__(self, rows: list[Row], sheet: str, issues: list[Issue]) -> None:
+    def __init__(self, rows: list[Row], sheet: str, names: Standardised, issues: list[Issue]) -> None:
         self.by_key: dict[str, tuple[RoleKey, Row]] = {}
         for row in rows:
             sector, group = row.values["sector"], row.values["staff_group"]
             if sector is MISSING or group is MISSING:
                 continue
-            canonical = key_text(sector, group)
+            canonical = _role_text(sector, group)
             if canonical in self.by_key:
-                issues.append(error(sheet, f"row {row.number}", "sector, staff_group", f"{sector} / {group}",
-                                    f"each role once (it is also on row {self.by_key[canonical][1].number})"))
+                other = self.by_key[canonical][1]
+                issues.append(error(sheet, f"row {row.number}", "sector, staff_group",
+                                    _written_role(names, WORKFORCE.name, row.number, row.values),
+                                    _once(names, WORKFORCE.name, row.number, row.values, other.number,
+                                          other.values, "role")))
                 continue
             self.by_key[canonical] = ((str(sector), str(group)), row)
 
     def find(self, sector: object, group: object) -> RoleKey | None:
-        found = self.by_key.get(key_text(sector, group))
+        found = self.by_key.get(_role_text(sector, group))
         return found[0] if found else None
+
+
+def _written_role(names: Standardised, sheet: str, number: int, values: dict[str, object]) -> str:
+    return " / ".join(names.as_written(sheet, number, c, values[c]) for c in ("sector", "staff_group"))
+
+
+def _once(names: Standardised, sheet: str, number: int, values: dict[str, object], other_number: int,
+          other_values: dict[str, object], what: str) -> str:
+    """What a duplicate role row should be; names both rows, and the standard name when they were written apart."""
+    this, other = (_written_role(names, sheet, n, v) for n, v in ((number, values), (other_number, other_values)))
+    if this == other:
+        return f"each {what} once (it is also on row {other_number})"
+    return (f'each {what} once: this row ("{this}") and row {other_number} ("{other}") both read as '
+            f"{values['staff_group']} ({values['sector']}); merge them, or give a local role a name of its own "
+            "that is not a standard name (`workforce vocabulary` lists them)")
 
 
 def _role_ref(roles: _Roles, row: Row, sheet: str, sector_col: str, group_col: str, sector: object,
@@ -66,16 +95,22 @@ def _plan_years(ics: dict[str, object]) -> tuple[int, ...] | None:
     return tuple(range(int(first), int(first) + int(horizon)))  # type: ignore[arg-type]
 
 
-def _yearly_by_key(rows: list[YearlyRow], sheet: str, key_of: object, issues: list[Issue]
-                   ) -> dict[object, YearlyRow]:
+def _yearly_by_key(rows: list[YearlyRow], sheet: str, spec_name: str, key_of: object, names: Standardised,
+                   issues: list[Issue]) -> dict[object, YearlyRow]:
     found: dict[object, YearlyRow] = {}
     for row in rows:
         key = key_of(row)  # type: ignore[operator]
         if key is None:
             continue
         if key in found:
-            issues.append(error(sheet, f"row {row.number}", "", " / ".join(str(v) for v in row.key.values()),
-                                f"each row once (it is also on row {found[key].number})"))
+            other = found[key]
+            if "staff_group" in row.key:
+                expected = _once(names, spec_name, row.number, row.key, other.number, other.key, "row")
+                shown = _written_role(names, spec_name, row.number, row.key)
+            else:
+                expected = f"each row once (it is also on row {other.number})"
+                shown = " / ".join(str(v) for v in row.key.values())
+            issues.append(error(sheet, f"row {row.number}", "", shown, expected))
             continue
         found[key] = row
     return found
@@ -96,17 +131,26 @@ def validate(raw: RawWorkbook, reference_codes: frozenset[str] | None) -> tuple[
             issues.append(warning(raw.sheets[ICS.name].title, ics_cells.get("ics_code", ""), "ics_code", f'"{code}"',
                                   "the ODS code of one of the 42 ICBs (e.g. QHG); the plan is still made"))
     plan_years = _plan_years(ics)
-    tables = {name: read_table(sheet) for name, sheet in raw.sheets.items() if sheet.spec.layout.value == "table"}
-    for _, more in tables.values():
-        issues += more
-    workforce_rows = tables.get(WORKFORCE.name, ([], []))[0]
+    title = {name: sheet.title for name, sheet in raw.sheets.items()}
+    table_rows: dict[str, list[Row]] = {}
+    for name, sheet in raw.sheets.items():
+        if sheet.spec.layout.value == "table":
+            table_rows[name], more = read_table(sheet)
+            issues += more
+    yearly_rows: dict[str, list[YearlyRow]] = {}
+    for spec, required in ((DEMAND, True), (BUDGET, True), (PIPELINE, False)):
+        if spec.name in raw.sheets:
+            yearly_rows[spec.name], more = read_yearly(raw.sheets[spec.name], plan_years, every_year_required=required)
+            issues += more
+    names = standardise(title, table_rows, yearly_rows)
+    issues += names.issues
+    tables = names.tables
     for spec in (WORKFORCE, BUDGET):
         sheet = raw.sheets.get(spec.name)
         if sheet is not None and not sheet.rows:
             issues.append(error(sheet.title, f"row {sheet.header_row + 1}", "", "no rows",
                                 f"at least one row: {spec.description}"))
-    roles = _Roles(workforce_rows, raw.sheets[WORKFORCE.name].title if WORKFORCE.name in raw.sheets else "Workforce",
-                   issues)
+    roles = _Roles(names.tables.get(WORKFORCE.name, []), title.get(WORKFORCE.name, WORKFORCE.name), names, issues)
 
     def role_of(row: YearlyRow, sheet: str) -> RoleKey | None:
         sector, group = row.key.get("sector", MISSING), row.key.get("staff_group", MISSING)
@@ -118,31 +162,31 @@ def validate(raw: RawWorkbook, reference_codes: frozenset[str] | None) -> tuple[
                                 f"{sector} / {group}", "a role (sector and staff group) listed on the Workforce sheet"))
         return key
 
-    yearly: dict[str, dict[object, YearlyRow]] = {}
-    for spec, required in ((DEMAND, True), (BUDGET, True), (PIPELINE, False)):
-        if spec.name not in raw.sheets:
-            yearly[spec.name] = {}
-            continue
-        sheet = raw.sheets[spec.name]
-        rows, more = read_yearly(sheet, plan_years, every_year_required=required)
-        issues += more
-        if spec is BUDGET:
-            def holder(row: YearlyRow) -> object:
-                name = row.key.get("budget_holder", MISSING)
-                return None if name is MISSING or name is None else key_text(name)
-            yearly[spec.name] = _yearly_by_key(rows, sheet.title, holder, issues)
-        else:
-            yearly[spec.name] = _yearly_by_key(rows, sheet.title, lambda r, t=sheet.title: role_of(r, t), issues)
+    def holder(row: YearlyRow) -> object:
+        name = row.key.get("budget_holder", MISSING)
+        return None if name is MISSING or name is None else key_text(name)
 
-    _check_cross_references(raw, roles, tables, yearly, plan_years, issues)
+    yearly: dict[str, dict[object, YearlyRow]] = {}
+    for spec in (DEMAND, BUDGET, PIPELINE):
+        rows = names.yearly.get(spec.name, [])
+        key_of = holder if spec is BUDGET else (lambda r, t=title.get(spec.name, ""): role_of(r, t))
+        yearly[spec.name] = _yearly_by_key(rows, title.get(spec.name, ""), spec.name, key_of, names, issues)
+
+    ways_in = _check_cross_references(raw, roles, tables, yearly, plan_years, issues)
+    issues += plausibility_warnings(CheckedSheets(
+        title.get(WORKFORCE.name, WORKFORCE.name), title.get(DEMAND.name, DEMAND.name),
+        title.get(BUDGET.name, BUDGET.name), {key: row for key, row in roles.by_key.values()},
+        {k: r for k, r in yearly[DEMAND.name].items() if isinstance(k, tuple)},
+        {k: r for k, r in yearly[BUDGET.name].items() if isinstance(k, str)}, ways_in))
     if errors_in(issues) or plan_years is None:
         return None, issues
     return _build(ics, plan_years, roles, tables, yearly), issues
 
 
-def _check_cross_references(raw: RawWorkbook, roles: _Roles, tables: dict[str, tuple[list[Row], list[Issue]]],
+def _check_cross_references(raw: RawWorkbook, roles: _Roles, tables: dict[str, list[Row]],
                             yearly: dict[str, dict[object, YearlyRow]], plan_years: tuple[int, ...] | None,
-                            issues: list[Issue]) -> None:
+                            issues: list[Issue]) -> frozenset[RoleKey]:
+    """Roles and budget holders referred to exist; returns the roles some option or pipeline can fill."""
     title = {name: sheet.title for name, sheet in raw.sheets.items()}
     holders = yearly[BUDGET.name]
     used_holders: set[object] = set()
@@ -157,59 +201,53 @@ def _check_cross_references(raw: RawWorkbook, roles: _Roles, tables: dict[str, t
         if DEMAND.name in raw.sheets and key not in yearly[DEMAND.name]:
             issues.append(error(title[DEMAND.name], "", "", f"no row for {key[0]} / {key[1]}",
                                 "a row for every role on the Workforce sheet"))
-        _role_warnings(key, row, yearly[DEMAND.name].get(key), title[WORKFORCE.name], issues)
     for canonical, row in holders.items():
         if canonical not in used_holders and WORKFORCE.name in raw.sheets:
             issues.append(warning(title[BUDGET.name], row.cells.get("budget_holder", ""), "budget_holder",
                                   f'"{row.key.get("budget_holder")}"', "a budget holder that pays for at least one "
                                   "role; its budget can only be pooled to others"))
+    pipeline = frozenset(key for key, row in yearly[PIPELINE.name].items()
+                         if isinstance(key, tuple) and any(v > 0 for v in row.by_year.values()))
+    return _check_options(title, roles, tables, plan_years, issues) | pipeline
+
+
+def _positive(*values: object) -> bool:
+    return all(isinstance(v, (int, float)) and v > 0 for v in values)
+
+
+def _check_options(title: dict[str, str], roles: _Roles, tables: dict[str, list[Row]],
+                   plan_years: tuple[int, ...] | None, issues: list[Issue]) -> frozenset[RoleKey]:
+    """Options refer to roles on the Workforce sheet; returns the roles they can fill."""
     horizon = len(plan_years) if plan_years is not None else None
-    _check_options(title, roles, tables, horizon, issues)
-
-
-def _role_warnings(key: RoleKey, row: Row, demand: YearlyRow | None, sheet: str, issues: list[Issue]) -> None:
-    staff, rate = row.values["staff_in_post_fte"], row.values["leaver_rate"]
-    if isinstance(rate, float) and rate > 0.5:
-        issues.append(warning(sheet, row.cells["leaver_rate"], "leaver_rate", str(rate),
-                              "a leaver rate below 0.5 (more than half the staff leaving each year is unusual)"))
-    if demand is None or not demand.by_year or not isinstance(staff, float):
-        return
-    first = demand.by_year[min(demand.by_year)]
-    if all(v == 0 for v in demand.by_year.values()):
-        issues.append(warning(sheet, f"row {row.number}", "", f"{key[0]} / {key[1]}",
-                              "some demand for this role: it is zero in every year"))
-    elif first < 0.5 * staff:
-        issues.append(warning(sheet, row.cells["staff_in_post_fte"], "staff_in_post_fte", f"{staff:g}",
-                              f"demand near staff in post: demand in the first year is {first:g} FTE, "
-                              "less than half of it"))
-
-
-def _check_options(title: dict[str, str], roles: _Roles, tables: dict[str, tuple[list[Row], list[Issue]]],
-                   horizon: int | None, issues: list[Issue]) -> None:
     seen: dict[tuple[str, ...], int] = {}
+    ways_in: set[RoleKey] = set()
 
-    def duplicate(sheet: str, row: Row, key: tuple[str, ...]) -> None:
-        full = (sheet,) + key
+    def duplicate(sheet: str, row: Row, key: tuple[object, ...]) -> None:
+        full = (sheet,) + tuple(key_text(part) for part in key)
         if full in seen:
-            issues.append(warning(title[sheet], f"row {row.number}", "", " / ".join(key),
-                                  f"a different option from row {seen[full]}; both rows are kept as separate options"))
+            issues.append(warning(title[sheet], f"row {row.number}", "", " / ".join(str(part) for part in key),
+                                  f"a different option from row {seen[full]} (same name and roles); both rows are "
+                                  "kept as separate options, each with its own limits: merge them if they are one"))
         else:
             seen[full] = row.number
 
-    for row in tables.get("Recruitment", ([], []))[0]:
+    for row in tables.get("Recruitment", []):
         v = row.values
-        _role_ref(roles, row, title["Recruitment"], "sector", "staff_group", v["sector"], v["staff_group"], issues)
+        target = _role_ref(roles, row, title["Recruitment"], "sector", "staff_group", v["sector"], v["staff_group"],
+                           issues)
         lead = v["lead_time_years"]
         if horizon is not None and isinstance(lead, int) and lead >= horizon:
             issues.append(warning(title["Recruitment"], row.cells["lead_time_years"], "lead_time_years", str(lead),
                                   f"a lead time under the {horizon}-year horizon: no hire through this channel can "
                                   "arrive within the plan"))
-        duplicate("Recruitment", row, (str(v["channel"]), str(v["sector"]), str(v["staff_group"])))
-    for row in tables.get("Retention", ([], []))[0]:
+        if target is not None and _positive(v["max_hires_per_year"]):
+            ways_in.add(target)
+        duplicate("Recruitment", row, (v["channel"], v["sector"], v["staff_group"]))
+    for row in tables.get("Retention", []):
         v = row.values
         _role_ref(roles, row, title["Retention"], "sector", "staff_group", v["sector"], v["staff_group"], issues)
-        duplicate("Retention", row, (str(v["lever"]), str(v["sector"]), str(v["staff_group"])))
-    for row in tables.get("Deployment", ([], []))[0]:
+        duplicate("Retention", row, (v["lever"], v["sector"], v["staff_group"]))
+    for row in tables.get("Deployment", []):
         v = row.values
         source = _role_ref(roles, row, title["Deployment"], "from_sector", "from_staff_group", v["from_sector"],
                            v["from_staff_group"], issues)
@@ -218,7 +256,10 @@ def _check_options(title: dict[str, str], roles: _Roles, tables: dict[str, tuple
         if source is not None and source == target:
             issues.append(error(title["Deployment"], row.cells["to_staff_group"], "to_staff_group",
                                 f"{target[0]} / {target[1]}", "a role different from the one deployed from"))
-    for row in tables.get("Training", ([], []))[0]:
+        elif target is not None and _positive(v["max_share"], v["efficiency"]):
+            ways_in.add(target)
+        duplicate("Deployment", row, (v["from_sector"], v["from_staff_group"], v["to_sector"], v["to_staff_group"]))
+    for row in tables.get("Training", []):
         v = row.values
         source = _role_ref(roles, row, title["Training"], "sector", "from_staff_group", v["sector"],
                            v["from_staff_group"], issues)
@@ -227,15 +268,21 @@ def _check_options(title: dict[str, str], roles: _Roles, tables: dict[str, tuple
         if source is not None and source == target:
             issues.append(error(title["Training"], row.cells["to_staff_group"], "to_staff_group", str(v["to_staff_group"]),
                                 "a staff group different from from_staff_group"))
+        elif target is not None and _positive(v["max_starts_per_year"], v["completion_rate"]):
+            ways_in.add(target)
+        duplicate("Training", row, (v["route"], v["sector"], v["from_staff_group"], v["to_staff_group"]))
         duration = v["duration_years"]
-        if horizon is not None and isinstance(duration, int) and duration > horizon - 1:
-            issues.append(error(title["Training"], row.cells["duration_years"], "duration_years", str(duration),
-                                f"a duration of at most {horizon - 1} year(s), so that trainees who start in the "
-                                f"first year complete within the {horizon}-year plan"))
+        if plan_years is not None and isinstance(duration, int) and duration > len(plan_years) - 1:
+            issues.append(warning(title["Training"], row.cells["duration_years"], "duration_years", str(duration),
+                                  f"a route trainees can complete within the {len(plan_years)}-year plan: a start in "
+                                  f"{year_label(plan_years[0])} completes in {year_label(plan_years[0] + duration)}, "
+                                  f"after the plan's last year ({year_label(plan_years[-1])}), so no completion "
+                                  "through this route falls within the plan"))
+    return frozenset(ways_in)
 
 
 def _build(ics: dict[str, object], plan_years: tuple[int, ...], roles: _Roles,
-           tables: dict[str, tuple[list[Row], list[Issue]]], yearly: dict[str, dict[object, YearlyRow]]) -> ModelData:
+           tables: dict[str, list[Row]], yearly: dict[str, dict[object, YearlyRow]]) -> ModelData:
     horizon = len(plan_years)
 
     def series(row: YearlyRow | None) -> tuple[float, ...]:
@@ -254,7 +301,7 @@ def _build(ics: dict[str, object], plan_years: tuple[int, ...], roles: _Roles,
     holders = sorted((str(row.key["budget_holder"]) for row in yearly[BUDGET.name].values()), key=key_text)
 
     def rows(sheet: str) -> list[Row]:
-        return tables.get(sheet, ([], []))[0]
+        return tables.get(sheet, [])
 
     def ref(sector: object, group: object) -> RoleKey:
         found = roles.find(sector, group)

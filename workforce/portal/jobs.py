@@ -1,96 +1,236 @@
-"""Run parsing, solving and roll-ups in a separate, limited process, and record the outcome.
+"""The portal's background work: checking uploads, solving plans, national roll-ups.
 
-Checks run while the upload request waits (they take well under a second for a normal
-workbook); solves and roll-ups run on a small background thread pool, each in its own
-process with an address-space and CPU-time limit and a wall-clock timeout.
+Nothing heavy runs in a request.  An upload is stored and answered at once with the status
+"checking"; the check, the solve and the roll-up each run in a limited worker process
+(``workforce.portal.process``) started from a small thread pool — checks on one pool, solves and
+roll-ups on another, each at most ``WORKFORCE_PORTAL_WORKERS`` at a time — and their outcome is
+written to the portal's database, which the pages and the API read.
+
+The database is the queue's memory: on start, :meth:`Jobs.resume` finds what an earlier process
+left unfinished (uploads "checking", plans "waiting" or "solving", roll-ups "running") and checks
+or solves it again, or marks it failed with a message a workforce lead can act on.  A graceful
+stop (:meth:`Jobs.stop`) lets running work finish for ``WORKFORCE_PORTAL_STOP_SECONDS``, then
+stops it and leaves it queued for the next start (a roll-up is marked failed: the national team
+starts it again when they choose).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import resource
+import concurrent.futures
+import logging
 import shutil
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from workforce.portal.config import PortalConfig
-from workforce.portal.store import PortalStore, now
+from sqlalchemy.exc import SQLAlchemyError
 
-TOO_MUCH = ("the file could not be processed: it needed more memory or time than a workbook of this kind "
-            "should (it may be damaged, or built to be hostile). Check it opens in Excel and upload it again.")
+from workforce.atomic import sha256_file
+from workforce.portal.config import PortalConfig, private_folder
+from workforce.portal.process import MAX_ISSUES, STOPPED, TOO_MUCH, WORKER_COMMAND, WorkerProcesses
+from workforce.portal.rollup_records import bring_in_records, seed_records
+from workforce.portal.store import PortalStore, SubmissionRow, now
+
+LOG = logging.getLogger("workforce.portal")
+LOST_UPLOAD = ("the uploaded file was no longer on the server when the portal restarted, so it could not be "
+               "checked or solved. Upload the workbook again.")
+ROLLUP_STOPPED = ("the portal was stopped or restarted while this roll-up was running, so it did not finish. "
+                  "Start the roll-up again from the national page.")
+ROLLUP_UNPREPARED = ("the roll-up could not be prepared: a stored workbook is missing, the server's disk is full or "
+                     "its database could not be reached. Try again; if it keeps happening, tell the national team.")
+ROLLUP_WORKER_STOPPED = "interrupted: the roll-up stopped before finishing"
+RECORD_ATTEMPTS = 4
 
 
-def _limits(memory_bytes: int, seconds: float) -> object:
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        cpu = int(seconds) + 1
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-    return apply
+def _issue(sheet: str, column: str, found: str, expected: str, message: str) -> dict[str, str]:
+    return {"severity": "error", "sheet": sheet, "cell": "", "column": column, "found": found,
+            "expected": expected, "message": message}
 
 
-def run_worker(config: PortalConfig, *args: str) -> dict[str, object]:
-    """One limited worker process; its JSON result, or a failure a user can read."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    try:
-        done = subprocess.run([sys.executable, "-m", "workforce.portal.worker", *args], capture_output=True,
-                              text=True, timeout=config.job_seconds, env=env,
-                              preexec_fn=_limits(config.job_memory_bytes, config.job_seconds))  # noqa: PLW1509
-    except subprocess.TimeoutExpired:
-        return {"status": "failed", "message": TOO_MUCH}
-    if done.returncode != 0:
-        return {"status": "failed", "message": TOO_MUCH}
-    try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except (json.JSONDecodeError, IndexError):
-        return {"status": "failed", "message": TOO_MUCH}
+def verdict(result: dict[str, object], row: SubmissionRow, national: bool
+            ) -> tuple[str, list[dict[str, str]], int, str | None]:
+    """(validation, issues, issues left out, ICS code found) for a check's result.
+
+    A workforce lead may only submit their own ICS's workbook; a failed check (limits exceeded)
+    becomes one issue carrying the worker's message.
+    """
+    issues = list(result.get("issues", []))  # type: ignore[call-overload]
+    more = int(result.get("issues_more", 0))  # type: ignore[call-overload]
+    found = result.get("ics_code")
+    status = result.get("status")
+    if status == "accepted" and not national and str(found).upper() != row.ics_code:
+        status = "rejected"
+        issues.insert(0, _issue("ICS", "ics_code", f'"{found}"', f"your ICS's code, {row.ics_code}",
+                                f'ICS (ics_code): found "{found}"; expected your ICS\'s code, {row.ics_code}'))
+    if status not in ("accepted", "rejected"):
+        message = str(result.get("message") or TOO_MUCH)
+        status, issues, more = "rejected", [_issue("", "", row.original_name, message, message)], 0
+    if len(issues) > MAX_ISSUES:
+        issues, more = issues[:MAX_ISSUES], more + len(issues) - MAX_ISSUES
+    return str(status), issues, more, str(found).upper() if found else None
 
 
 class Jobs:
-    """Background work for one portal."""
+    """Background work for one portal process."""
 
-    def __init__(self, config: PortalConfig, store: PortalStore) -> None:
+    def __init__(self, config: PortalConfig, store: PortalStore, command: Sequence[str] = WORKER_COMMAND) -> None:
         self.config = config
         self.store = store
-        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="portal-job")
+        self.workers = WorkerProcesses(config.job_memory_bytes, config.job_seconds, command)
+        self.checks = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="portal-check")
+        self.solves = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="portal-solve")
+        self._futures: set[Future[None]] = set()
+        self._lock = threading.Lock()
+        self._closing = False
 
-    def check_now(self, sid: str, path: Path) -> dict[str, object]:
-        return run_worker(self.config, "check", str(path))
+    # ---- queueing ----------------------------------------------------------------------------
+    def _submit(self, pool: ThreadPoolExecutor, work: Callable[..., None], *args: object) -> None:
+        with self._lock:
+            if self._closing:  # the row stays queued in the database; the next start picks it up
+                return
+            future = pool.submit(self._logged, work, *args)
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
 
-    def solve_later(self, sid: str, path: Path) -> None:
-        self.store.update_submission(sid, plan_status="waiting")
-        self.pool.submit(self._solve, sid, path)
+    def _forget(self, future: Future[None]) -> None:
+        with self._lock:
+            self._futures.discard(future)
 
-    def _solve(self, sid: str, path: Path) -> None:
+    @staticmethod
+    def _logged(work: Callable[..., None], *args: object) -> None:
+        try:
+            work(*args)
+        except Exception:  # noqa: BLE001 - a job must never take its thread down silently
+            LOG.exception("portal job %s%r failed; it is retried when the portal next starts", work.__name__, args)
+
+    def _record(self, action: Callable[..., object], *args: object, **values: object) -> None:
+        """Write an outcome, retrying a few times if the database is briefly unreachable."""
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                action(*args, **values)
+                return
+            except SQLAlchemyError:
+                if attempt == RECORD_ATTEMPTS - 1:
+                    raise
+                time.sleep(2 ** attempt)
+
+    # ---- checks ------------------------------------------------------------------------------
+    def check_later(self, sid: str) -> None:
+        self._submit(self.checks, self._check, sid)
+
+    def _check(self, sid: str) -> None:
+        row = self.store.submission(sid)
+        if row is None or row.validation != "checking":
+            return
+        result = self.workers.run("check", str(self.config.uploads / row.stored_name))
+        if result.get("status") == STOPPED:
+            return  # still "checking": checked again when the portal next starts
+        uploader = self.store.user(row.user_email)
+        national = uploader is not None and uploader.is_national
+        status, issues, more, found = verdict(result, row, national)
+        if national and found:
+            self._record(self.store.update_submission, sid, ics_code=found)
+        self._record(self.store.update_submission, sid, validation=status, issues=issues, issues_more=more,
+                     plan_status="waiting" if status == "accepted" else "none")
+        if status == "accepted":
+            self.solve_later(sid)
+
+    # ---- solves ------------------------------------------------------------------------------
+    def solve_later(self, sid: str) -> None:
+        self._submit(self.solves, self._solve, sid)
+
+    def _solve(self, sid: str) -> None:
+        row = self.store.submission(sid)
+        if row is None or row.plan_status not in ("waiting", "solving"):
+            return
         self.store.update_submission(sid, plan_status="solving")
         target = self.config.plans / f"{sid}.xlsx"
-        result = run_worker(self.config, "solve", str(path), str(target))
-        if result.get("status") == "done":
-            self.store.update_submission(sid, plan_status="done", plan_file=target.name,
-                                         summary=result["summary"])
+        result = self.workers.run("solve", str(self.config.uploads / row.stored_name), str(target))
+        if result.get("status") != "done":
+            for leftover in self.config.plans.glob(f".{sid}-*"):  # a half-written plan of a killed worker
+                leftover.unlink(missing_ok=True)
+        if result.get("status") == STOPPED:
+            self._record(self.store.update_submission, sid, plan_status="waiting")
+        elif result.get("status") == "done":
+            self._record(self.store.update_submission, sid, plan_status="done", plan_file=target.name,
+                         summary=result["summary"])
         else:
-            self.store.update_submission(sid, plan_status="failed", message=str(result.get("message")))
+            self._record(self.store.update_submission, sid, plan_status="failed",
+                         message=str(result.get("message") or TOO_MUCH))
 
+    # ---- roll-ups ----------------------------------------------------------------------------
     def rollup_later(self, rid: str, workbooks: list[tuple[str, Path]], national: str | None) -> None:
         """Roll up copies of ``workbooks`` (file name, stored path) in a fresh folder."""
-        self.pool.submit(self._rollup, rid, workbooks, national)
+        self._submit(self.solves, self._rollup, rid, workbooks, national)
 
     def _rollup(self, rid: str, workbooks: list[tuple[str, Path]], national: str | None) -> None:
         folder = self.config.rollups / rid
         inputs = folder / "in"
-        inputs.mkdir(parents=True, exist_ok=True)
-        for name, path in workbooks:
-            shutil.copyfile(path, inputs / name)
-        args = ["rollup", str(inputs), str(folder / "out"), self.config.database_url] + ([national] if national else [])
-        result = run_worker(self.config, *args)
+        records = folder / "records.sqlite"
+        try:
+            private_folder(inputs)
+            for name, path in workbooks:
+                shutil.copyfile(path, inputs / name)
+            seed_records(self.store.engine, records, (sha256_file(inputs / name) for name, _ in workbooks))
+        except (OSError, SQLAlchemyError):
+            LOG.exception("roll-up %s could not be prepared", rid)
+            shutil.rmtree(folder, ignore_errors=True)
+            self._record(self.store.update_rollup, rid, status="failed", ended_at=now(), message=ROLLUP_UNPREPARED)
+            return
+        result = self.workers.run("rollup", str(inputs), str(folder / "out"), str(records),
+                                  *([national] if national else []))
+        self._record(bring_in_records, self.store.engine, records, ROLLUP_WORKER_STOPPED)  # safe to repeat
         if result.get("status") == "done":
-            self.store.update_rollup(rid, status="done", ended_at=now(), workbook=str(result["workbook"]),
-                                     summary=result)
-        else:
-            self.store.update_rollup(rid, status="failed", ended_at=now(), message=str(result.get("message")))
+            self._record(self.store.update_rollup, rid, status="done", ended_at=now(), workbook=str(result["workbook"]),
+                         summary=result)
+            return
+        for leftover in (folder / "out").glob(".*.tmp*"):
+            leftover.unlink(missing_ok=True)
+        message = ROLLUP_STOPPED if result.get("status") == STOPPED else str(result.get("message") or TOO_MUCH)
+        self._record(self.store.update_rollup, rid, status="failed", ended_at=now(), message=message)
+
+    # ---- restarts ----------------------------------------------------------------------------
+    def resume(self) -> dict[str, int]:
+        """Pick up what an earlier process left unfinished; returns how many of each kind."""
+        checking, solving, running = self.store.unfinished()
+        for folder in (self.config.uploads, self.config.plans):
+            for leftover in folder.glob(".*"):  # half-written uploads and plans of a killed process
+                leftover.unlink(missing_ok=True)
+        for row in checking:
+            if (self.config.uploads / row.stored_name).is_file():
+                self.check_later(row.id)
+            else:
+                self.store.update_submission(row.id, validation="rejected", issues_more=0,
+                                             issues=[_issue("", "", row.original_name, LOST_UPLOAD, LOST_UPLOAD)])
+        for row in solving:
+            if (self.config.uploads / row.stored_name).is_file():
+                self.store.update_submission(row.id, plan_status="waiting")
+                self.solve_later(row.id)
+            else:
+                self.store.update_submission(row.id, plan_status="failed", message=LOST_UPLOAD)
+        for rollup in running:
+            bring_in_records(self.store.engine, self.config.rollups / rollup.id / "records.sqlite",
+                             ROLLUP_WORKER_STOPPED)
+            self.store.update_rollup(rollup.id, status="failed", ended_at=now(), message=ROLLUP_STOPPED)
+        counts = {"checks": len(checking), "solves": len(solving), "rollups": len(running)}
+        if any(counts.values()):
+            LOG.warning("resumed work left by an earlier portal process: %s", counts)
+        return counts
+
+    def stop(self, grace_seconds: float) -> None:
+        """Graceful stop: queued work stays queued; running work gets ``grace_seconds``, then is stopped."""
+        with self._lock:
+            self._closing = True
+            running = list(self._futures)
+        for pool in (self.checks, self.solves):
+            pool.shutdown(wait=False, cancel_futures=True)
+        concurrent.futures.wait(running, timeout=grace_seconds)
+        self.workers.stop_all()
+        concurrent.futures.wait(running, timeout=30)
 
     def shutdown(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=False)
+        """Wait for every queued and running job (tests use this to finish cleanly)."""
+        self.checks.shutdown(wait=True)
+        self.solves.shutdown(wait=True)

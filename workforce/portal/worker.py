@@ -1,22 +1,39 @@
 """The portal's separate process: parse, solve or roll up, and print one JSON result.
 
-    python -m workforce.portal.worker check WORKBOOK
-    python -m workforce.portal.worker solve WORKBOOK PLAN_PATH
-    python -m workforce.portal.worker rollup INPUT_DIR OUT_DIR DATABASE_URL [NATIONAL_FILE]
+    python -m workforce.portal.worker LIMITS check WORKBOOK
+    python -m workforce.portal.worker LIMITS solve WORKBOOK PLAN_PATH
+    python -m workforce.portal.worker LIMITS rollup INPUT_DIR OUT_DIR RECORDS_FILE [NATIONAL_FILE]
 
-The web server starts it with memory and time limits (``workforce.portal.jobs``), so a hostile
-workbook can only ever take down this process.  It calls exactly the functions behind
-``workforce validate``, ``workforce solve`` and ``workforce rollup``, so results are identical.
+    LIMITS: --memory-bytes=N --cpu-seconds=S --parent=PID
+
+The web server starts it (``workforce.portal.process``); before anything else it caps its own
+address space and CPU time, lowers its priority, makes every file it writes private (umask 077)
+and asks Linux to kill it if the server goes away, so a hostile workbook can only ever take down
+this process.  It calls exactly the functions behind ``workforce validate``, ``workforce solve``
+and ``workforce rollup``, so results are identical.  It is given no secrets: a roll-up keeps its
+run records in ``RECORDS_FILE`` (a SQLite file in the roll-up's folder) and the server copies them
+into its own database afterwards.  A check lists at most ``MAX_ISSUES`` problems and counts the rest.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
+import os
+import resource
+import signal
 import sys
 from pathlib import Path
 
 from workforce.inputs.issues import InputError, errors_in
 from workforce.plan import Plan
+from workforce.portal.process import MAX_ISSUES
+
+MAX_FIELD_CHARS = 500
+PR_SET_PDEATHSIG = 1
+DISK_FULL = ("the server ran out of disk space, so nothing was written. Try again later; if it happens again, "
+             "tell the national team.")
 
 
 def headline(plan: Plan) -> dict[str, object]:
@@ -37,12 +54,20 @@ def headline(plan: Plan) -> dict[str, object]:
             "insights": [m.sentence for m in plan.marginals[:3]]}
 
 
+def _clip(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+        return value[:MAX_FIELD_CHARS] + "…"
+    return value
+
+
 def check(workbook: Path) -> dict[str, object]:
     from workforce.runner import check_workbook
 
     data, issues, _ = check_workbook(workbook)
+    shown = [{key: _clip(value) for key, value in i.as_dict().items()} for i in issues[:MAX_ISSUES]]
     return {"status": "accepted" if data is not None and not errors_in(issues) else "rejected",
-            "ics_code": data.ics_code if data is not None else None, "issues": [i.as_dict() for i in issues]}
+            "ics_code": data.ics_code if data is not None else None, "issues": shown,
+            "issues_more": max(0, len(issues) - MAX_ISSUES)}
 
 
 def solve(workbook: Path, plan_path: Path) -> dict[str, object]:
@@ -59,13 +84,13 @@ def solve(workbook: Path, plan_path: Path) -> dict[str, object]:
     return {"status": "done", "summary": headline(outcome.plan)}
 
 
-def rollup(input_dir: Path, out_dir: Path, url: str, national: str | None) -> dict[str, object]:
+def rollup(input_dir: Path, out_dir: Path, records: Path, national: str | None) -> dict[str, object]:
     from workforce.rollup.national import load_national_limits
     from workforce.rollup.records import RunStore
     from workforce.rollup.run import RollupOptions, run_rollup
     from workforce.scenario import load_scenario
 
-    store = RunStore(url)
+    store = RunStore(f"sqlite:///{records}")
     options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=load_scenario(),
                             national=load_national_limits(Path(national)) if national else None, workers=1,
                             executor="local", scheduler=None, force=False)
@@ -78,18 +103,44 @@ def rollup(input_dir: Path, out_dir: Path, url: str, national: str | None) -> di
             "missing": [m.code for m in outcome.missing]}
 
 
+def limit_myself(options: dict[str, str]) -> None:
+    """Caps, priority and file modes for this process, before any workbook is opened."""
+    memory = int(options["memory-bytes"])
+    cpu = int(options["cpu-seconds"])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    os.umask(0o077)
+    os.nice(10)  # the web server answers first
+    try:  # Linux: die with the server's thread that started us, and never outlive the server
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != int(options["parent"]):
+        sys.exit(3)  # the server went away before we could ask to follow it
+
+
+def run(command: str, args: list[str]) -> dict[str, object]:
+    try:
+        if command == "check":
+            return check(Path(args[0]))
+        if command == "solve":
+            return solve(Path(args[0]), Path(args[1]))
+        if command == "rollup":
+            return rollup(Path(args[0]), Path(args[1]), Path(args[2]), args[3] if len(args) > 3 else None)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return {"status": "failed", "message": DISK_FULL}
+        raise
+    return {"status": "failed", "message": f"unknown command {command}"}
+
+
 def main(argv: list[str]) -> int:
-    command, args = argv[0], argv[1:]
-    if command == "check":
-        result = check(Path(args[0]))
-    elif command == "solve":
-        result = solve(Path(args[0]), Path(args[1]))
-    elif command == "rollup":
-        result = rollup(Path(args[0]), Path(args[1]), args[2], args[3] if len(args) > 3 else None)
-    else:
-        print(json.dumps({"status": "failed", "message": f"unknown command {command}"}))
-        return 2
-    print(json.dumps(result))
+    options = {}
+    while argv and argv[0].startswith("--"):
+        key, _, value = argv.pop(0)[2:].partition("=")
+        options[key] = value
+    limit_myself(options)
+    print(json.dumps(run(argv[0], argv[1:])))
     return 0
 
 

@@ -1,9 +1,14 @@
 """Where the roll-up's work runs: a local process pool or a Dask cluster, behind one interface.
 
 Everything is written against ``concurrent.futures.Executor``; the local
-process pool is the default and ``distributed.Client.get_executor()`` drops in
-for a cluster with no other code path.  Also: the terminal progress line and
-the signal handling that keeps a scheduled roll-up's records honest.
+pool (:class:`workforce.rollup.pool.LimitedPool`: each task under a memory and
+a time limit, a crash failing only its own task) is the default and
+``distributed.Client.get_executor()`` drops in for a cluster with no other
+code path.  On Dask the limits are the cluster's own (each worker's
+``memory_limit``, enforced by its nanny); a task whose worker is lost fails
+alone, as locally, but a task's time is not limited there.  Also: the terminal
+progress line and the signal handling that keeps a scheduled roll-up's records
+honest.
 """
 
 from __future__ import annotations
@@ -12,17 +17,20 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from contextlib import contextmanager
 
-from workforce.rollup.tasks import prepare_worker
+from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
+from workforce.rollup.pool import LimitedPool
+from workforce.rollup.tasks import WORKER_MODULES
 
 EXIT_INTERRUPTED = 6  # stopped by a signal; the previous national workbook is intact
 
 
 @contextmanager
-def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Executor]:
-    """A local process pool (default) or a Dask cluster's executor: the same interface for both."""
+def make_executor(kind: str, workers: int, scheduler: str | None, *, memory_mb: int = JOB_MEMORY_MB,
+                  seconds: float = JOB_SECONDS) -> Iterator[Executor]:
+    """A limited local process pool (default) or a Dask cluster's executor: the same interface for both."""
     if kind == "dask":
         from distributed import Client
 
@@ -32,8 +40,13 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Ex
         finally:
             client.close()
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker) as pool:
+    pool = LimitedPool(workers, memory_mb * 2**20, seconds, preload=WORKER_MODULES)
+    try:
         yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # stop the work in flight at once
+        raise
+    pool.shutdown(wait=True)
 
 
 @contextmanager
@@ -59,12 +72,23 @@ def stop_on_signals(on_stop: Callable[[str], None]) -> Iterator[None]:
 
 
 def run_all(executor: Executor, calls: list[tuple[Callable[..., object], tuple[object, ...]]],
-            progress: Callable[[str], None] | None, what: str) -> list[object]:
-    """Submit every call, collect the results in order, report progress as each one finishes."""
+            progress: Callable[[str], None] | None, what: str,
+            on_failure: Callable[[tuple[object, ...], BaseException], object] | None = None) -> list[object]:
+    """Submit every call, collect the results in order, report progress as each one finishes.
+
+    A call whose worker was lost (crash, memory or time limit; a Dask worker gone) or that raised
+    gives ``on_failure(args, exception)`` as its result; without ``on_failure`` the exception propagates.
+    """
     futures: dict[Future, int] = {executor.submit(fn, *args): i for i, (fn, args) in enumerate(calls)}
     results: list[object] = [None] * len(calls)
     for done, future in enumerate(as_completed(futures), start=1):
-        results[futures[future]] = future.result()
+        index = futures[future]
+        try:
+            results[index] = future.result()
+        except Exception as exc:
+            if on_failure is None:
+                raise
+            results[index] = on_failure(calls[index][1], exc)
         if progress is not None:
             progress(f"{what} {done}/{len(calls)}")
     return results

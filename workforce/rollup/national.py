@@ -16,7 +16,10 @@
 
 Lists give one value per financial year from ``first_year``; an ICS plan year
 with no value in a list is not limited by it.  Channel, staff group and route
-names match the ICS workbooks ignoring case and repeated spaces.  Every key is
+names match the ICS workbooks through the national vocabulary
+(``workforce vocabulary``): a cap on "Registered nurses" applies to a workbook
+that says "RNs", and one on "International" to "Overseas recruitment"; names
+outside the vocabulary match ignoring case, spacing and plurals.  Every key is
 checked: an unknown key, a wrong type or a negative amount is an error that
 names it.
 """
@@ -28,6 +31,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workforce.inputs.vocabulary import NameKind, vocabulary
+
 
 class NationalLimitsError(Exception):
     """The national limits file cannot be used; ``problems`` lists every reason."""
@@ -37,9 +42,10 @@ class NationalLimitsError(Exception):
         super().__init__("; ".join(problems))
 
 
-def canonical(text: str) -> str:
-    """Names match ignoring case and repeated spaces."""
-    return " ".join(text.split()).casefold()
+def same_name(kind: NameKind, written: str, limit: str) -> bool:
+    """``written`` (in a workbook or plan) and ``limit`` (in the limits file) are one name nationally."""
+    vocab = vocabulary()
+    return vocab.national_key(kind, written) == vocab.national_key(kind, limit)
 
 
 @dataclass(frozen=True)
@@ -49,12 +55,15 @@ class RecruitmentCap:
     max_hires_fte: dict[int, float]  # financial year start -> FTE
 
     def applies_to(self, channel: str, staff_group: str) -> bool:
-        return canonical(channel) == canonical(self.channel) and (
-            self.staff_group is None or canonical(staff_group) == canonical(self.staff_group))
+        return same_name(NameKind.CHANNEL, channel, self.channel) and (
+            self.staff_group is None or same_name(NameKind.STAFF_GROUP, staff_group, self.staff_group))
 
     @property
     def label(self) -> str:
-        return f"{self.channel} hires" + (f" of {self.staff_group}" if self.staff_group else "")
+        """In standard names: a cap written for "IR" and "RNs" reads "International hires of Registered nurses"."""
+        vocab = vocabulary()
+        group = vocab.standard_name(NameKind.STAFF_GROUP, self.staff_group) if self.staff_group else ""
+        return f"{vocab.standard_name(NameKind.CHANNEL, self.channel)} hires" + (f" of {group}" if group else "")
 
 
 @dataclass(frozen=True)
@@ -63,11 +72,11 @@ class TrainingPlaces:
     max_starts_fte: dict[int, float]
 
     def applies_to(self, route: str) -> bool:
-        return canonical(route) == canonical(self.route)
+        return same_name(NameKind.ROUTE, route, self.route)
 
     @property
     def label(self) -> str:
-        return f"{self.route} places"
+        return f"{vocabulary().standard_name(NameKind.ROUTE, self.route)} places"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from workforce.answers import million_answers, planning_score
 from workforce.answers.labels import CODES_MEANING, NOT_AVAILABLE, NOT_APPLICABLE, PLANNING_SCORE_UNIT
 from workforce.atomic import atomic_write
 from workforce.inputs.schema import year_label
+from workforce.inputs.vocabulary import NameKind, vocabulary
 from workforce.plan import ActionType, Plan
 from workforce.report.charts import NHS_DARK_BLUE
 from workforce.report.cover import write_cover
@@ -38,7 +39,7 @@ from workforce.report.sheets import (
 
 if TYPE_CHECKING:
     from workforce.reference import ReferenceIcs
-    from workforce.rollup.run import RollupOptions, RollupOutcome
+    from workforce.rollup.outcome import RollupOptions, RollupOutcome
 
 NATIONAL_WORKBOOK = "national-plan.xlsx"
 UNKNOWN_REGION = "Region not known"
@@ -47,14 +48,21 @@ MEASURES = ("demand", "staff", "vacancy", "agency", "retained", "deployed", "tra
 
 def national_rows(plans: Iterable[Plan], reference: dict[str, ReferenceIcs]
                   ) -> tuple[list[str], dict[tuple[int, str, str], dict[str, float]]]:
-    """Totals per (year, breakdown, name): breakdown is England, Region, Sector or Staff group."""
+    """Totals per (year, breakdown, name): breakdown is England, Region, Sector or Staff group.
+
+    Sectors, staff groups and channels are added up under their standard names (``workforce vocabulary``), so
+    "HCAs" in one ICS and "Healthcare support workers" in another make one row; a local name outside the
+    vocabulary keeps a row of its own, shared by ICSs that spell it alike (ignoring case, spacing and plurals).
+    """
     channels: set[str] = set()
     totals: dict[tuple[int, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    name = _NationalNames()
     for plan in plans:
         region = reference[plan.ics_code].region if plan.ics_code in reference else UNKNOWN_REGION
         for r in plan.roles:
-            for key in ((r.year, "England", "England"), (r.year, "Region", region), (r.year, "Sector", r.sector),
-                        (r.year, "Staff group", r.staff_group)):
+            sector, group = name(NameKind.SECTOR, r.sector), name(NameKind.STAFF_GROUP, r.staff_group)
+            for key in ((r.year, "England", "England"), (r.year, "Region", region), (r.year, "Sector", sector),
+                        (r.year, "Staff group", group)):
                 t = totals[key]
                 t["demand"] += r.demand_fte
                 t["staff"] += r.staff_in_post_fte
@@ -65,10 +73,12 @@ def national_rows(plans: Iterable[Plan], reference: dict[str, ReferenceIcs]
                 t["training"] += r.training_starts_fte
         for a in plan.actions:
             if a.action == ActionType.RECRUIT:
-                channels.add(a.name)
-                for key in ((a.year, "England", "England"), (a.year, "Region", region), (a.year, "Sector", a.sector),
-                            (a.year, "Staff group", a.staff_group)):
-                    totals[key][f"hires:{a.name}"] += a.fte
+                channel = name(NameKind.CHANNEL, a.name)
+                channels.add(channel)
+                for key in ((a.year, "England", "England"), (a.year, "Region", region),
+                            (a.year, "Sector", name(NameKind.SECTOR, a.sector)),
+                            (a.year, "Staff group", name(NameKind.STAFF_GROUP, a.staff_group))):
+                    totals[key][f"hires:{channel}"] += a.fte
         for b in plan.budgets:
             for key in ((b.year, "England", "England"), (b.year, "Region", region)):
                 totals[key]["spend"] += b.spend_gbp
@@ -87,6 +97,17 @@ def workbook_title(outcome: RollupOutcome) -> str:
     count = len(_plans(outcome))
     kind = "one coupled national plan" if outcome.coupled else "independent ICS plans"
     return f"National roll-up of {count} ICS plan{'s' if count != 1 else ''} ({kind})"
+
+
+class _NationalNames:
+    """The national name of a sector, staff group or channel: the standard name, else the first spelling met."""
+
+    def __init__(self) -> None:
+        self.vocab = vocabulary()
+        self.first: dict[tuple[NameKind, str], str] = {}
+
+    def __call__(self, kind: NameKind, text: str) -> str:
+        return self.first.setdefault((kind, self.vocab.national_key(kind, text)), self.vocab.standard_name(kind, text))
 
 
 def _national(wb: Workbook, styles: Styles, outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> None:

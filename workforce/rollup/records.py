@@ -10,6 +10,10 @@ environment variable (a file path or an SQLAlchemy URL such as
 A record keeps what reuse needs: the hashes of the input, scenario,
 national limits file and code, and — for a successful ICS solve — the plan
 itself as JSON, so that an unchanged ICS is not solved again.
+
+A database that cannot be reached or written — a server that is down, a
+SQLite file in a read-only folder — raises :class:`RecordsUnreachable`, whose
+message names the database (never its password) and the reason.
 """
 
 from __future__ import annotations
@@ -33,11 +37,16 @@ from sqlalchemy import (
     Text,
     create_engine,
     desc,
+    inspect,
     insert,
+    make_url,
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from workforce.failures import RecordsUnreachable
 
 DEFAULT_DB = Path("outputs") / "runs.sqlite"
 ENV_DB = "WORKFORCE_DB"
@@ -78,14 +87,42 @@ class Status:
     DONE = (SUCCEEDED, REUSED)
 
 
-def database_url(option: str | None) -> str:
-    """The records' SQLAlchemy URL from ``--db``, ``WORKFORCE_DB`` or the default file."""
+class NoRecords(Exception):
+    """There is no run-record database (or no records table) where it was looked for."""
+
+
+def database_url(option: str | None, *, create: bool = True) -> str:
+    """The records' SQLAlchemy URL from ``--db``, ``WORKFORCE_DB`` or the default file (its folder made if
+    ``create``)."""
     chosen = option or os.environ.get(ENV_DB) or str(DEFAULT_DB)
     if "://" in chosen:
         return chosen
     path = Path(chosen).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RecordsUnreachable(f"the run records at {path} cannot be written: the folder cannot be made "
+                                     f"({exc.strerror or exc})") from exc
     return f"sqlite:///{path}"
+
+
+def shown_url(url: str) -> str:
+    """Where the records are, for a message: the file of a SQLite URL, else the URL without its password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return "the given database address"
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or "an in-memory database"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The database's own words, first line only (a driver's message can run to many lines)."""
+    original = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(original).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
 
 
 def now() -> datetime:
@@ -128,26 +165,51 @@ class RunRecord:
 
 
 class RunStore:
-    """Reads and writes run records."""
+    """Reads and writes run records; with ``create=False`` it only opens records that exist (else
+    :class:`NoRecords`)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, future=True)
-        METADATA.create_all(self.engine)
         self._pending: list[dict[str, object]] | None = None
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+            if create:
+                METADATA.create_all(self.engine)
+                return
+            sqlite_file = self.engine.url.database if self.engine.url.get_backend_name() == "sqlite" else None
+            if sqlite_file is not None and not Path(sqlite_file).exists():
+                raise NoRecords(shown_url(url))
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table(RUNS.name):
+                    raise NoRecords(shown_url(url))
+        except SQLAlchemyError as exc:
+            raise RecordsUnreachable(self._unreachable(exc)) from exc
+        except (ImportError, ValueError) as exc:  # no driver installed for the URL, or a malformed one
+            raise RecordsUnreachable(f"the run records at {shown_url(url)} cannot be opened: {exc}") from exc
+
+    def _unreachable(self, exc: SQLAlchemyError) -> str:
+        return f"the run records at {shown_url(self.url)} cannot be reached or written: {_reason(exc)}"
+
+    @contextmanager
+    def _connection(self, *, write: bool) -> Iterator[Connection]:
+        try:
+            with (self.engine.begin() if write else self.engine.connect()) as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise RecordsUnreachable(self._unreachable(exc)) from exc
 
     def new_id(self) -> str:
         return str(uuid.uuid4())
 
     def start(self, record: RunRecord) -> None:
-        with self.engine.begin() as conn:
+        with self._connection(write=True) as conn:
             conn.execute(insert(RUNS).values(**_row(record)))
 
     def finish(self, run_id: str, **values: object) -> None:
         if "timings" in values:
             values["timings_json"] = json.dumps(values.pop("timings"))
         values.setdefault("ended_at", now())
-        with self.engine.begin() as conn:
+        with self._connection(write=True) as conn:
             conn.execute(update(RUNS).where(RUNS.c.run_id == run_id).values(**values))
 
     def add(self, record: RunRecord) -> None:
@@ -164,7 +226,7 @@ class RunStore:
         try:
             yield
             if self._pending:
-                with self.engine.begin() as conn:
+                with self._connection(write=True) as conn:
                     conn.execute(insert(RUNS), self._pending)
         finally:
             self._pending = None
@@ -188,18 +250,18 @@ class RunStore:
             else RUNS.c.national_sha256 == national_sha256
         query = (select(RUNS).where(*conditions, national, RUNS.c.status == Status.SUCCEEDED)
                  .order_by(desc(RUNS.c.started_at)).limit(1))
-        with self.engine.connect() as conn:
+        with self._connection(write=False) as conn:
             row = conn.execute(query).mappings().first()
         return _record(row) if row else None
 
     def children(self, run_id: str) -> list[RunRecord]:
-        with self.engine.connect() as conn:
+        with self._connection(write=False) as conn:
             rows = conn.execute(select(RUNS).where(RUNS.c.parent_run_id == run_id)
                                 .order_by(RUNS.c.ics_code)).mappings().all()
         return [_record(r) for r in rows]
 
     def get(self, run_id: str) -> RunRecord | None:
-        with self.engine.connect() as conn:
+        with self._connection(write=False) as conn:
             row = conn.execute(select(RUNS).where(RUNS.c.run_id == run_id)).mappings().first()
         return _record(row) if row else None
 
@@ -207,12 +269,12 @@ class RunStore:
         query = select(RUNS).order_by(desc(RUNS.c.started_at)).limit(last)
         if kind is not None:
             query = query.where(RUNS.c.kind == kind)
-        with self.engine.connect() as conn:
+        with self._connection(write=False) as conn:
             return [_record(r) for r in conn.execute(query).mappings().all()]
 
     def fail_interrupted(self, output_path: str, message: str) -> int:
         """Mark roll-ups into ``output_path`` still 'running' as failed (their process died)."""
-        with self.engine.begin() as conn:
+        with self._connection(write=True) as conn:
             stale = [r.run_id for r in conn.execute(
                 select(RUNS.c.run_id).where(RUNS.c.kind == "rollup", RUNS.c.status == Status.RUNNING,
                                             RUNS.c.output_path == output_path))]

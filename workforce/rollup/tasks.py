@@ -2,12 +2,13 @@
 
 Each function runs in a worker process (local pool or Dask) and returns a
 plain record, so that one hostile or broken workbook becomes a "rejected"
-or "failed" row instead of stopping the roll-up.
+or "failed" row instead of stopping the roll-up.  When the worker itself is
+lost (a crash, the memory or time limit), :func:`check_lost` and
+:func:`solve_lost` make the same records in the roll-up's own process.
 """
 
 from __future__ import annotations
 
-import resource
 import time
 import traceback
 from dataclasses import dataclass, replace
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workforce import __version__
-from workforce.atomic import sha256_file
+from workforce.atomic import CannotWrite, sha256_file
 from workforce.data import ModelData
 from workforce.inputs.issues import InputError, Issue, error
+from workforce.inputs.schema import CODE_MAX_LENGTH
 from workforce.plan import Plan, RunInfo
 from workforce.reference import default_output_path
 from workforce.scenario import Scenario
@@ -28,25 +30,24 @@ if TYPE_CHECKING:
     from workforce.inputs.reader import RawWorkbook
 
 # The modelling and file libraries (Pyomo, HiGHS, openpyxl) are imported inside the functions below, which
-# run in the workers: the parent process of a roll-up starts faster, and workers import them in parallel.
+# run in the workers: the parent process of a roll-up starts faster.  The local pool's fork server imports
+# WORKER_MODULES once, so that every worker starts with them loaded.
+WORKER_MODULES = ("workforce.rollup.tasks", "workforce.inputs.validate", "workforce.optimise",
+                  "workforce.report.plan_writer")
 
-WORKER_MEMORY_BYTES = 4 * 1024**3  # a workbook that needs more is treated as damaged
 
+def lost_message(exc: BaseException, doing: str, memory_mb: int) -> str:
+    """Why a worker's task gave no answer, for a workforce lead: ``doing`` is e.g. "checking this workbook"."""
+    from workforce.rollup.pool import WorkerLost
 
-def prepare_worker() -> None:
-    """Process-pool initialiser: cap the worker's memory and load what every solve needs.
-
-    The memory cap means a hostile workbook fails alone.  Importing the
-    modelling and file libraries here, in every worker at once while the
-    first workbooks are being checked, keeps them off the critical path.
-    """
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
-    except (ValueError, OSError):
-        pass  # the platform does not allow it: the roll-up still runs
-    import workforce.optimise  # noqa: F401 - Pyomo and HiGHS
-    import workforce.report.plan_writer  # noqa: F401 - xlsxwriter
-    import workforce.inputs.validate  # noqa: F401 - openpyxl
+    if isinstance(exc, WorkerLost) and exc.reason == "time":
+        return (f"{doing} stopped: {exc.detail}. The workbook may be far larger than it needs to be, or "
+                "built to be hostile; remove what it does not need and save it again")
+    if isinstance(exc, WorkerLost):
+        return (f"{doing} stopped unexpectedly ({exc.detail}). It may have needed more than the {memory_mb:,} MB "
+                "memory limit, or the file is damaged; check it opens in Excel, remove what it does not need "
+                "and save it again")
+    return f"{doing} stopped unexpectedly ({type(exc).__name__}: {exc})"
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,26 @@ def check_workbook(path: str) -> Checked:
     return Checked(file_path.name, path, digest, None, (issue,), None, time.perf_counter() - started)
 
 
+def check_lost(args: tuple[object, ...], exc: BaseException, *, memory_mb: int) -> Checked:
+    """The record of a workbook whose check gave no answer (``args`` as given to :func:`check_workbook`)."""
+    file_path = Path(str(args[0]))
+    try:
+        digest = sha256_file(file_path)
+    except OSError:
+        digest = ""
+    issue = error("", "", "", file_path.name, "a workbook that can be checked within the limits: "
+                  + lost_message(exc, "checking it", memory_mb))
+    return Checked(file_path.name, str(file_path), digest, None, (issue,), None, 0.0)
+
+
 def _code_from(raw: RawWorkbook | None) -> str | None:
     """The ICS code typed on an invalid workbook's ICS sheet, to name it in the report."""
     if raw is None or "ICS" not in raw.sheets:
         return None
     for row in raw.sheets["ICS"].rows:
         if len(row) >= 2 and isinstance(row[0].value, str) and row[0].value.strip().lower() == "ics_code":
-            return str(row[1].value).strip() if row[1].value is not None else None
+            code = str(row[1].value).strip() if row[1].value is not None else ""
+            return code if 0 < len(code) <= CODE_MAX_LENGTH else None  # a longer "code" names nothing
     return None
 
 
@@ -104,7 +118,7 @@ class Solved:
     """One ICS solved and its plan written (or why not)."""
 
     ics_code: str
-    status: str  # "succeeded" or "failed"
+    status: str  # "succeeded", "failed" (the solver), or "rejected" (its worker was lost: crash, memory, time)
     plan: Plan | None
     output_path: str
     output_sha256: str
@@ -112,6 +126,7 @@ class Solved:
     message: str
     started_at: datetime
     ended_at: datetime
+    cannot_write: bool = False  # the plan could not be written (disk full, folder not writable)
 
 
 def run_info(plan: Plan, input_name: str, input_sha256: str, scenario: Scenario, status: str,
@@ -147,12 +162,24 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
                       started_at, datetime.now(timezone.utc))
     except SolveFailure as exc:
         message = str(exc)
+    except CannotWrite as exc:
+        return Solved(data.ics_code, "failed", None, str(target), "", timer.seconds, str(exc), started_at,
+                      datetime.now(timezone.utc), cannot_write=True)
     except (InputError, OSError, ValueError) as exc:
         message = f"could not write the plan: {exc}"
     except Exception:  # keep the roll-up going; the record carries the details
         message = "internal error: " + traceback.format_exc(limit=3)
     return Solved(data.ics_code, "failed", None, str(target), "", timer.seconds, message, started_at,
                   datetime.now(timezone.utc))
+
+
+def solve_lost(args: tuple[object, ...], exc: BaseException, *, memory_mb: int) -> Solved:
+    """The record of an ICS whose solve gave no answer (``args`` as given to :func:`solve_and_write`)."""
+    data, out_dir = args[0], Path(str(args[3]))
+    assert isinstance(data, ModelData)
+    at = datetime.now(timezone.utc)
+    return Solved(data.ics_code, "rejected", None, str(default_output_path(data.ics_code, out_dir)), "", {},
+                  lost_message(exc, "solving this ICS", memory_mb), at, at)
 
 
 def write_plan_file(plan: Plan, run: RunInfo, target: str, protected: tuple[str, ...]) -> tuple[str, str]:

@@ -15,15 +15,19 @@
       if (event.dataTransfer && event.dataTransfer.files.length) { input.files = event.dataTransfer.files; }
     });
   }
-  // While a plan or roll-up is being made, ask for its status and reload when it is ready.
+  // While an upload is being checked, or a plan or roll-up made, ask for its status and reload when it moves on.
+  var BUSY = ["checking", "waiting", "solving", "running"];
+  function stage(data) {
+    if (data.validation === "checking") { return "checking"; }
+    return data.plan_status || data.status;
+  }
   function poll(element, url) {
-    if (!element) { return; }
-    var status = element.getAttribute("data-status");
-    if (status !== "waiting" && status !== "solving" && status !== "running") { return; }
+    if (!element || BUSY.indexOf(element.getAttribute("data-status")) < 0) { return; }
+    var first = element.getAttribute("data-status");
     window.setTimeout(function check() {
       fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
-        var now = data.plan_status || data.status;
-        if (now === "waiting" || now === "solving" || now === "running") { window.setTimeout(check, 1000); }
+        var now = stage(data);
+        if (now === first || (BUSY.indexOf(now) >= 0 && first !== "checking")) { window.setTimeout(check, 1000); }
         else { window.location.reload(); }
       }).catch(function () { window.setTimeout(check, 3000); });
     }, 1000);

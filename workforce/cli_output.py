@@ -1,0 +1,141 @@
+"""What the ``workforce`` command prints: issues (at most 200, then "and N more"), failures, roll-ups, runs.
+
+Messages go to standard error, one line each; with ``--json`` a machine-readable object goes
+to standard output — also when the command fails (``status``, ``exit_code``, ``message``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+from workforce.atomic import CannotWrite, OutputPathError
+from workforce.failures import (
+    EXIT_CANNOT_WRITE,
+    EXIT_RECORDS_UNREACHABLE,
+    EXIT_WOULD_OVERWRITE_INPUT,
+    RecordsUnreachable,
+)
+from workforce.inputs.issues import MAX_LISTED, Issue, errors_in, listed, warnings_in
+
+if TYPE_CHECKING:
+    from workforce.rollup.outcome import RollupOutcome
+    from workforce.rollup.records import RunRecord
+
+Command = TypeVar("Command", bound=Callable[..., None])
+
+
+def print_json(payload: object) -> None:
+    click.echo(json.dumps(payload, indent=2, sort_keys=True, default=str))
+
+
+def echo_issues(issues: list[Issue]) -> None:
+    """Errors then warnings, one line each, on stderr: at most :data:`MAX_LISTED`, then "and N more"."""
+    errors, warnings, more = listed(issues)
+    for issue in errors:
+        click.echo(f"Error: {issue.message()}", err=True)
+    for issue in warnings:
+        click.echo(f"Warning: {issue.message()}", err=True)
+    if more:
+        click.echo(f"… and {more:,} more ({len(errors_in(issues)):,} errors and {len(warnings_in(issues)):,} "
+                   f"warnings in all; the first {MAX_LISTED} are listed)", err=True)
+
+
+def issues_payload(issues: list[Issue]) -> dict[str, object]:
+    """``errors`` and ``warnings`` (at most :data:`MAX_LISTED` together), their full counts, and how many are not
+    listed (``not_listed``)."""
+    errors, warnings, more = listed(issues)
+    return {"errors": [i.as_dict() for i in errors], "warnings": [i.as_dict() for i in warnings],
+            "error_count": len(errors_in(issues)), "warning_count": len(warnings_in(issues)), "not_listed": more}
+
+
+def fail(exit_code: int, status: str, message: str, as_json: bool) -> None:
+    """One line on stderr (and the status object with ``--json``), then exit."""
+    click.echo(f"Error: {message}", err=True)
+    if as_json:
+        print_json({"status": status, "exit_code": exit_code, "message": message})
+    sys.exit(exit_code)
+
+
+def clear_failures(command: Command) -> Command:
+    """A command that ends with one line and an exit code of its own — never a traceback — when an output cannot be
+    written (7), the run records cannot be reached (8) or an output would replace an input (9)."""
+
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        as_json = bool(kwargs.get("as_json"))
+        try:
+            command(*args, **kwargs)
+        except CannotWrite as exc:
+            fail(EXIT_CANNOT_WRITE, "cannot_write", f"{exc}. Nothing was changed; free some space or choose "
+                 "another place, and run the command again.", as_json)
+        except RecordsUnreachable as exc:
+            fail(EXIT_RECORDS_UNREACHABLE, "records_unreachable", f"{exc}. Check the database is running and "
+                 "reachable (--db or WORKFORCE_DB), and run the command again.", as_json)
+        except OutputPathError as exc:
+            fail(EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input", str(exc), as_json)
+
+    return run  # type: ignore[return-value]
+
+
+def report_rollup(o: RollupOutcome, as_json: bool) -> None:
+    """The roll-up's summary: JSON on stdout, or what was rejected, missing and failed on stderr."""
+    accepted = [s for s in o.submissions if s.status == "accepted"]
+    rejected = [s for s in o.submissions if s.status != "accepted"]
+    if as_json:
+        print_json({
+            "run_id": o.run_id, "mode": o.mode, "status": o.status, "exit_code": o.exit_code,
+            "national_workbook": o.national_path, "national_sha256": o.national_sha256,
+            "accepted": len(accepted), "missing": [m.code for m in o.missing], "warnings": list(o.notes),
+            "rejected": [{"file": s.file_name, "status": s.status,
+                          "errors": [i.message() for i in errors_in(list(s.issues))][:10]} for s in rejected],
+            "ics": [{"ics_code": i.ics_code, "status": i.status, "plan": i.output_path,
+                     "objectives": i.plan.objectives.as_dict() if i.plan else None, "message": i.message,
+                     "timings_s": i.timings} for i in o.ics],
+            "timings_s": o.seconds,
+            "coupled": None if o.coupled is None else {
+                "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,
+                "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
+                                        "used": m.used, "cap": m.limit,
+                                        "overspend_avoided_gbp": m.overspend_avoided_gbp,
+                                        "weighted_unmet_avoided": m.weighted_unmet_avoided,
+                                        "vacancy_avoided_fte_years": m.vacancy_avoided_fte_years,
+                                        "rate_holds_from": m.holds_from, "rate_holds_to": m.holds_to}
+                                       for m in o.coupled.marginals]},
+        })
+        return
+    click.echo("", err=True)
+    for s in rejected:
+        first = next((i.message() for i in errors_in(list(s.issues))), "")
+        click.echo(f"Rejected: {s.file_name} ({s.status}): {first}", err=True)
+    for m in o.missing:
+        click.echo(f"Missing: no workbook for {m.code} {m.name}", err=True)
+    for i in o.ics:
+        if i.status in ("failed", "rejected"):
+            click.echo(f"{i.status.capitalize()}: {i.ics_code}: {i.message}", err=True)
+    done = sum(i.status in ("succeeded", "reused") for i in o.ics)
+    reused = sum(i.status == "reused" for i in o.ics)
+    not_planned = len(rejected) + sum(i.status == "rejected" for i in o.ics)
+    click.echo(f"{done} ICS plans ({reused} reused), {not_planned} rejected, {len(o.missing)} missing. "
+               f"National workbook: {o.national_path}", err=True)
+
+
+RUNS_HEADER = f"{'started (UTC)':19}  {'run':8}  {'what':26}  {'status':9}  {'took':>8}  message"
+
+
+def runs_lines(groups: list[tuple[RunRecord, list[RunRecord]]]) -> list[str]:
+    """The ``workforce runs`` table: a header, then each roll-up followed by its ICS runs (indented)."""
+    lines = [RUNS_HEADER]
+    for rollup, children in groups:
+        for r in (rollup, *children):
+            what = f"  {r.ics_code}" if r.kind == "ics" else f"roll-up ({r.mode})"
+            took = f"{(r.ended_at - r.started_at).total_seconds():.1f} s" if r.ended_at else "-"
+            message = " ".join((r.message or "").split())[:120]
+            lines.append(f"{r.started_at:%Y-%m-%d %H:%M:%S}  {r.run_id[:8]}  {what:26}  {r.status:9}  {took:>8}  "
+                         f"{message}".rstrip())
+    return lines
