@@ -26,6 +26,16 @@ def test_default_policy_is_inside_the_package_and_identical_to_models_base() -> 
     assert DEFAULT_SCENARIO.read_bytes() == (REPO / "models" / "base.toml").read_bytes()
 
 
+def test_portal_offers_the_packaged_national_limits_file() -> None:
+    """A wheel install has no models/ folder: the portal offers the packaged copy of models/national.toml."""
+    from workforce.portal.config import DEFAULT_NATIONAL_DIR
+    from workforce.portal.context import national_files
+
+    assert REPO / "workforce" in DEFAULT_NATIONAL_DIR.parents
+    assert national_files(DEFAULT_NATIONAL_DIR) == ["national.toml"]
+    assert (DEFAULT_NATIONAL_DIR / "national.toml").read_bytes() == (REPO / "models" / "national.toml").read_bytes()
+
+
 def test_vocabulary_ships_inside_the_package() -> None:
     from workforce.inputs.vocabulary import vocabulary
 

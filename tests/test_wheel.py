@@ -74,3 +74,7 @@ def test_a_wheel_install_rolls_up_with_its_packaged_reference_list(tmp_path: Pat
     assert {icss[code][2] for code in CODES} == {"North West", "North East and Yorkshire", "East of England"}
     assert sum(1 for r in icss.values() if r[4] == "missing") == 39
     assert (folder / "outputs" / "runs.sqlite").exists()  # the default run records, beside the user's work
+    offered = run(venv / "bin" / "python", "-c", "from workforce.portal.config import DEFAULT_NATIONAL_DIR as d; "
+                  "from workforce.portal.context import national_files; print(d); print(national_files(d))",
+                  cwd=folder, env=env).split("\n")
+    assert Path(offered[0]).is_relative_to(venv) and offered[1] == "['national.toml']"  # the portal's coupled roll-up

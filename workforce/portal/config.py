@@ -14,6 +14,7 @@
 | `WORKFORCE_PORTAL_SIGNIN_FAILURES` | `5` | failed sign-ins allowed per account in the window (more: HTTP 429) |
 | `WORKFORCE_PORTAL_SIGNIN_FAILURES_PER_ADDRESS` | `20` | failed sign-ins allowed per client address in the window |
 | `WORKFORCE_PORTAL_SIGNIN_WINDOW_MINUTES` | `15` | the sign-in window |
+| `WORKFORCE_PORTAL_NATIONAL_DIR` | the package's `workforce/defaults/` | folder of national limits files (TOML) the national team may choose for a coupled roll-up |
 | `WORKFORCE_PORTAL_SECURE_COOKIES` | `0` | set to `1` behind HTTPS so cookies are only sent over it |
 """
 
@@ -28,6 +29,9 @@ from workforce.rollup.records import database_url
 
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
+
+
+DEFAULT_NATIONAL_DIR = Path(__file__).resolve().parents[1] / "defaults"  # packaged: works in a wheel install
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class PortalConfig:
     signin_failures_per_account: int = 5
     signin_failures_per_address: int = 20
     signin_window_seconds: float = 15 * 60.0
+    national_dir: Path = DEFAULT_NATIONAL_DIR  # the national limits files the national team may choose from
 
     @property
     def uploads(self) -> Path:
@@ -112,4 +117,5 @@ def load_config(data_dir: Path | None = None) -> PortalConfig:
         signin_failures_per_account=_count("WORKFORCE_PORTAL_SIGNIN_FAILURES", "5"),
         signin_failures_per_address=_count("WORKFORCE_PORTAL_SIGNIN_FAILURES_PER_ADDRESS", "20"),
         signin_window_seconds=_number("WORKFORCE_PORTAL_SIGNIN_WINDOW_MINUTES", "15") * 60,
+        national_dir=Path(os.environ.get("WORKFORCE_PORTAL_NATIONAL_DIR") or DEFAULT_NATIONAL_DIR).resolve(),
     )

@@ -28,7 +28,6 @@ from workforce.portal.store import PortalStore, RollupRow, SubmissionRow, User
 from workforce.portal.uploads import remove_upload, save_upload
 from workforce.reference import ReferenceIcs
 
-MODELS = Path(__file__).resolve().parents[2] / "models"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSRF_HEADER = "x-csrf-token"
 WRONG_PASSWORD = "That email address and password do not match an account."
@@ -42,9 +41,9 @@ class SignInRequired(Exception):
     """Raised by page dependencies: the browser is sent to the sign-in page."""
 
 
-def national_files() -> list[str]:
-    """National limits files the national team may choose (by name only, never a path)."""
-    return sorted(p.name for p in MODELS.glob("*.toml") if p.name != "base.toml")
+def national_files(folder: Path) -> list[str]:
+    """National limits files in ``folder`` the national team may choose (by name only, never a path)."""
+    return sorted(p.name for p in folder.glob("*.toml") if p.name != "base.toml")
 
 
 def _minutes(seconds: int) -> str:
@@ -186,9 +185,9 @@ class Portal:
             raise HTTPException(422, "Choose an independent or a coupled roll-up.")
         national = None
         if mode == "coupled":
-            if national_file not in national_files():
+            if national_file not in national_files(self.config.national_dir):
                 raise HTTPException(422, "Choose one of the national limits files offered.")
-            national = str(MODELS / national_file)
+            national = str(self.config.national_dir / national_file)
         chosen: dict[str, SubmissionRow] = {}
         for row in self.store.submissions():
             if row.validation == "accepted" and row.ics_code not in chosen:

@@ -76,7 +76,7 @@ def page_routes(portal: Portal) -> APIRouter:
     def national_page(request: Request, user: User = page_user) -> Response:
         portal.national_only(user)
         return render(request, "national.html", rows=portal.ics_overview(), rollups=store.rollups(5),
-                      national_files=national_files())
+                      national_files=national_files(portal.config.national_dir))
 
     @router.post("/rollups")
     def rollup_start(request: Request, mode: str = Form("independent"), national_file: str = Form(""),
