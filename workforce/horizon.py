@@ -30,14 +30,14 @@ Setting: ``[horizon] run_out_years`` in the policy file, a whole number ≥ 0 or
 ``"auto"`` = the longest recruitment lead time or training duration in the
 workbook, at most :data:`MAX_AUTO_RUN_OUT_YEARS`.  0 gives the model without a
 run-out.  The default, 3 in ``models/base.toml``, removes the end-of-horizon
-artefacts of every sample (measured on the 42 samples, whose longest lead time
-is 1 year and longest training 3 years): with no run-out, international
-recruitment in the last plan year stops altogether (0 FTE against 31,400 with
-a 10-year run-out) and last-year hires differ from the 10-year run-out by up to
-2.5% of demand; with 3 years last-year hires, agency and vacancy are within 1%
-of demand of the 10-year run-out (0.1% on average).  5 years gets closer still
-but makes the coupled national LP 3.4 times the independent solves instead of
-1.9 times (issue 13); a policy file may choose it, or "auto".
+artefacts of every sample (measured on the 42 samples of 2026, whose longest
+lead time is 1 year and longest training 3 years): with no run-out,
+international recruitment in the last plan year stops altogether (0 FTE,
+against 6,751 with a 10-year run-out); with 3 years it is 6,754, and
+last-year hires, agency and vacancy are within 0.01% of demand of the 10-year
+run-out in every sample.  A longer run-out costs time, most of all in the
+coupled national plan (issue 13); a policy file may choose any length, or
+"auto".
 
 Symbols
 -------
