@@ -36,7 +36,7 @@ def test_solve_writes_the_plan_and_prints_json(workbook: Path, tmp_path: Path) -
     assert set(summary["objectives"]) == {"objective_overspend_gbp", "objective_unmet_fte_years",
                                           "objective_cost_gbp"}
     assert {"read", "validate", "build", "hand_off", "solve", "marginal", "write"} <= set(summary["timings_s"])
-    assert summary["run_out_years"] == 3
+    assert summary["run_out_years"] == 5
     keys = {"holder", "year", "overspend_avoided_gbp", "weighted_unmet_avoided", "vacancy_avoided_fte_years",
             "local_rate_per_million", "rate_holds_from_gbp", "rate_holds_to_gbp"}
     assert summary["marginal_budget"] and all(set(v) == keys for v in summary["marginal_budget"])

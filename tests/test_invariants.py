@@ -27,7 +27,7 @@ SEEDS = range(8)
 
 
 @lru_cache(maxsize=None)
-def solved(seed: int, run_out_years: int | str = 3) -> tuple[ModelData, Plan]:
+def solved(seed: int, run_out_years: int | str = 5) -> tuple[ModelData, Plan]:
     """A random ICS and its plan; the records cover the plan years whatever the run-out."""
     d = random_model_data(seed, roles=6 + seed % 3, horizon=3 + seed % 3)
     scenario = replace(load_scenario(), run_out_years=run_out_years)
@@ -212,7 +212,7 @@ def test_objectives_recomputed_from_the_plan_match_the_solver(seed: int) -> None
 @pytest.mark.parametrize("seed", SEEDS)
 def test_with_a_run_out_the_plan_years_are_part_of_the_solved_objectives(seed: int) -> None:
     d, plan = solved(seed)
-    assert plan.run_out_years == 3 and plan.horizon_years == d.horizon_years
+    assert plan.run_out_years == 5 and plan.horizon_years == d.horizon_years
     assert {r.year for r in plan.roles} == set(plan.years) and {b.year for b in plan.budgets} == set(plan.years)
     assert all(a.year in plan.years for a in plan.actions)
     # Every term of O1, O2 and O3 is >= 0, so the plan years' share is at most the solved model's objective.

@@ -21,16 +21,16 @@ INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 # international care workers, half the international nurse supply) and budgets now follow one rule (today's pay
 # bill growing 4.4% a year for the NHS, 1.5% for social care), so no sample ICS is in deficit any more: budgets
 # bind in 2026/27 and 2027/28 everywhere and, in the London ICSs (QMF, QRV, QWE), until 2029/30.
-# Re-recorded for issue 10 (item 4, the run-out; models/base.toml run_out_years = 3): the objectives are now
-# those of the workbook extended by 3 years (demand and budgets of the last plan year repeated, no pipeline), so
-# O2 and O3 cover 8 years instead of 5; still no overspend.
+# Re-recorded for issue 10 (item 4, the run-out; models/base.toml run_out_years = 5): the objectives are now
+# those of the workbook extended by 5 years (demand and budgets of the last plan year repeated, no pipeline), so
+# O2 and O3 cover 10 years instead of 5; still no overspend.
 EXPECTED = [
-    ("QE1", 0.0, 95959.68563485482, 18523444857.466457),
-    ("QF7", 0.0, 87482.98212252848, 15147547698.404577),
-    ("QHG", 0.0, 46070.960262143155, 10988205252.474222),
-    ("QMF", 0.0, 86390.4126819153, 22131536626.200314),  # London: NHS vacancy about 1.35x England's
-    ("QRV", 0.0, 110295.49544231856, 23458247438.187943),
-    ("QWE", 0.0, 75655.54457376388, 17260678777.287495),
+    ("QE1", 0.0, 135329.23921718166, 23240574298.40843),
+    ("QF7", 0.0, 124014.85486846717, 19000172870.69855),
+    ("QHG", 0.0, 64185.89625633051, 13792063327.185102),
+    ("QMF", 0.0, 113915.0540258401, 27842218315.60273),  # London: NHS vacancy about 1.35x England's
+    ("QRV", 0.0, 148400.1612230827, 29490404329.346973),
+    ("QWE", 0.0, 101684.63885885249, 21700763428.687347),
 ]
 
 

@@ -94,7 +94,7 @@ def test_the_run_out_repeats_an_overspend_the_plan_cannot_avoid() -> None:
 
 
 def test_policy_file_accepts_a_whole_number_or_auto_and_nothing_else(tmp_path: Path) -> None:
-    assert load_scenario().run_out_years == 3  # the default (models/base.toml)
+    assert load_scenario().run_out_years == 5  # the default (models/base.toml)
     for value, expected in (("0", 0), ("3", 3), ('"auto"', "auto")):
         path = tmp_path / "s.toml"
         path.write_text(f"[horizon]\nrun_out_years = {value}\n", encoding="utf-8")

@@ -66,7 +66,7 @@ class Scenario:
     relative_tolerance: float = 1e-7
     absolute_tolerance: float = 1e-6
     solver: SolverOptions = SolverOptions()
-    run_out_years: int | str = 3  # a whole number >= 0, or "auto" (see workforce/horizon.py)
+    run_out_years: int | str = 5  # a whole number >= 0, or "auto" (see workforce/horizon.py)
     path: str = ""
     text: str = ""  # the files' content, outermost last, for provenance
 
@@ -184,7 +184,7 @@ def load_scenario(path: Path | None = None) -> Scenario:
             primal_feasibility_tolerance=float(solver.primal_feasibility_tolerance),
             dual_feasibility_tolerance=float(solver.dual_feasibility_tolerance),
         ),
-        run_out_years=horizon.get("run_out_years", 3),  # type: ignore[arg-type]
+        run_out_years=horizon.get("run_out_years", 5),  # type: ignore[arg-type]
         path=str(chosen),
         text=text,
     )
