@@ -155,14 +155,17 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "input": str(workbook),
             "output": str(outcome.output_path),
             "objectives": plan.objectives.as_dict(),
+            "run_out_years": plan.run_out_years,
+            "marginal_budget": [v.as_json() for v in plan.marginal_budget],
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
         })
     else:
         o = plan.objectives
         click.echo(f"{plan.ics_name} ({plan.ics_code}): plan written to {outcome.output_path}", err=True)
-        click.echo(f"  overspend £{o.overspend_gbp:,.0f}; weighted unmet demand {o.unmet_fte_years:,.1f} "
-                   f"FTE-years; total cost £{o.cost_gbp:,.0f}", err=True)
+        click.echo(f"  solved model (plan and {plan.run_out_years} run-out years): overspend £{o.overspend_gbp:,.0f}; "
+                   f"planning score (weighted unmet demand) {o.unmet_fte_years:,.1f} FTE-years; "
+                   f"total cost £{o.cost_gbp:,.0f}", err=True)
     sys.exit(EXIT_OK)
 
 

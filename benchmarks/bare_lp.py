@@ -10,6 +10,11 @@ constraint family then adds its coefficients as COO triplets held in numpy
 arrays (no per-term Python objects), and the whole matrix is compressed to CSC
 once.  Columns are laid out in blocks (x, h, q, z, n, a, v, e, o, t).  Money is
 in £ thousands inside the LP; :func:`solve_bare` reports £.
+
+Run-out (issue 10, item 4): with ``run_out_years`` R the LP is that of the
+workbook extended by R years — demand and budgets repeat the last plan year,
+the pipeline is 0, everything else unchanged — applied here to the arrays
+(:func:`_run_out`), independently of ``workforce/horizon.py``.
 """
 
 from __future__ import annotations
@@ -143,6 +148,24 @@ def _arrays(d: ModelData) -> _Arrays:
         train_completion=column(d.training, lambda r: r.completion_rate),
         train_contribution=column(d.training, lambda r: r.work_contribution),
     )
+
+
+def run_out_for(data: ModelData, setting: int | str) -> int:
+    """The issue's rule: a whole number as given, or "auto" = longest lead time or training duration, at most 5."""
+    if setting != "auto":
+        return int(setting)
+    lengths = [c.lead_time_years for c in data.recruitment] + [k.duration_years for k in data.training]
+    return min(5, max(lengths, default=0))
+
+
+def _run_out(p: _Arrays, years: int) -> _Arrays:
+    """``p`` over H + ``years`` years: last plan year's demand and budget repeated, no pipeline."""
+    if years == 0:
+        return p
+    last = lambda grid: np.hstack([grid, np.repeat(grid[:, -1:], years, axis=1)])  # noqa: E731
+    return _Arrays(**{**p.__dict__, "horizon": p.horizon + years, "demand_fte": last(p.demand_fte),
+                      "budget_gbpk": last(p.budget_gbpk),
+                      "pipeline_fte": np.hstack([p.pipeline_fte, np.zeros((p.roles, years))])})
 
 
 def _ragged(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -397,9 +420,9 @@ def _costs(p: _Arrays, c: _Columns, spend: _Rows, target_weight: float) -> np.nd
     return cost
 
 
-def assemble(data: ModelData, target_weight: float = 10.0) -> BareLP:
+def assemble(data: ModelData, target_weight: float = 10.0, run_out_years: int = 0) -> BareLP:
     """The LP of the formulation as a CSC matrix with bounds and three stage costs (money in £k)."""
-    p = _arrays(data)
+    p = _run_out(_arrays(data), run_out_years)
     c = _columns(p)
     rows = _Rows()
     _stock_flow(p, c, rows)

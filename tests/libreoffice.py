@@ -37,6 +37,17 @@ def round_trip(source: Path, out_dir: Path) -> Path:
     return converted
 
 
+def to_pdf(source: Path, out_dir: Path) -> Path:
+    """LibreOffice's PDF print of ``source`` (every sheet, as its page setup says)."""
+    profile = out_dir / "lo-profile"
+    subprocess.run([soffice(), "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", "pdf", "--outdir", str(out_dir / "pdf"), str(source)],
+                   check=True, capture_output=True, timeout=180)
+    printed = out_dir / "pdf" / f"{source.stem}.pdf"
+    assert printed.exists(), "LibreOffice could not print the workbook"
+    return printed
+
+
 def error_cells(path: Path) -> list[str]:
     wb = load_workbook(path)
     return [f"{ws.title}!{cell.coordinate}" for ws in wb.worksheets for row in ws.iter_rows() for cell in row

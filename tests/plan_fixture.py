@@ -26,11 +26,13 @@ from workforce.plan import (
     ActionType,
     BudgetYear,
     Marginal,
+    MarginalBudget,
     MarginalKind,
     Objectives,
     Plan,
     RoleYear,
     RunInfo,
+    SupplyRoute,
 )
 from workforce.inputs.schema import year_label
 
@@ -207,14 +209,34 @@ def build_plan(specs: list[RoleSpec], *, horizon: int, budget_ratio: dict[str, t
     budgets = _budget_years(specs, roles, budget_ratio, transfers_gbp, values_1m)
     ordered = sorted(marginals, key=lambda m: -m.value)
     issue = warning("Workforce", "D9", "leaver_rate", "0.45", "a leaver rate below 0.4 (check it is a fraction)")
+    supply = tuple(SupplyRoute(_label(s), "recruitment", s.channel, 1 if s.channel == "International" else 0, 20.0)
+                   for s in specs if s.hires_fte)
     return Plan(ics_code=ics_code, ics_name=ics_name, first_year=FIRST_YEAR, horizon_years=horizon,
                 objectives=_objectives(roles, budgets), roles=tuple(roles), budgets=tuple(budgets),
                 actions=tuple(_actions(specs, transfers_gbp, horizon)), marginals=tuple(ordered),
-                warnings=(issue,))
+                warnings=(issue,), run_out_years=5, marginal_budget=_million(budgets, values_1m), supply=supply,
+                stage_tolerance_gbp=1.0)
+
+
+def _million(budgets: list[BudgetYear], values_1m: dict[tuple[int, str], float]) -> tuple[MarginalBudget, ...]:
+    """What an extra £1m does, as a re-solve would report it: overspend first; a given value; else nothing."""
+    found = []
+    for b in budgets:
+        if b.overspend_gbp > 0:
+            found.append(MarginalBudget(b.budget_holder, b.year, b.budget_gbp, min(1e6, b.overspend_gbp), 0.0, 0.0,
+                                        0.0, 0.0, b.budget_gbp + b.overspend_gbp, overspent=True))
+        elif (b.year, b.budget_holder) in values_1m:
+            value = values_1m[(b.year, b.budget_holder)]
+            found.append(MarginalBudget(b.budget_holder, b.year, b.budget_gbp, 0.0, value, value / 11, value * 1.5,
+                                        b.budget_gbp - 1e5, b.budget_gbp + 3e5, overspent=False))
+        else:
+            found.append(MarginalBudget(b.budget_holder, b.year, b.budget_gbp, 0.0, 0.0, 0.0, 0.0,
+                                        b.budget_gbp - b.headroom_gbp, None, overspent=False))
+    return tuple(found)
 
 
 def _cut(value: float) -> str:
-    return f"would cut weighted unmet demand by {value:,.2f} FTE-years."
+    return f"would cut the planning score (weighted unmet demand) by {value:,.2f} FTE-years."
 
 
 def small_plan() -> Plan:
@@ -236,9 +258,11 @@ def small_plan() -> Plan:
         Marginal(MarginalKind.BUDGET, 2027, COUNCILS, "", "", 12.5, "£1m",
                  f"An extra £1m for {COUNCILS} in 2027/28 {_cut(12.5)}"),
         Marginal(MarginalKind.HIRES, 2026, "International", "Acute", "Registered nurses", 0.8, "FTE",
-                 f"One more International hire of Registered nurses (Acute) in 2026/27 {_cut(0.8)}"),
+                 f"One more International hire of Registered nurses (Acute) in 2026/27 {_cut(0.8)}",
+                 "Registered nurses (Acute)"),
         Marginal(MarginalKind.AGENCY, 2027, "Care workers (Social care)", "Social care", "Care workers", 0.35,
-                 "FTE", f"One more agency FTE allowed for Care workers (Social care) in 2027/28 {_cut(0.35)}"),
+                 "FTE", f"One more agency FTE allowed for Care workers (Social care) in 2027/28 {_cut(0.35)}",
+                 "Care workers (Social care)"),
     ]
     return build_plan(specs, horizon=2, budget_ratio={TRUSTS: (1.03, 1.02), COUNCILS: (0.97, 1.0)},
                       transfers_gbp={(2027, TRUSTS, COUNCILS): 100_000.0}, marginals=marginals)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from openpyxl import load_workbook
 from cli import EXIT_INPUT, EXIT_OK, EXIT_SOLVER, EXIT_USAGE, EXIT_WOULD_OVERWRITE_INPUT, main
 from workbook_fixture import consistent_tables, write_workbook
 from workforce.model import FAMILIES
+
+
+YEAR = re.compile(r"^\d{4}/\d{2}$")
 
 
 def run(*args: str) -> object:
@@ -31,8 +35,13 @@ def test_solve_writes_the_plan_and_prints_json(workbook: Path, tmp_path: Path) -
     assert summary["status"] == "optimal" and summary["output"] == str(out)
     assert set(summary["objectives"]) == {"objective_overspend_gbp", "objective_unmet_fte_years",
                                           "objective_cost_gbp"}
-    assert {"read", "validate", "build", "hand_off", "solve", "write"} <= set(summary["timings_s"])
-    assert load_workbook(out).sheetnames[0] == "Summary"
+    assert {"read", "validate", "build", "hand_off", "solve", "marginal", "write"} <= set(summary["timings_s"])
+    assert summary["run_out_years"] == 5
+    keys = {"holder", "year", "overspend_avoided_gbp", "weighted_unmet_avoided", "vacancy_avoided_fte_years",
+            "local_rate_per_million", "rate_holds_from_gbp", "rate_holds_to_gbp"}
+    assert summary["marginal_budget"] and all(set(v) == keys for v in summary["marginal_budget"])
+    assert all(YEAR.match(v["year"]) for v in summary["marginal_budget"])
+    assert "Summary" in load_workbook(out).sheetnames
 
 
 def test_solve_default_output_is_named_after_the_ics(workbook: Path, tmp_path: Path, monkeypatch) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from dataclasses import replace
+
 import pytest
 
 from model_fixtures import (
@@ -32,22 +34,23 @@ from workforce.scenario import load_scenario
 from workforce.inputs.validate import load_model_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from bare_lp import BareResult, assemble, solve_bare  # noqa: E402
+from bare_lp import BareResult, assemble, run_out_for, solve_bare  # noqa: E402
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "inputs").glob("Q*.xlsx"))
 SENIOR_CARERS = ("Social care", "Senior care workers")
 
 
-def both(d: ModelData) -> tuple[Objectives, BareResult]:
-    scenario = load_scenario()
+def both(d: ModelData, run_out_years: int | str = 5) -> tuple[Objectives, BareResult]:
+    """The product's objectives and the bare LP's, both with the run-out (the policy default is 5 years)."""
+    scenario = replace(load_scenario(), run_out_years=run_out_years)
     product = plan_for(d, scenario, scenario.solver, []).objectives
-    bare = solve_bare(assemble(d, scenario.target_weight), scenario.solver.threads, scenario.relative_tolerance,
-                      scenario.absolute_tolerance)
+    bare = solve_bare(assemble(d, scenario.target_weight, run_out_for(d, run_out_years)), scenario.solver.threads,
+                      scenario.relative_tolerance, scenario.absolute_tolerance)
     return product, bare
 
 
-def assert_agree(d: ModelData) -> None:
-    product, bare = both(d)
+def assert_agree(d: ModelData, run_out_years: int | str = 5) -> None:
+    product, bare = both(d, run_out_years)
     assert product.overspend_gbp == pytest.approx(bare.overspend_gbp, rel=1e-6, abs=1e-3)
     assert product.unmet_fte_years == pytest.approx(bare.unmet_fte_years, rel=1e-6, abs=1e-6)
     assert product.cost_gbp == pytest.approx(bare.cost_gbp, rel=1e-4)
@@ -55,7 +58,8 @@ def assert_agree(d: ModelData) -> None:
 
 @pytest.mark.parametrize("seed", range(15))
 def test_random_ics_objectives_agree(seed: int) -> None:
-    assert_agree(random_model_data(seed, roles=5 + seed % 4, horizon=2 + seed % 4))
+    # Run-outs of 5 (the default), none, "auto" and 3, so the extension itself is cross-checked.
+    assert_agree(random_model_data(seed, roles=5 + seed % 4, horizon=2 + seed % 4), (5, 0, "auto", 3)[seed % 4])
 
 
 def stock_flow_only() -> ModelData:
@@ -147,10 +151,12 @@ def test_family_pooled_transfers_agree(share: float) -> None:
 
 
 def test_bare_lp_reproduces_the_hand_computed_answers() -> None:
-    # Known answers from test_families.py, checked on the bare side alone, so that agreement is not
-    # agreement of two wrong implementations.
-    assert both(stock_flow_only())[1].cost_gbp == pytest.approx(7_448_000.0, rel=1e-6)
-    assert both(overspend_that_cannot_be_avoided())[1].overspend_gbp == pytest.approx(1e6, rel=1e-6)
+    # Known answers from test_families.py and test_run_out.py, checked on the bare side alone, so that agreement
+    # is not agreement of two wrong implementations.
+    assert both(stock_flow_only(), 0)[1].cost_gbp == pytest.approx(7_448_000.0, rel=1e-6)
+    assert both(overspend_that_cannot_be_avoided(), 0)[1].overspend_gbp == pytest.approx(1e6, rel=1e-6)
+    # Run-out of 2: the budget of £3m repeats, so £1m of overspend in each of the three years.
+    assert both(overspend_that_cannot_be_avoided(), 2)[1].overspend_gbp == pytest.approx(3e6, rel=1e-6)
     d = data([role(NURSES, staff=50), role(SUPPORT, salary_gbp=25_000)], {NURSES: [50, 55], SUPPORT: [90, 90]},
              {"Trust": [1e7, 1e7]}, horizon=2,
              training=[TrainingRoute(0, "Nursing apprenticeship", SUPPORT, NURSES, 1, 2_000, 10, 0.5, 0.4)])

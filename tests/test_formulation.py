@@ -34,3 +34,5 @@ def test_formulation_text_lists_every_family_in_build_order() -> None:
     assert positions == sorted(positions)
     assert "x[r,y] = (1 − λ_r)·x[r,y−1]" in text  # stock flow
     assert "O2 = Σ_{r,y} priority_r · ( v[r,y] + W · e[r,y] )" in text
+    assert text.index("[horizon]") < positions[0]  # the run-out is applied to the data before any family
+    assert "Demand[r, y]  = Demand[r, H]    for y = H+1..H+R" in text

@@ -28,5 +28,6 @@ def test_national_workbook_opens_without_error_values(tmp_path: Path, coupled: b
     assert CliRunner().invoke(main, args).exit_code == 4  # the other ICSs are missing
     converted = round_trip(tmp_path / "out" / "national-plan.xlsx", tmp_path)
     assert error_cells(converted) == []
-    expected = ["National", "ICSs"] + (["National limits"] if coupled else []) + ["Submissions", "Run"]
+    expected = ["Cover", "National", "ICSs", "Extra £1m"] + (["National limits"] if coupled else []) + [
+        "Submissions", "Run"]
     assert load_workbook(converted, read_only=True).sheetnames == expected

@@ -51,7 +51,7 @@ def workbook(folder: Path, code: str, tables: Tables) -> None:
 
 
 def national_table(path: Path) -> dict[tuple[str, str, str], dict[str, object]]:
-    rows = list(load_workbook(path, read_only=True)["National"].iter_rows(min_row=4, values_only=True))
+    rows = list(load_workbook(path, read_only=True)["National"].iter_rows(min_row=2, values_only=True))  # title, table
     return {(r[0], r[1], r[2]): dict(zip(rows[0], r)) for r in rows[1:] if r[0]}
 
 

@@ -62,7 +62,8 @@ def test_sheets_in_order_and_run_sheet_provenance(tmp_path: Path) -> None:
     plan = small_plan()
     target = written(tmp_path, plan)
     wb = load_workbook(target)
-    assert wb.sheetnames == list(SHEETS) == ["Summary", "Actions", "Roles", "Budget", "Insights", "Run"]
+    assert wb.sheetnames == list(SHEETS) == ["Cover", "Summary", "Insights", "Extra £1m", "Actions", "Roles",
+                                             "Budget", "Run"]
     run = run_values(target)
     for key, value in plan.objectives.as_dict().items():
         assert isinstance(run[key], (int, float)) and run[key] == pytest.approx(value)  # a number, not text
@@ -76,8 +77,9 @@ def test_sheets_in_order_and_run_sheet_provenance(tmp_path: Path) -> None:
     assert run["timing_solve_s"] == pytest.approx(0.2) and isinstance(run["timing_write_s"], float)
     keys = list(run)
     assert keys.index("input_file") < keys.index("solver_option.method") < keys.index("objective_overspend_gbp")
+    assert run["run_out_years"] == 5
     texts = [r[0] for r in rows_of(wb["Run"])]
-    assert texts[texts.index("Scenario file content") + 1:] == ["[objective]", "target_weight = 10.0"]
+    assert texts[texts.index("Scenario file content (blank lines left out)") + 2:] == ["[objective]", "target_weight = 10.0"]
 
 
 def test_document_properties_carry_only_what_the_run_says(tmp_path: Path) -> None:
@@ -121,7 +123,7 @@ def test_summary_holder_rows_are_the_sums_of_their_roles_and_budgets(tmp_path: P
             s["staff"] += r[rcol["Staff in post at end (FTE)"]]
             s["agency"] += r[rcol["Agency (FTE)"]]
             s["vacancy"] += r[rcol["Vacancy (FTE)"]]
-            s["target"] += r[rcol["Vacancy target"]] * r[rcol["Demand (FTE)"]]
+            s["target"] += r[rcol["Vacancy target (%)"]] * r[rcol["Demand (FTE)"]]
     for b in budgets:
         for key in (b[bcol["Year"]], "all"), (b[bcol["Year"]], b[bcol["Budget holder"]]):
             s = sums[key]
@@ -129,53 +131,75 @@ def test_summary_holder_rows_are_the_sums_of_their_roles_and_budgets(tmp_path: P
             s["budget"] += b[bcol["Budget (£)"]]
             s["net_in"] += b[bcol["Transfers in (£)"]] - b[bcol["Transfers out (£)"]]
             s["overspend"] += b[bcol["Overspend (£)"]]
+            s["headroom"] += b[bcol["Headroom (£)"]]
     assert len(table) == len(plan.years) * 3
     for row in table:
         holder = "all" if row[col["Budget holder"]] == "All budget holders" else row[col["Budget holder"]]
         s = sums[(row[col["Year"]], holder)]
         assert row[col["Demand (FTE)"]] == pytest.approx(s["demand"])
-        assert row[col["Staff in post (FTE)"]] == pytest.approx(s["staff"])
         assert row[col["Agency (FTE)"]] == pytest.approx(s["agency"])
         assert row[col["Vacancies (FTE)"]] == pytest.approx(s["vacancy"])
-        assert row[col["Vacancy rate"]] == pytest.approx(s["vacancy"] / s["demand"])
-        assert row[col["Target vacancy rate"]] == pytest.approx(s["target"] / s["demand"])
+        assert row[col["Vacancy rate (%)"]] == pytest.approx(s["vacancy"] / s["demand"])
+        assert row[col["Target vacancy rate (%)"]] == pytest.approx(s["target"] / s["demand"])
         assert row[col["Spend (£)"]] == pytest.approx(s["spend"])
         assert row[col["Budget (£)"]] == pytest.approx(s["budget"])
         assert row[col["Overspend (£)"]] == pytest.approx(s["overspend"])
-        assert row[col["Headroom (£)"]] == pytest.approx(s["budget"] - s["spend"] + s["net_in"])
+        # One meaning of headroom everywhere: money left unspent, the sum of the Budget sheet's rows.
+        assert row[col["Headroom (£)"]] == pytest.approx(s["headroom"])
+        assert row[col["Headroom (£)"]] >= 0
     assert sum(r[col["Spend (£)"]] for r in table if r[1] == "All budget holders") == pytest.approx(
         plan.objectives.cost_gbp)
     overspent = next(r for r in table if r[0] == "2026/27" and r[1] == COUNCILS)
-    assert overspent[col["Headroom (£)"]] < 0 < overspent[col["Overspend (£)"]]
+    assert overspent[col["Headroom (£)"]] == 0 < overspent[col["Overspend (£)"]]
 
 
-def test_summary_headlines(tmp_path: Path) -> None:
+def test_summary_leads_with_vacancies_by_family_then_money_then_key_points(tmp_path: Path) -> None:
+    from workforce.inputs.vocabulary import sector_family
+
     plan = small_plan()
-    rows = rows_of(load_workbook(written(tmp_path, plan))["Summary"])
-    assert rows[0][0] == "Workforce plan: Bedfordshire, Luton and Milton Keynes (QHG)"
-    assert "2026/27 to 2027/28" in rows[1][0]
-    headline = {r[0]: r[2] for r in rows[3:16] if r[0]}
-    assert headline["Total overspend needed (£)"] == pytest.approx(plan.objectives.overspend_gbp)
-    assert headline["Weighted unmet demand (FTE-years)"] == pytest.approx(plan.objectives.unmet_fte_years)
-    assert headline["Total cost (£)"] == pytest.approx(plan.objectives.cost_gbp)
-    first = [r for r in plan.roles if r.year == 2026]
-    assert headline["Vacancy rate 2026/27"] == pytest.approx(sum(r.vacancy_fte for r in first) /
-                                                              sum(r.demand_fte for r in first))
-    assert headline["Target vacancy rate 2026/27 (demand-weighted)"] == pytest.approx(
-        sum(r.vacancy_target * r.demand_fte for r in first) / sum(r.demand_fte for r in first))
-    assert "Vacancy rate 2027/28" in headline
-    assert headline["Role-years missing their vacancy target"] == len(plan.targets_missed()) == 3
-    assert headline["Top value of an extra £1m (FTE-years of unmet demand avoided)"] == pytest.approx(12.5)
-    assert headline["Where an extra £1m helps most"].startswith(f"An extra £1m for {COUNCILS} in 2027/28")
+    wb = load_workbook(written(tmp_path, plan))
+    rows = rows_of(wb["Summary"])
+    assert rows[0][0] == "Workforce plan: Bedfordshire, Luton and Milton Keynes (QHG), 2026/27 to 2027/28"
+    header, vacancies = table_below(rows, "Year", "NHS vacancies (FTE)")
+    assert header[:7] == ["Year", "NHS vacancies (FTE)", "NHS vacancy rate (%)", "NHS target rate (%)",
+                          "Adult social care vacancies (FTE)", "Adult social care vacancy rate (%)",
+                          "Adult social care target rate (%)"]
+    for row in vacancies:
+        for offset, family in ((1, "NHS"), (4, "Adult social care")):
+            mine = [r for r in plan.roles if r.year_label == row[0] and sector_family(r.sector) == family]
+            demand = sum(r.demand_fte for r in mine)
+            assert row[offset] == pytest.approx(sum(r.vacancy_fte for r in mine))
+            assert row[offset + 1] == pytest.approx(sum(r.vacancy_fte for r in mine) / demand)
+            assert row[offset + 2] == pytest.approx(sum(r.vacancy_target * r.demand_fte for r in mine) / demand)
+    header, money = table_below(rows, "Year", "Agency (FTE)")
+    col = {name: i for i, name in enumerate(header)}
+    for row in money:
+        budgets = [b for b in plan.budgets if b.year_label == row[0]]
+        assert row[col["Agency (FTE)"]] == pytest.approx(sum(r.agency_fte for r in plan.roles
+                                                             if r.year_label == row[0]))
+        assert row[col["Agency spend (£)"]] == pytest.approx(sum(b.agency_gbp for b in budgets))
+        assert row[col["Spend (£)"]] == pytest.approx(sum(b.spend_gbp for b in budgets))
+        assert row[col["Headroom (£)"]] == pytest.approx(sum(b.headroom_gbp for b in budgets))
+        assert row[col["Overspend (£)"]] == pytest.approx(sum(b.overspend_gbp for b in budgets))
+    text = " ".join(str(r[0]) for r in rows if r[0] and not r[1])  # the key points: lines of text in column A
+    score = sum(r.priority * (r.vacancy_fte + 10 * r.excess_vacancy_fte) for r in plan.roles)
+    assert f"Planning score (weighted) over the plan years: {score:,.1f} weighted FTE-years." in text
+    assert "Planning score (weighted): each FTE-year of vacancy, weighted by the role's priority" in text
+    assert f"Role-years missing their vacancy target: {len(plan.targets_missed())} " in text
+    assert f"Where an extra £1m helps most: An extra £1m for {COUNCILS} in 2027/28 would fill" in text
 
 
-def test_summary_has_two_charts_with_the_staffing_parts(tmp_path: Path) -> None:
+def test_summary_has_staffing_charts_for_nhs_and_social_care_with_vacancy_and_a_money_chart(tmp_path: Path) -> None:
     with zipfile.ZipFile(written(tmp_path)) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
-        staffing = archive.read(charts[0]).decode()
-    assert len(charts) == 2
-    for name in ("Staff in post (own role)", "Deployed-in cover", "Trainee cover", "Agency", "Demand"):
-        assert name in staffing
+        texts = [archive.read(c).decode() for c in charts]
+    assert len(charts) == 3
+    staffing = [t for t in texts if "staffing against demand" in t]
+    assert len(staffing) == 2 and any("NHS:" in t for t in staffing) and any("Adult social care:" in t for t in staffing)
+    for name in ("Staff in post (own role)", "Deployed-in cover", "Trainee cover", "Agency",
+                 "Vacancy (demand not covered)", "Demand"):
+        assert all(name in t for t in staffing), name
+    assert any("Spend against budget" in t for t in texts)
 
 
 # --- Actions, Roles, Budget, Insights ----------------------------------------------------------------------
@@ -184,15 +208,15 @@ def test_actions_are_sorted_for_reading(tmp_path: Path) -> None:
     plan = small_plan()
     assert list(plan.actions) != sorted(plan.actions, key=plan_writer.action_sort_key)  # the fixture shuffles them
     header, rows = table_below(rows_of(load_workbook(written(tmp_path, plan))["Actions"]), "Year", "Action")
-    assert header == ["Year", "Action", "Channel / lever / route", "Sector", "Staff group", "Detail", "FTE",
+    assert header == ["Year", "Action", "Channel / lever / route", "Sector", "Staff group", "Detail", "Staff (FTE)",
                       "Cost (£)"]
     assert len(rows) == len(plan.actions)
-    keys = [(r[0], ActionType.ORDER.index(r[1]), (r[3] or "").casefold(), (r[4] or "").casefold(),
-             r[2].casefold()) for r in rows]
+    keys = [(r[0], ActionType.ORDER.index(r[1]), r[3].replace("[z]", "").casefold(),
+             r[4].replace("[z]", "").casefold(), r[2].casefold()) for r in rows]
     assert keys == sorted(keys)
     assert {r[1] for r in rows} == set(ActionType.ORDER)
     transfer = next(r for r in rows if r[1] == ActionType.TRANSFER)
-    assert transfer[2] == f"From {TRUSTS}" and transfer[6] is None and transfer[7] == 100_000
+    assert transfer[2] == f"From {TRUSTS}" and transfer[6] == "[z]" and transfer[7] == 100_000  # no FTE: a code
 
 
 def test_a_plan_without_actions_says_so(tmp_path: Path) -> None:
@@ -200,7 +224,7 @@ def test_a_plan_without_actions_says_so(tmp_path: Path) -> None:
 
     plan = replace(small_plan(), actions=(), marginals=())
     wb = load_workbook(written(tmp_path, plan))
-    assert rows_of(wb["Actions"]) == [(NO_ACTIONS,)]
+    assert rows_of(wb["Actions"])[1] == (NO_ACTIONS,)
     texts = [r[0] for r in rows_of(wb["Insights"]) if r[0]]
     assert any(str(t).startswith("No limit binds") for t in texts)
 
@@ -209,7 +233,7 @@ def test_roles_and_budget_sheets(tmp_path: Path) -> None:
     plan = small_plan()
     wb = load_workbook(written(tmp_path, plan))
     header, rows = table_below(rows_of(wb["Roles"]), "Year", "Sector")
-    assert len(header) == 28 and header[-2:] == ["Target met?", "Priority"]
+    assert len(header) == 28 and header[-2:] == ["Target met?", "Priority (weight)"]
     assert [(r[1], r[2], r[0]) for r in rows] == sorted((r[1], r[2], r[0]) for r in rows)
     assert {r[26] for r in rows} == {"Yes", "No"}
     first = next(r for r in plan.roles if r.staff_group == "Registered nurses" and r.year == 2026)
@@ -222,46 +246,60 @@ def test_roles_and_budget_sheets(tmp_path: Path) -> None:
         first.deployed_out_fte, first.deployed_in_fte, first.deployed_in_cover_fte, first.agency_fte,
         first.vacancy_fte, first.excess_vacancy_fte, first.vacancy_rate, first.vacancy_target])
     header, rows = table_below(rows_of(wb["Budget"]), "Year", "Budget holder")
-    assert header[-1] == "Unmet demand avoided per extra £1m (FTE-years)" and len(rows) == len(plan.budgets)
-    assert next(r for r in rows if r[0] == "2027/28" and r[1] == COUNCILS)[-1] == pytest.approx(12.5)
+    assert header[-2:] == ["Overspend (£)", "Headroom (£)"] and len(rows) == len(plan.budgets)
+    header, rows = table_below(rows_of(wb["Extra £1m"]), "Year", "Budget holder")
+    assert len(rows) == len(plan.marginal_budget)
+    best = rows[0]
+    assert (best[0], best[1]) == ("2027/28", COUNCILS)
+    assert best[header.index("Planning score avoided (weighted FTE-years)")] == pytest.approx(12.5)
+    over = next(r for r in rows if r[0] == "2026/27" and r[1] == COUNCILS)
+    assert "cuts the overspend" in over[-1]
+    slack = next(r for r in rows if r[1] == TRUSTS)
+    assert slack[header.index("Rate holds to (£)")] == "[z]"  # no upper end: a code, never a blank
 
 
-def test_insights_rank_the_limits_and_list_targets_missed_and_warnings(tmp_path: Path) -> None:
+def test_insights_rank_limits_across_years_and_say_why_targets_are_missed(tmp_path: Path) -> None:
     plan = small_plan()
     rows = rows_of(load_workbook(written(tmp_path, plan))["Insights"])
-    assert "stage-2 solve" in rows[1][0] and "FTE-years" in rows[1][0]
-    header, ranked = table_below(rows, "Rank", "Insight")
-    assert header == ["Rank", "Insight", "Limit", "Year", "Value (FTE-years per unit)", "Unit"]
+    header, ranked = table_below(rows, "Rank (number)", "Limit")
+    assert header == ["Rank (number)", "Limit", "Years it binds", "Total value (weighted FTE-years)",
+                      "Per extra (unit)"]
     assert [r[0] for r in ranked] == [1, 2, 3]
-    assert [r[1] for r in ranked] == [m.sentence for m in plan.marginals]
-    assert [r[4] for r in ranked] == sorted((r[4] for r in ranked), reverse=True)
-    start = next(i for i, r in enumerate(rows) if r[0] == "Targets missed")
-    assert rows[start + 1][1:6] == ("Role", "Year", "Vacancy rate", "Target", "Vacancy above target (FTE)")
-    missed = [r for r in rows[start + 2:] if r[1] and r[2] and YEAR_LABEL.match(str(r[2]))]
-    assert len(missed) == len(plan.targets_missed())
+    assert [r[3] for r in ranked] == sorted((r[3] for r in ranked), reverse=True)
+    assert ranked[0][1] == f"Budget of {COUNCILS}" and ranked[1][1] == "International hire cap: Registered nurses (Acute)"
+    _, reasons = table_below(rows, "Rank (number)", "Role and reason")
+    assert len(reasons) == len({r.role_label for r in plan.targets_missed()})
+    carers = next(r[1] for r in reasons if r[1].startswith("Care workers (Social care)"))
+    assert carers.endswith(f"held back by the budget of {COUNCILS} (which overspends in 2026/27) and the agency cap.")
+    nurses = next(r[1] for r in reasons if r[1].startswith("Registered nurses (Acute)"))
+    assert "no limit on this role binds" in nurses  # its hire cap binds in 2026/27, a year it meets its target
+    _, pooled = table_below(rows, "Rank (number)", "What moves and why")
+    assert pooled[0][1].startswith(f"£100k is pooled from {TRUSTS} to {COUNCILS} in 2027/28")
     warned = next(i for i, r in enumerate(rows) if r[0] == "Warnings about the input")
-    assert rows[warned + 1][1] == plan.warnings[0].message()
+    assert rows[warned + 2][0] == plan.warnings[0].message()
 
 
 def test_years_are_financial_year_labels_everywhere(tmp_path: Path) -> None:
     wb = load_workbook(written(tmp_path))
-    for name in ("Actions", "Roles", "Budget"):
-        years = [r[0] for r in rows_of(wb[name])[1:]]
+    for name in ("Actions", "Roles", "Budget", "Extra £1m"):
+        rows = rows_of(wb[name])
+        header = next(r for r in rows if r[0] == "Year")
+        _, table = table_below(rows, "Year", header[1])
+        years = [r[0] for r in table]
         assert years and all(isinstance(y, str) and YEAR_LABEL.match(y) for y in years), name
 
 
-def test_number_formats_frozen_headers_and_filters(tmp_path: Path) -> None:
+def test_number_formats_frozen_headers_and_tables(tmp_path: Path) -> None:
     wb = load_workbook(written(tmp_path))
     budget, roles, actions = wb["Budget"], wb["Roles"], wb["Actions"]
-    assert budget["C2"].number_format == "£#,##0" and budget["P2"].number_format == "#,##0.00"
-    assert roles["E2"].number_format == "#,##0.0" and roles["Y2"].number_format == "0.0%"
-    assert budget["A1"].font.b and roles["A1"].font.b
-    assert (budget.freeze_panes, roles.freeze_panes, actions.freeze_panes) == ("C2", "D2", "A2")
-    assert budget.auto_filter.ref and roles.auto_filter.ref and actions.auto_filter.ref
-    assert wb["Summary"].freeze_panes is not None and wb["Summary"].auto_filter.ref
+    assert budget["C3"].number_format == "£#,##0" and budget["O3"].number_format == "£#,##0"
+    assert roles["E3"].number_format == "#,##0.0" and roles["Y3"].number_format == "0.0%"
+    assert budget["A2"].font.b and roles["A2"].font.b
+    assert (budget.freeze_panes, roles.freeze_panes, actions.freeze_panes) == ("A3", "A3", "A3")
+    assert budget.tables and roles.tables and actions.tables
     for ws in wb.worksheets:
         widths = [d.width for d in ws.column_dimensions.values() if d.width]
-        assert widths and max(widths) <= 71, ws.title  # 60 characters at most (the Run sheet's values: 70)
+        assert widths and max(widths) <= 101, ws.title  # 100 characters at most (the Cover's notes)
 
 
 # --- safety ------------------------------------------------------------------------------------------------
@@ -290,7 +328,7 @@ def test_a_failed_write_leaves_the_old_plan_and_no_temporary_file(tmp_path: Path
     def broken(*_args: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(plan_writer, "_insights", broken)  # fails with three sheets already written
+    monkeypatch.setattr(plan_writer, "write_insights", broken)  # fails with three sheets already written
     with pytest.raises(RuntimeError, match="disk full"):
         written(tmp_path)
     assert target.read_bytes() == before
@@ -382,5 +420,5 @@ def test_a_solved_plan_writes_and_names_its_binding_limits(tmp_path: Path) -> No
     wb = load_workbook(target)
     assert wb.sheetnames == list(SHEETS)
     texts = [r[1] for r in rows_of(wb["Insights"]) if r[1]]
-    assert any("One more International hire of Registered nurses (Acute)" in str(t) for t in texts)
+    assert any("International hire cap: Registered nurses (Acute)" == t for t in texts)
     assert run_values(target)["objective_cost_gbp"] == pytest.approx(plan.objectives.cost_gbp)

@@ -215,7 +215,7 @@ def test_national_rollup_of_the_latest_accepted_submissions(portal: object) -> N
     workbook = national.get(status["workbook_url"])
     assert workbook.status_code == 200
     sheets = load_workbook(io.BytesIO(workbook.content), read_only=True).sheetnames
-    assert sheets[:2] == ["National", "ICSs"]
+    assert sheets[:3] == ["Cover", "National", "ICSs"]
     assert lead.get(f"/api/rollups/{started['id']}").status_code == 403
 
 

@@ -21,13 +21,16 @@ INPUTS = Path(__file__).resolve().parents[1] / "inputs"
 # international care workers, half the international nurse supply) and budgets now follow one rule (today's pay
 # bill growing 4.4% a year for the NHS, 1.5% for social care), so no sample ICS is in deficit any more: budgets
 # bind in 2026/27 and 2027/28 everywhere and, in the London ICSs (QMF, QRV, QWE), until 2029/30.
+# Re-recorded for issue 10 (item 4, the run-out; models/base.toml run_out_years = 5): the objectives are now
+# those of the workbook extended by 5 years (demand and budgets of the last plan year repeated, no pipeline), so
+# O2 and O3 cover 10 years instead of 5; still no overspend.
 EXPECTED = [
-    ("QE1", 0.0, 41727.04860119393, 11435623176.145819),
-    ("QF7", 0.0, 36908.44823462356, 9362984161.996618),
-    ("QHG", 0.0, 20874.604654086805, 6783479239.920304),
-    ("QMF", 0.0, 46688.5359991565, 13578809280.714916),  # London: NHS vacancy about 1.35x England's
-    ("QRV", 0.0, 56401.116861704024, 14411250894.518745),
-    ("QWE", 0.0, 38825.32206606991, 10608047754.090216),
+    ("QE1", 0.0, 135329.23921718166, 23240574298.40843),
+    ("QF7", 0.0, 124014.85486846717, 19000172870.69855),
+    ("QHG", 0.0, 64185.89625633051, 13792063327.185102),
+    ("QMF", 0.0, 113915.0540258401, 27842218315.60273),  # London: NHS vacancy about 1.35x England's
+    ("QRV", 0.0, 148400.1612230827, 29490404329.346973),
+    ("QWE", 0.0, 101684.63885885249, 21700763428.687347),
 ]
 
 

@@ -53,7 +53,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def national_rows(path: Path) -> dict[tuple[str, str, str], dict[str, object]]:
-    rows = list(load_workbook(path, read_only=True)["National"].iter_rows(min_row=4, values_only=True))
+    rows = list(load_workbook(path, read_only=True)["National"].iter_rows(min_row=2, values_only=True))
     header = rows[0]
     return {(r[0], r[1], r[2]): dict(zip(header, r)) for r in rows[1:] if r[0]}
 
@@ -73,7 +73,7 @@ def test_mixed_folder_completes_with_rejected_submissions(folder: Path, tmp_path
     for code in CODES:
         assert (out / f"{code}-plan.xlsx").exists()
     wb = load_workbook(out / NATIONAL_WORKBOOK, read_only=True)
-    assert wb.sheetnames == ["National", "ICSs", "Submissions", "Run"]
+    assert wb.sheetnames == ["Cover", "National", "ICSs", "Extra £1m", "Submissions", "Run"]
     submissions = [r for r in wb["Submissions"].iter_rows(values_only=True)]
     assert any(r[0] == "QWE-broken.xlsx" and r[3] == "rejected" and "Workforce!D2" in (r[6] or "")
                for r in submissions)

@@ -101,7 +101,12 @@ def report_rollup(o: RollupOutcome, as_json: bool) -> None:
             "coupled": None if o.coupled is None else {
                 "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,
                 "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
-                                        "used": m.used, "cap": m.limit} for m in o.coupled.marginals]},
+                                        "used": m.used, "cap": m.limit,
+                                        "overspend_avoided_gbp": m.overspend_avoided_gbp,
+                                        "weighted_unmet_avoided": m.weighted_unmet_avoided,
+                                        "vacancy_avoided_fte_years": m.vacancy_avoided_fte_years,
+                                        "rate_holds_from": m.holds_from, "rate_holds_to": m.holds_to}
+                                       for m in o.coupled.marginals]},
         })
         return
     click.echo("", err=True)

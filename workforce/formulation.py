@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 
+from workforce import horizon
 from workforce.model import FAMILIES, Family
 
 REQUIRED_SECTIONS = ("Maths", "Symbols")
@@ -32,6 +33,8 @@ def family_problems(family: Family) -> list[str]:
 def formulation_text() -> str:
     """Every family's docstring, in build order, under a heading."""
     parts = ["ICS workforce planning LP — formulation (from workforce/model/*.py)", "=" * 70, ""]
+    title = "[horizon]  workforce/horizon.py — the years the model covers (applied to the data first)"
+    parts += [title, "-" * len(title), inspect.getdoc(horizon) or "", ""]
     for family in FAMILIES:
         title = f"[{family.name}]  workforce/model/{family.name}.py"
         parts += [title, "-" * len(title), inspect.getdoc(family.module) or "", ""]

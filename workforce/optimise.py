@@ -13,10 +13,12 @@ from pathlib import Path
 
 from workforce.atomic import atomic_write
 from workforce.data import ModelData
+from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
-from workforce.results import extract_plan
+from workforce.marginal.budget import budget_rows, budget_values, vacancy_columns
+from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.solve import compile_standard_form, load_values, solve_lexicographic
 
@@ -37,21 +39,31 @@ class Timer:
 def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnings: list[Issue], *,
              timer: Timer | None = None, write_lp: Path | None = None, protected: Iterable[Path] = ()) -> Plan:
     """Build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``: then
-    written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote)."""
+    written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote).
+
+    The model is built from ``data`` extended by the scenario's run-out (``workforce/horizon.py``); the
+    plan covers ``data``'s plan years.
+    """
     timer = timer if timer is not None else Timer()
     started = time.perf_counter()
-    built = build_model(data, scenario)
+    run_out = run_out_years(scenario.run_out_years, data)
+    built = build_model(extend(data, run_out), scenario)
     if write_lp is not None:
         _write_lp(built.model, write_lp, protected)
     started = timer.lap("build", started)
     standard_form = compile_standard_form(built)
     started = timer.lap("hand_off", started)
     solution = solve_lexicographic(standard_form, options, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance)
+                                   scenario.absolute_tolerance, keep_state=True)
     load_values(standard_form, solution)
     started = timer.lap("solve", started)
-    plan = extract_plan(built, standard_form, solution, warnings)
-    timer.lap("results", started)
+    plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
+    started = timer.lap("results", started)
+    assert solution.state is not None
+    values = budget_values(solution.state, budget_rows(built, standard_form, data.horizon_years),
+                           vacancy_columns(built, standard_form))
+    plan = attach_marginal_budget(plan, values)
+    timer.lap("marginal", started)
     return plan
 
 

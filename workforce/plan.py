@@ -174,10 +174,67 @@ class Marginal:
     value: float
     unit: str
     sentence: str
+    helps: str = ""  # label of the role whose demand relaxing the limit covers ("" for a budget: its roles)
 
     @property
     def year_label(self) -> str:
         return year_label(self.year)
+
+
+@dataclass(frozen=True)
+class MarginalBudget:
+    """What a full extra £1m for one budget holder in one plan year does (``workforce/marginal``).
+
+    The first three are differences between the plan and a re-solve of all three stages with that budget
+    raised by £1m (over the solved model, run-out included; 0 when the budget row is strictly slack, where
+    nothing can change).  ``local_rate_per_million`` is the weighted unmet demand avoided per £1m at the
+    margin (stage-2 duals, including the pooled-transfer term and the overspend stage); it holds for budgets
+    from ``rate_holds_from_gbp`` to ``rate_holds_to_gbp`` (``None``: no upper end).  ``overspent``: this
+    holder-year itself overspends, so money goes to the overspend first.  ``available`` is False when a
+    re-solve failed (the values are then not known).
+    """
+
+    holder: str
+    year: int  # financial year start
+    budget_gbp: float
+    overspend_avoided_gbp: float
+    weighted_unmet_avoided: float
+    vacancy_avoided_fte_years: float
+    local_rate_per_million: float
+    rate_holds_from_gbp: float
+    rate_holds_to_gbp: float | None
+    overspent: bool
+    available: bool = True
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+    @property
+    def cuts_overspend(self) -> bool:
+        """The extra money (all or some of it) goes to cutting an overspend, here or by pooling elsewhere."""
+        return self.overspent or self.overspend_avoided_gbp > 0
+
+    def as_json(self) -> dict[str, object]:
+        """The ``--json`` record: exactly the keys of issue 10 (``null`` where a value is not available)."""
+        known = self.available
+        return {"holder": self.holder, "year": self.year_label,
+                "overspend_avoided_gbp": self.overspend_avoided_gbp if known else None,
+                "weighted_unmet_avoided": self.weighted_unmet_avoided if known else None,
+                "vacancy_avoided_fte_years": self.vacancy_avoided_fte_years if known else None,
+                "local_rate_per_million": self.local_rate_per_million,
+                "rate_holds_from_gbp": self.rate_holds_from_gbp, "rate_holds_to_gbp": self.rate_holds_to_gbp}
+
+
+@dataclass(frozen=True)
+class SupplyRoute:
+    """A way staff reach a role, for the plain-words reasons: a recruitment channel or a training route."""
+
+    role: str  # label of the role supplied
+    kind: str  # "recruitment" or "training"
+    name: str  # channel or route
+    years_to_arrive: int  # lead time, or training duration
+    max_per_year_fte: float
 
 
 @dataclass(frozen=True)
@@ -194,6 +251,11 @@ class Plan:
     actions: tuple[Action, ...]
     marginals: tuple[Marginal, ...]  # binding limits, largest value first
     warnings: tuple[Issue, ...] = ()
+    run_out_years: int = 0  # years the solved model looked past the plan (workforce/horizon.py)
+    marginal_budget: tuple[MarginalBudget, ...] = ()  # one per budget holder and plan year
+    supply: tuple[SupplyRoute, ...] = ()
+    stage_tolerance_gbp: float = 0.0  # overspend or headroom within this of 0 is shown as 0
+    target_weight: float = 10.0  # W of the planning score: priority x (vacancy + W x vacancy above target)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -239,4 +301,9 @@ def plan_from_json(text: str) -> Plan:
         roles=tuple(RoleYear(**r) for r in raw["roles"]), budgets=tuple(BudgetYear(**b) for b in raw["budgets"]),
         actions=tuple(Action(**a) for a in raw["actions"]), marginals=tuple(Marginal(**m) for m in raw["marginals"]),
         warnings=tuple(Issue(**{**w, "severity": Severity(w["severity"])}) for w in raw["warnings"]),
+        run_out_years=raw.get("run_out_years", 0),
+        marginal_budget=tuple(MarginalBudget(**m) for m in raw.get("marginal_budget", [])),
+        supply=tuple(SupplyRoute(**r) for r in raw.get("supply", [])),
+        stage_tolerance_gbp=raw.get("stage_tolerance_gbp", 0.0),
+        target_weight=raw.get("target_weight", 10.0),
     )

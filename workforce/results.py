@@ -9,6 +9,8 @@ per extra FTE.  Only limits worth at least :data:`MARGINAL_MIN` are listed.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from workforce.data import ModelData, role_label
@@ -17,12 +19,25 @@ from workforce.model import BuiltModel
 from workforce.model.budget import SPEND_CATEGORIES, spend_terms
 from workforce.model.context import Context
 from workforce.model.index import MONEY_UNIT_GBP
-from workforce.plan import Action, ActionType, BudgetYear, Marginal, MarginalKind, Objectives, Plan, RoleYear
+from workforce.plan import (
+    Action,
+    ActionType,
+    BudgetYear,
+    Marginal,
+    MarginalBudget,
+    MarginalKind,
+    Objectives,
+    Plan,
+    RoleYear,
+    SupplyRoute,
+)
 from workforce.solve import Solution, StandardForm
 
 ACTION_MIN_FTE = 1e-6  # smaller decisions are solver noise, not actions
 ACTION_MIN_GBP = 0.01
 MARGINAL_MIN = 1e-6
+SOLVER_TOLERANCE_GBP = 1.0  # feasibility tolerance on rows of hundreds of millions of pounds
+BUDGET_SHARE_TOLERANCE = 1e-6  # money within this share of a budget of 0 is the stages' tolerance, not a figure
 GBP_PER_MILLION = 1_000_000.0
 
 
@@ -102,7 +117,8 @@ def _role_year(m: object, ctx: Context, i: int, y: int) -> RoleYear:
     )
 
 
-def _budget_year(m: object, ctx: Context, duals: DualLookup, b: int, y: int) -> BudgetYear:
+def _budget_year(m: object, ctx: Context, duals: DualLookup, b: int, y: int, tolerance_gbp: float) -> BudgetYear:
+    """One holder-year; overspend and headroom within ``tolerance_gbp`` (the stage tolerance) of 0 are 0."""
     d, ix = ctx.data, ctx.index
     terms = spend_terms(m, ctx, b, y)
     by_category = {cat: sum(coef * value(var) for coef, var in terms[cat]) for cat in SPEND_CATEGORIES}
@@ -110,9 +126,12 @@ def _budget_year(m: object, ctx: Context, duals: DualLookup, b: int, y: int) -> 
     out_k = sum(value(m.t[b, o, y]) for o in ix.holder_ids if (b, o, y) in m.t)
     in_k = sum(value(m.t[o, b, y]) for o in ix.holder_ids if (o, b, y) in m.t)
     budget = d.budget(d.budget_holders[b], y)
-    overspend = value(m.o[b, y]) * MONEY_UNIT_GBP
+    # The later stages may leave up to their tolerance unspent or overspent: a millionth of the budget.
+    tolerance_gbp += BUDGET_SHARE_TOLERANCE * abs(budget)
+    overspend = shown_as_zero(value(m.o[b, y]) * MONEY_UNIT_GBP, tolerance_gbp)
     transfers_out, transfers_in = out_k * MONEY_UNIT_GBP, in_k * MONEY_UNIT_GBP
     per_unit = duals.avoided_per_unit_row(m.budget.limit[b, y])
+    headroom = shown_as_zero(budget + transfers_in - transfers_out + overspend - spend, tolerance_gbp)
     return BudgetYear(
         year=d.year_start(y), budget_holder=d.budget_holders[b], budget_gbp=budget,
         salary_gbp=by_category["salary"], agency_gbp=by_category["agency"],
@@ -120,7 +139,7 @@ def _budget_year(m: object, ctx: Context, duals: DualLookup, b: int, y: int) -> 
         training_gbp=by_category["training"], trainee_salary_gbp=by_category["trainee_salary"],
         deployment_gbp=by_category["deployment"], spend_gbp=spend,
         transfers_out_gbp=transfers_out, transfers_in_gbp=transfers_in, overspend_gbp=overspend,
-        headroom_gbp=budget + transfers_in - transfers_out + overspend - spend,
+        headroom_gbp=headroom,
         unmet_avoided_per_gbp_1m=per_unit * GBP_PER_MILLION / MONEY_UNIT_GBP,
     )
 
@@ -171,24 +190,22 @@ def _actions(m: object, ctx: Context) -> list[Action]:
     return actions
 
 
-def _marginals(m: object, ctx: Context, duals: DualLookup, budgets: list[BudgetYear]) -> list[Marginal]:
+def cut(v: float) -> str:
+    """The end of every marginal sentence: what the value measures, saying that it is weighted."""
+    return f"would cut the planning score (weighted unmet demand) by {v:,.2f} FTE-years."
+
+
+def _marginals(m: object, ctx: Context, duals: DualLookup) -> list[Marginal]:
+    """Binding caps and what one more FTE of each would buy (budgets come from re-solves: attach_marginal_budget)."""
     d, ix = ctx.data, ctx.index
     found: list[Marginal] = []
-
-    def cut(v: float) -> str:
-        return f"would cut weighted unmet demand by {v:,.2f} FTE-years."
-
-    for row in budgets:
-        v = row.unmet_avoided_per_gbp_1m
-        if v > MARGINAL_MIN:
-            found.append(Marginal(MarginalKind.BUDGET, row.year, row.budget_holder, "", "", v, "£1m",
-                                  f"An extra £1m for {row.budget_holder} in {row.year_label} {cut(v)}"))
     for c, y in ix.hire:
         v = duals.avoided_per_unit_bound(m.h[c, y])
         if v > MARGINAL_MIN:
             ch = d.recruitment[c]
             found.append(Marginal(MarginalKind.HIRES, d.year_start(y), ch.channel, ch.role[0], ch.role[1], v, "FTE",
-                                  f"One more {ch.channel} hire of {role_label(ch.role)} in {d.year_label(y)} {cut(v)}"))
+                                  f"One more {ch.channel} hire of {role_label(ch.role)} in {d.year_label(y)} {cut(v)}",
+                                  role_label(ch.role)))
     for k, y in ix.start:
         v = duals.avoided_per_unit_bound(m.n[k, y])
         if v > MARGINAL_MIN:
@@ -196,7 +213,7 @@ def _marginals(m: object, ctx: Context, duals: DualLookup, budgets: list[BudgetY
             found.append(Marginal(MarginalKind.TRAINING, d.year_start(y), route.route, route.from_role[0],
                                   route.from_role[1], v, "FTE",
                                   f"One more {route.route} start from {role_label(route.from_role)} "
-                                  f"in {d.year_label(y)} {cut(v)}"))
+                                  f"in {d.year_label(y)} {cut(v)}", role_label(route.to_role)))
     for r, y in ix.deploy_year:
         v = duals.avoided_per_unit_row(m.deployment.cap[r, y])
         if v > MARGINAL_MIN:
@@ -204,7 +221,8 @@ def _marginals(m: object, ctx: Context, duals: DualLookup, budgets: list[BudgetY
             found.append(Marginal(MarginalKind.DEPLOYMENT, d.year_start(y), role_label(route.to_role),
                                   route.from_role[0], route.from_role[1], v, "FTE",
                                   f"Allowing one more FTE of {role_label(route.from_role)} to be deployed to "
-                                  f"{role_label(route.to_role)} in {d.year_label(y)} {cut(v)}"))
+                                  f"{role_label(route.to_role)} in {d.year_label(y)} {cut(v)}",
+                                  role_label(route.to_role)))
     for lever_id, y in ix.lever_year:
         v = duals.avoided_per_unit_row(m.retention.lever_cap[lever_id, y])
         if v > MARGINAL_MIN:
@@ -212,7 +230,7 @@ def _marginals(m: object, ctx: Context, duals: DualLookup, budgets: list[BudgetY
             found.append(Marginal(MarginalKind.RETENTION, d.year_start(y), lever.lever, lever.role[0],
                                   lever.role[1], v, "FTE",
                                   f"Keeping one more leaver of {role_label(lever.role)} through {lever.lever} "
-                                  f"in {d.year_label(y)} {cut(v)}"))
+                                  f"in {d.year_label(y)} {cut(v)}", role_label(lever.role)))
     for i, y in ix.role_year:
         role = d.roles[i]
         if (i, y) in m.retention.total_cap:
@@ -221,30 +239,100 @@ def _marginals(m: object, ctx: Context, duals: DualLookup, budgets: list[BudgetY
                 found.append(Marginal(MarginalKind.RETENTION_TOTAL, d.year_start(y), role.label, role.sector,
                                       role.staff_group, v, "FTE",
                                       f"One more FTE of {role.label} who would otherwise leave in "
-                                      f"{d.year_label(y)} {cut(v)}"))
+                                      f"{d.year_label(y)} {cut(v)}", role.label))
         v = duals.avoided_per_unit_row(m.agency.cap[i, y])
         if v > MARGINAL_MIN:
             found.append(Marginal(MarginalKind.AGENCY, d.year_start(y), role.label, role.sector, role.staff_group,
                                   v, "FTE", f"One more agency FTE allowed for {role.label} in "
-                                  f"{d.year_label(y)} {cut(v)}"))
-    found.sort(key=lambda mv: (-mv.value, mv.year, mv.kind, mv.subject, mv.sector, mv.staff_group))
+                                  f"{d.year_label(y)} {cut(v)}", role.label))
+    found.sort(key=marginal_order)
     return found
 
 
-def extract_plan(built: BuiltModel, sf: StandardForm, solution: Solution, warnings: list[Issue]) -> Plan:
-    """The plan records for a solved model (values already loaded onto the variables)."""
+def marginal_order(mv: Marginal) -> tuple[object, ...]:
+    """Largest value first; ties in a fixed reading order."""
+    return (-mv.value, mv.year, mv.kind, mv.subject, mv.sector, mv.staff_group)
+
+
+def budget_marginals(values: tuple[MarginalBudget, ...]) -> list[Marginal]:
+    """Budgets where a full extra £1m (re-solved) cuts the planning score, and does not go to an overspend."""
+    found = []
+    for v in values:
+        if v.available and not v.cuts_overspend and v.weighted_unmet_avoided > MARGINAL_MIN:
+            found.append(Marginal(
+                MarginalKind.BUDGET, v.year, v.holder, "", "", v.weighted_unmet_avoided, "£1m",
+                f"An extra £1m for {v.holder} in {v.year_label} would fill {v.vacancy_avoided_fte_years:,.1f} "
+                f"FTE-years of vacancy and {cut(v.weighted_unmet_avoided)}"))
+    return found
+
+
+def attach_marginal_budget(plan: Plan, values: tuple[MarginalBudget, ...]) -> Plan:
+    """``plan`` with what an extra £1m does: the records, each budget row's local rate, and ranked budgets."""
+    rate = {(v.holder, v.year): v.local_rate_per_million for v in values}
+    budgets = tuple(replace(b, unmet_avoided_per_gbp_1m=rate.get((b.budget_holder, b.year), 0.0))
+                    for b in plan.budgets)
+    marginals = [m for m in plan.marginals if m.kind != MarginalKind.BUDGET] + budget_marginals(values)
+    return replace(plan, budgets=budgets, marginals=tuple(sorted(marginals, key=marginal_order)),
+                   marginal_budget=values)
+
+
+def supply_routes(d: ModelData) -> tuple[SupplyRoute, ...]:
+    """Recruitment channels and training routes, by the role they supply (for the plain-words reasons)."""
+    routes = [SupplyRoute(role_label(c.role), "recruitment", c.channel, c.lead_time_years, c.max_hires_per_year_fte)
+              for c in d.recruitment]
+    routes += [SupplyRoute(role_label(k.to_role), "training", k.route, k.duration_years, k.max_starts_per_year_fte)
+               for k in d.training]
+    return tuple(routes)
+
+
+def shown_as_zero(amount: float, tolerance: float) -> float:
+    """``amount``, or 0 when it is within ``tolerance`` of 0 (solver tolerance, not a real figure)."""
+    return 0.0 if abs(amount) <= tolerance else amount
+
+
+def extract_plan(built: BuiltModel, sf: StandardForm, solution: Solution, warnings: list[Issue], *,
+                 plan_years: int | None = None) -> Plan:
+    """The plan records for a solved model (values already loaded onto the variables).
+
+    ``plan_years`` (default: the model's horizon) is the workbook's horizon H when the model was built
+    with a run-out: records cover plan years 1..H; the objectives are the solved model's.  Overspend and
+    headroom within the stage-1 tolerance (the slack ``O1*·rtol + atol`` that later stages may use, plus
+    £1 of solver tolerance) are 0.  Budget values come later (:func:`attach_marginal_budget`).
+    """
     m, ctx = built.model, built.ctx
     d: ModelData = ctx.data
+    horizon = d.horizon_years if plan_years is None else plan_years
+    ctx = _plan_context(ctx, horizon)
     duals = DualLookup(sf, solution)
+    scenario = ctx.scenario
+    tolerance_gbp = (solution.stage_objectives[0] * scenario.relative_tolerance
+                     + scenario.absolute_tolerance) * MONEY_UNIT_GBP + SOLVER_TOLERANCE_GBP
     roles = [_role_year(m, ctx, i, y) for i, y in ctx.index.role_year]
-    budgets = [_budget_year(m, ctx, duals, b, y) for b, y in ctx.index.holder_year]
+    budgets = [_budget_year(m, ctx, duals, b, y, tolerance_gbp) for b, y in ctx.index.holder_year]
     o1, o2, o3 = solution.stage_objectives
     objectives = Objectives(overspend_gbp=o1 * MONEY_UNIT_GBP, unmet_fte_years=o2, cost_gbp=o3 * MONEY_UNIT_GBP)
     return Plan(
-        ics_code=d.ics_code, ics_name=d.ics_name, first_year=d.first_year, horizon_years=d.horizon_years,
+        ics_code=d.ics_code, ics_name=d.ics_name, first_year=d.first_year, horizon_years=horizon,
+        run_out_years=d.horizon_years - horizon,
         objectives=objectives, roles=tuple(roles), budgets=tuple(budgets), actions=tuple(_actions(m, ctx)),
-        marginals=tuple(_marginals(m, ctx, duals, budgets)), warnings=tuple(warnings),
+        marginals=tuple(_marginals(m, ctx, duals)), warnings=tuple(warnings), supply=supply_routes(d),
+        stage_tolerance_gbp=tolerance_gbp, target_weight=scenario.target_weight,
     )
+
+
+def _plan_context(ctx: Context, plan_years: int) -> Context:
+    """``ctx`` with its index sets cut to plan years 1..``plan_years`` (the run-out years are not reported)."""
+    if plan_years == ctx.data.horizon_years:
+        return ctx
+    ix = ctx.index
+
+    def within(pairs: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], ...]:
+        return tuple(p for p in pairs if p[-1] <= plan_years)
+
+    index = replace(ix, years=tuple(y for y in ix.years if y <= plan_years), role_year=within(ix.role_year),
+                    holder_year=within(ix.holder_year), hire=within(ix.hire), lever_year=within(ix.lever_year),
+                    deploy_year=within(ix.deploy_year), start=within(ix.start), transfer=within(ix.transfer))
+    return replace(ctx, index=index)
 
 
 def recompute_objectives(plan: Plan, target_weight: float) -> Objectives:

@@ -1,7 +1,8 @@
 """Scenario and policy files (TOML under ``models/``), validated strictly.
 
 A scenario holds policy, never equations: the objective weights and
-tolerances of the lexicographic solve and the HiGHS options.  Every key is
+tolerances of the lexicographic solve, the run-out past the plan's last year
+(``workforce/horizon.py``) and the HiGHS options.  Every key is
 checked; an unknown key or a value of the wrong type is an error naming the
 file and the key.  A file may begin with ``extends = "base.toml"`` (relative
 to itself) and override only what it changes; chains are followed and cycles
@@ -14,11 +15,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workforce.horizon import AUTO
+
 # The default policy ships inside the package (a wheel install has no models/ folder); models/base.toml is the
 # same file for users to read and extend (tests/test_package_data.py keeps the two identical).
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "defaults" / "base.toml"
 
 METHODS = ("choose", "simplex", "ipm")
+MAX_RUN_OUT_YEARS = 20
 PRESOLVE = ("on", "off", "choose")
 
 
@@ -62,6 +66,7 @@ class Scenario:
     relative_tolerance: float = 1e-7
     absolute_tolerance: float = 1e-6
     solver: SolverOptions = SolverOptions()
+    run_out_years: int | str = 5  # a whole number >= 0, or "auto" (see workforce/horizon.py)
     path: str = ""
     text: str = ""  # the files' content, outermost last, for provenance
 
@@ -69,6 +74,9 @@ class Scenario:
 # (table, key) -> (type, check, what is expected)
 _NUMBER = (int, float)
 _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "horizon": {
+        "run_out_years": ((int, str), f"a whole number from 0 to {MAX_RUN_OUT_YEARS}, or \"auto\""),
+    },
     "objective": {
         "target_weight": (_NUMBER, "a number of at least 0"),
         "relative_tolerance": (_NUMBER, "a number from 0 to 0.01"),
@@ -88,6 +96,7 @@ _SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
 
 def _in_range(table: str, key: str, value: object) -> bool:
     checks: dict[tuple[str, str], bool] = {
+        ("horizon", "run_out_years"): value == AUTO or (isinstance(value, int) and 0 <= value <= MAX_RUN_OUT_YEARS),
         ("objective", "target_weight"): isinstance(value, _NUMBER) and value >= 0,
         ("objective", "relative_tolerance"): isinstance(value, _NUMBER) and 0 <= value <= 0.01,
         ("objective", "absolute_tolerance"): isinstance(value, _NUMBER) and 0 <= value <= 1,
@@ -159,6 +168,7 @@ def load_scenario(path: Path | None = None) -> Scenario:
     if problems:
         raise ScenarioError(problems)
     objective = merged["objective"]
+    horizon = merged["horizon"]
     solver = SolverOptions(**{k: v for k, v in merged["solver"].items()})  # keys checked above
     text = "\n".join(f"# --- {p.name} ---\n{t}" for p, _, t in chain)
     return Scenario(
@@ -174,6 +184,7 @@ def load_scenario(path: Path | None = None) -> Scenario:
             primal_feasibility_tolerance=float(solver.primal_feasibility_tolerance),
             dual_feasibility_tolerance=float(solver.dual_feasibility_tolerance),
         ),
+        run_out_years=horizon.get("run_out_years", 5),  # type: ignore[arg-type]
         path=str(chosen),
         text=text,
     )

@@ -16,7 +16,10 @@ future Pyomo moves the compiler's internals, its public entry point is used.
 
 Stages, on one HiGHS model (warm-started): minimise O1; add the row
 ``O1 ≤ O1*·(1 + rtol) + atol``; minimise O2; add ``O2 ≤ O2*·(1 + rtol) + atol``;
-minimise O3.  Duals are read from the stage-2 solve.
+minimise O3.  Duals are read from the stage-2 solve.  With ``keep_state`` the
+HiGHS model and each stage's basis and solution are kept (:class:`LexState`),
+so that ``workforce/marginal`` can re-solve with one value raised, warm-started
+from the solved bases, and range the duals.
 
 Sign convention of :class:`Duals`: HiGHS's raw duals, i.e. the change in the
 stage-2 objective (weighted unmet demand, FTE-years) per unit increase of a
@@ -32,7 +35,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -86,6 +89,41 @@ class StandardForm:
 
 
 @dataclass(frozen=True)
+class StageSnapshot:
+    """One stage's optimal basis and solution (rows: the LP's rows, then the objective rows added so far)."""
+
+    basis: highspy.HighsBasis
+    col_value: np.ndarray
+    row_value: np.ndarray  # row activities
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+
+
+@dataclass
+class LexState:
+    """The live HiGHS model after a three-stage solve, for re-solves (``workforce/marginal``).
+
+    ``highs`` holds the LP plus the two objective rows at ``objective_rows`` (O1 then O2), bounded as in
+    stage 3, with the stage-3 costs.  ``stages[s]`` is stage s's snapshot; ``stages[0]`` is ``None`` when
+    stage 1 was not solved (its optimum was given).
+    """
+
+    highs: highspy.Highs
+    sf: StandardForm
+    optima: tuple[float, float, float]
+    stages: tuple[StageSnapshot | None, StageSnapshot, StageSnapshot]
+    objective_rows: tuple[int, int]
+    relative_tolerance: float
+    absolute_tolerance: float
+    time_limit_s: float
+    cache: dict[tuple[str, int], object] = field(default_factory=dict)  # per-stage facts re-solves reuse
+
+    def stage_bound(self, optimum: float) -> float:
+        """Upper bound of an objective row that holds a stage at ``optimum``."""
+        return optimum * (1.0 + self.relative_tolerance) + self.absolute_tolerance
+
+
+@dataclass(frozen=True)
 class Solution:
     """Optimal values (model units) and stage-2 duals, by position in :class:`StandardForm`."""
 
@@ -96,6 +134,7 @@ class Solution:
     status: str
     highs_version: str
     solve_seconds: float
+    state: LexState | None = field(default=None, compare=False, repr=False)  # with keep_state only
 
 
 COMPILER_OPTIONS = {"mixed_form": True, "set_sense": None}
@@ -228,11 +267,21 @@ def _run(h: highspy.Highs, stage: str) -> float:
     return float(h.getInfo().objective_function_value)
 
 
+def _snapshot(h: highspy.Highs) -> StageSnapshot:
+    solution = h.getSolution()
+    return StageSnapshot(basis=h.getBasis(), col_value=np.asarray(solution.col_value, dtype=float).copy(),
+                         row_value=np.asarray(solution.row_value, dtype=float).copy(),
+                         row_dual=np.asarray(solution.row_dual, dtype=float).copy(),
+                         col_dual=np.asarray(solution.col_dual, dtype=float).copy())
+
+
 def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_tolerance: float,
-                        absolute_tolerance: float, *, first_optimum: float | None = None) -> Solution:
+                        absolute_tolerance: float, *, first_optimum: float | None = None,
+                        keep_state: bool = False) -> Solution:
     """Three-stage solve; raises :class:`SolveFailure` unless every stage is optimal.
 
-    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.
+    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.  ``keep_state``
+    keeps the HiGHS model and each stage's basis and solution on the result (:class:`LexState`).
     """
     started = time.perf_counter()
     h = _new_highs(options, options.time_limit_s)
@@ -241,6 +290,7 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
     optima: list[float] = []
     row_dual = np.zeros(sf.num_rows)
     col_dual = np.zeros(sf.num_cols)
+    snapshots: list[StageSnapshot | None] = []
     for stage, name in enumerate(STAGE_NAMES):
         if stage > 0:
             previous = sf.cost[stage - 1]
@@ -254,13 +304,22 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
             h.setOptionValue("time_limit", remaining)
         if stage == 0 and first_optimum is not None:
             optima.append(first_optimum)
+            snapshots.append(None)
             continue
         optima.append(_run(h, name))
+        if keep_state:
+            snapshots.append(_snapshot(h))
         if stage == 1:
             solution = h.getSolution()
             row_dual = np.asarray(solution.row_dual, dtype=float)[: sf.num_rows].copy()
             col_dual = np.asarray(solution.col_dual, dtype=float).copy()
     final = h.getSolution()
+    state = None
+    if keep_state:
+        state = LexState(highs=h, sf=sf, optima=(optima[0], optima[1], optima[2]),
+                         stages=(snapshots[0], snapshots[1], snapshots[2]),  # type: ignore[arg-type]
+                         objective_rows=(sf.num_rows, sf.num_rows + 1), relative_tolerance=relative_tolerance,
+                         absolute_tolerance=absolute_tolerance, time_limit_s=options.time_limit_s)
     return Solution(
         stage_objectives=(optima[0], optima[1], optima[2]),
         col_value=np.asarray(final.col_value, dtype=float).copy(),
@@ -269,6 +328,7 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
         status="optimal",
         highs_version=highs_version(),
         solve_seconds=time.perf_counter() - started,
+        state=state,
     )
 
 

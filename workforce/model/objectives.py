@@ -12,7 +12,9 @@ Stage s minimises O_s subject to every earlier stage's optimum held:
 ``O_t ≤ O_t* · (1 + relative_tolerance) + absolute_tolerance`` for t < s, in
 the model's units (defaults 1e-7 and 1e-6 from ``models/base.toml``).  The
 model always solves: what cannot be afforded shows as overspend, what cannot
-be filled as vacancy.
+be filled as vacancy.  The sums run over every year of the model, run-out
+years included (``workforce/horizon.py``): these are the objectives the plan's
+Run sheet and ``--json`` report; its sheets and headlines cover the plan years.
 
 Symbols
 -------

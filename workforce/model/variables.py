@@ -2,7 +2,8 @@
 
 Maths
 -----
-All variables are non-negative.  Plan years y = 1..H.
+All variables are non-negative.  Years y = 1..H of the data the model is built
+from: the workbook's plan years followed by its run-out years (``workforce/horizon.py``).
 
     x[r,y]           staff in post at the end of year y       (x[r,0] = staff_in_post_fte, a constant)
     h[c,y]           hires through channel c made in year y,  defined only where y + lead_c ≤ H

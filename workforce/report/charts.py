@@ -1,8 +1,11 @@
-"""Native Excel charts for the plan's Summary sheet.
+"""Native Excel charts for the plan's Summary sheet: staffing for the NHS and adult social care, and money.
 
-Both read the "Yearly totals" table that the Summary sheet writes: one row
-per year below a header row ``header_row`` (0-based), with the column of
-each series given by name in ``cols`` (keys as in :data:`CHART_COLUMNS`).
+Each chart reads a chart-data table the Summary writes outside its print area:
+one row per year below a header row, the column of each series given by key
+(:class:`ChartSource`).  Meaning never rests on colour alone: stacked parts
+differ in pattern as well as colour, neighbouring parts differ in colour by a
+contrast of at least 3:1 (:func:`contrast`), lines carry markers and dashes,
+and every chart has alt text that states what it shows.
 """
 
 from __future__ import annotations
@@ -13,32 +16,35 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-NHS_BLUE = "#005EB8"
 NHS_DARK_BLUE = "#003087"
 NHS_LIGHT_BLUE = "#41B6E6"
-NHS_AQUA_GREEN = "#00A499"
-NHS_WARM_YELLOW = "#FFB81C"
 NHS_DARK_GREY = "#425563"
+NHS_WARM_YELLOW = "#FFB81C"
+NHS_PALE_GREY = "#E8EDEE"
+NHS_BLACK = "#231F20"
+WHITE = "#FFFFFF"
 
-CHART_WIDTH_PX = 620
-CHART_HEIGHT_PX = 320
-CHART_HEIGHT_ROWS = 17  # rows of the default height a chart covers, plus a gap
+CHART_WIDTH_PX = 440
+CHART_HEIGHT_PX = 260
+CHART_HEIGHT_ROWS = 14  # rows of the default height a chart covers, plus a gap
 
-# Keys of the columns the charts read, in the order the yearly-totals table holds them.
-CHART_COLUMNS = ("year", "demand", "own_role", "deployed_in_cover", "trainee_cover", "agency", "spend", "budget")
+# Keys of the staffing chart-data columns, in table order (after "year").
+STAFFING_KEYS = ("own_role", "deployed_in_cover", "trainee_cover", "agency", "vacancy", "demand")
 
-# Stacked parts of "Staffing against demand": (key, legend name, colour).
+# Stacked parts of a staffing chart, bottom to top: (key, legend name, fill colour, pattern or None).
+# Neighbours alternate dark and light (contrast >= 3:1, tests/test_accessibility.py) and each has its own pattern.
 STAFFING_PARTS = (
-    ("own_role", "Staff in post (own role)", NHS_BLUE),
-    ("deployed_in_cover", "Deployed-in cover", NHS_LIGHT_BLUE),
-    ("trainee_cover", "Trainee cover", NHS_AQUA_GREEN),
-    ("agency", "Agency", NHS_WARM_YELLOW),
+    ("own_role", "Staff in post (own role)", NHS_DARK_BLUE, None),
+    ("deployed_in_cover", "Deployed-in cover", NHS_LIGHT_BLUE, "light_vertical"),
+    ("trainee_cover", "Trainee cover", NHS_BLACK, "wide_upward_diagonal"),
+    ("agency", "Agency", NHS_WARM_YELLOW, "small_check"),
+    ("vacancy", "Vacancy (demand not covered)", NHS_DARK_GREY, "wide_downward_diagonal"),
 )
 
 
 @dataclass(frozen=True)
 class ChartSource:
-    """Where the yearly-totals table sits: its sheet, header row, number of years and columns by key."""
+    """Where a chart-data table sits: its sheet, header row, number of years and columns by key."""
 
     ws: Worksheet
     header_row: int
@@ -50,42 +56,73 @@ class ChartSource:
         return [self.ws.name, self.header_row + 1, col, self.header_row + self.years, col]
 
 
-def _finish(chart: Chart, title: str, axis: dict[str, object]) -> None:
-    chart.set_title({"name": title, "name_font": {"size": 12}})
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _fill(colour: str, pattern: str | None) -> dict[str, object]:
+    if pattern is None:
+        return {"fill": {"color": colour}, "border": {"color": WHITE}}
+    return {"pattern": {"pattern": pattern, "fg_color": colour, "bg_color": WHITE}, "border": {"color": colour}}
+
+
+def _finish(chart: Chart, title: str, axis: dict[str, object], width_px: int) -> None:
+    chart.set_title({"name": title, "name_font": {"size": 11}})
     chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}, **axis})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_size({"width": width_px, "height": CHART_HEIGHT_PX})
 
 
-def add_staffing_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int]) -> None:
-    """Stacked columns of what covers demand against a line of demand; the gap up to the line is vacancy.
+def _insert(ws: Worksheet, anchor: tuple[int, int, int], chart: Chart, description: str) -> None:
+    """Insert at (row, column, pixels to the right of that cell), with ``description`` as its alt text."""
+    row, col, x_offset = anchor
+    ws.insert_chart(row, col, chart, {"description": description, "x_offset": x_offset, "object_position": 3})
 
-    Staff deployed to another role count there (as deployed-in cover), not in
-    their own role's column, so no one is counted twice.
+
+def add_staffing_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, int], family: str,
+                       description: str, width_px: int = CHART_WIDTH_PX) -> None:
+    """Stacked columns of what covers ``family``'s demand, vacancy on top, against a line of demand, at ``anchor``.
+
+    Staff deployed to another role count there (as deployed-in cover), not in their own role's column,
+    so no one is counted twice; where cover exceeds demand there is no vacancy.
     """
     columns = wb.add_chart({"type": "column", "subtype": "stacked"})
     categories = source.ref("year")
-    for key, name, colour in STAFFING_PARTS:
-        columns.add_series({"name": name, "categories": categories, "values": source.ref(key),
-                            "fill": {"color": colour}, "gap": 60})
+    for key, name, colour, pattern in STAFFING_PARTS:
+        columns.add_series({"name": name, "categories": categories, "values": source.ref(key), "gap": 60,
+                            **_fill(colour, pattern)})
     line = wb.add_chart({"type": "line"})
     line.add_series({"name": "Demand", "categories": categories, "values": source.ref("demand"),
-                     "line": {"color": NHS_DARK_BLUE, "width": 2.5}, "marker": {"type": "diamond"}})
+                     "line": {"color": NHS_BLACK, "width": 2.25, "dash_type": "dash"},
+                     "marker": {"type": "diamond", "size": 7, "fill": {"color": WHITE},
+                                "border": {"color": NHS_BLACK}}})
     columns.combine(line)
-    _finish(columns, "Staffing against demand (FTE)", {"name": "FTE", "num_format": "#,##0"})
-    source.ws.insert_chart(anchor[0], anchor[1], columns)
+    _finish(columns, f"{family}: staffing against demand (FTE)", {"name": "FTE", "num_format": "#,##0"}, width_px)
+    _insert(source.ws, anchor, columns, description)
 
 
-def add_spend_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int]) -> None:
-    """Columns of spend against a line of budget (axis from zero, so the columns compare honestly)."""
-    columns = wb.add_chart({"type": "column"})
+def add_money_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, int], description: str,
+                    width_px: int = CHART_WIDTH_PX) -> None:
+    """Stacked spend of NHS and adult social care budget holders against a line of the money available."""
+    columns = wb.add_chart({"type": "column", "subtype": "stacked"})
     categories = source.ref("year")
-    columns.add_series({"name": "Spend", "categories": categories, "values": source.ref("spend"),
-                        "fill": {"color": NHS_BLUE}, "gap": 60})
+    columns.add_series({"name": "Spend: NHS budget holders", "categories": categories, "values": source.ref("nhs"),
+                        "gap": 60, **_fill(NHS_DARK_BLUE, None)})
+    columns.add_series({"name": "Spend: adult social care budget holders", "categories": categories,
+                        "values": source.ref("asc"), "gap": 60, **_fill(NHS_LIGHT_BLUE, "light_vertical")})
     line = wb.add_chart({"type": "line"})
-    line.add_series({"name": "Budget", "categories": categories, "values": source.ref("budget"),
-                     "line": {"color": NHS_DARK_GREY, "width": 2.5, "dash_type": "dash"},
-                     "marker": {"type": "circle", "size": 5}})
+    line.add_series({"name": "Budget (with any national fund)", "categories": categories,
+                     "values": source.ref("available"),
+                     "line": {"color": NHS_BLACK, "width": 2.25, "dash_type": "dash"},
+                     "marker": {"type": "circle", "size": 6, "fill": {"color": WHITE}, "border": {"color": NHS_BLACK}}})
     columns.combine(line)
-    _finish(columns, "Spend against budget (£m)", {"name": "£m", "num_format": "£#,##0,,\"m\""})
-    source.ws.insert_chart(anchor[0], anchor[1], columns)
+    _finish(columns, "Spend against budget (£m)", {"name": "£m", "num_format": "£#,##0,,\"m\""}, width_px)
+    _insert(source.ws, anchor, columns, description)

@@ -1,12 +1,16 @@
-"""Write the plan workbook a board can read: Summary, Actions, Roles, Budget, Insights, Run.
+"""Write the plan workbook a board can read: Cover, Summary, Insights, Extra £1m, Actions, Roles, Budget, Run.
 
 Written with xlsxwriter (faster than openpyxl for writing and with native
 charts), to a temporary file renamed into place (``workforce.atomic``).  The
-writer never sees Pyomo: it reads :class:`Plan` and :class:`RunInfo` only.
+writer never sees Pyomo: it reads :class:`Plan` and :class:`RunInfo` only, and
+the words and headline figures from ``workforce.answers``.  Formats are shared
+(``Styles``), never made per cell, so writing stays fast.
 
 Safety: every user-supplied string is written with ``write_string`` (and the
 workbook refuses to turn strings into formulas or links), every number with
-``write_number``; there are no formulas anywhere.
+``write_number``; there are no formulas anywhere.  Accessibility: see
+``workforce/report/sheets.py`` (titles in A1, marked-up tables, units in
+headers, codes for blanks, alt text on charts) and the Cover sheet.
 """
 
 from __future__ import annotations
@@ -19,26 +23,34 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
+from workforce.answers import Answers, board_answers
+from workforce.answers.labels import CODES_MEANING, HEADROOM, HEADROOM_MEANING, NOT_APPLICABLE
 from workforce.atomic import atomic_write
 from workforce.plan import Action, ActionType, Plan, RunInfo
-from workforce.report.sheets import (
-    Column,
-    Fmt,
-    Styles,
-    apply_widths,
-    print_setup,
-    write_key_values,
-    write_table,
-)
+from workforce.report.cover import COVER, write_cover
+from workforce.report.insights import EXTRA_MILLION, write_extra_million, write_insights
+from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
 from workforce.report.summary import has_national_fund, plan_period, write_summary
 
 PLAN_MARKER = "workforce_plan"  # custom document property: this file is a plan we may replace
-SHEETS = ("Summary", "Actions", "Roles", "Budget", "Insights", "Run")
+SHEETS = (COVER, "Summary", "Insights", EXTRA_MILLION, "Actions", "Roles", "Budget", "Run")
 NO_ACTIONS = "No actions: the plan keeps current staffing."
 UNKNOWN_CREATED = datetime(2000, 1, 1)  # document date when the run has no start time (keeps output reproducible)
 WORKBOOK_OPTIONS = {"constant_memory": False, "in_memory": True, "strings_to_formulas": False,
                     "strings_to_urls": False, "strings_to_numbers": False, "nan_inf_to_errors": False}
-SENTENCE_WIDTH = 60
+TABLE_TOP = 1  # every long sheet: title in A1, its table's header in row 2 (the rows frozen)
+CONTENTS = (
+    ("Summary", "Vacancies against target for the NHS and adult social care by year, agency and money by year, "
+                "key points, a table per year and budget holder, and charts (two printed pages)."),
+    ("Insights", "The binding limits ranked, why each role that misses its target misses it, and what pooled "
+                 "budgets move and why."),
+    (EXTRA_MILLION, "What a full extra £1m does for each budget holder and year (re-solved), beside the rate at the "
+                    "margin and the budgets it holds for."),
+    ("Actions", "Every decision, year by year: recruitment, retention, training, deployment, agency, transfers."),
+    ("Roles", "Each role and year: demand, staff in post and how it changes, agency, vacancy against target."),
+    ("Budget", "Each budget holder and year: budget, spend by category, pooled transfers, headroom, overspend."),
+    ("Run", "Provenance: input file, policy, versions, solver options, objectives of the solved model, timings."),
+)
 
 
 def is_plan_file(path: Path) -> bool:
@@ -64,21 +76,47 @@ def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Pa
 def _write(plan: Plan, run: RunInfo, path: Path) -> None:
     started = time.perf_counter()
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
-    wb.set_properties({"title": f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}",
-                       "subject": plan.ics_code, "author": "ICS workforce planning optimiser",
+    heading = f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}"
+    wb.set_properties({"title": heading, "subject": plan.ics_code, "author": "ICS workforce planning optimiser",
                        "comments": f"Scenario {run.scenario_file}; input {run.input_file}",
                        "created": document_date(run.started_at)})
     wb.set_custom_property(PLAN_MARKER, f"{plan.ics_code} plan")
     styles = Styles(wb)
-    write_summary(wb, styles, plan)
+    answers = board_answers(plan)
+    write_cover(wb, styles, heading, "A workforce plan made by optimisation: what to recruit, retain, train, deploy "
+                "and buy from agencies, year by year, within the budgets, and what would help most.", CONTENTS,
+                plan_notes(plan, answers))
+    write_summary(wb, styles, plan, answers)
+    write_insights(wb, styles, plan, answers)
+    write_extra_million(wb, styles, plan, answers)
     _actions(wb, styles, plan)
     _roles(wb, styles, plan)
     _budget(wb, styles, plan)
-    _insights(wb, styles, plan)
     _run(wb, styles, plan, run, time.perf_counter() - started)
-    for ws in wb.worksheets():
-        print_setup(ws, header_row=0 if ws.name in ("Actions", "Roles", "Budget") else None)
     wb.close()
+
+
+def plan_notes(plan: Plan, answers: Answers) -> list[tuple[str, str]]:
+    """The Cover sheet's notes: units, codes, and the meaning of every headline term."""
+    run_out = (f"The model looked {plan.run_out_years} year(s) past the plan (demand and budgets of the last year "
+               "repeated), so decisions near the end are valued as in the middle; the sheets show the plan years "
+               "only, the Run sheet's objectives include the run-out.") if plan.run_out_years else \
+        "The model stops at the plan's last year (no run-out)."
+    return [
+        ("Units", "Staff in FTE (full-time equivalent); FTE-years are FTE summed over years. Money in £. Years are "
+                  "financial years, April to March (2026/27 starts April 2026). Every column header names its unit."),
+        ("Codes", CODES_MEANING),
+        ("Planning score", answers.planning_score_definition),
+        (HEADROOM.removesuffix(" (£)"), HEADROOM_MEANING),
+        ("Extra £1m", "What a full extra £1m does is found by solving the plan again with that budget £1m higher: "
+                      "the overspend it avoids first, then the vacancy it fills. The local rate is the same at the "
+                      "margin; it holds only over the budgets shown, so a full £1m can buy less than the rate "
+                      "suggests. A budget holder that overspends puts extra money into the overspend first."),
+        ("Rounding", "Overspend and headroom within the solver's tolerance of zero (here "
+                     f"£{plan.stage_tolerance_gbp:,.2f} plus a millionth of the budget) are shown as 0."),
+        ("Run-out", run_out),
+        ("Charts", "Each chart has alt text; its data are tables to the right of the Summary's printed area."),
+    ]
 
 
 def document_date(started_at: str) -> datetime:
@@ -100,24 +138,36 @@ def action_sort_key(a: Action) -> tuple[object, ...]:
 
 def _actions(wb: Workbook, styles: Styles, plan: Plan) -> None:
     ws = wb.add_worksheet("Actions")
+    title(ws, styles, f"Actions, year by year ({len(plan.actions)} decisions)")
     if not plan.actions:
-        ws.write_string(0, 0, NO_ACTIONS, styles.note)
+        ws.write_string(TABLE_TOP, 0, NO_ACTIONS, styles.note)
         ws.set_column(0, 0, len(NO_ACTIONS))
         return
-    columns = [Column("Year"), Column("Action"), Column("Channel / lever / route"), Column("Sector"),
-               Column("Staff group"), Column("Detail"), Column("FTE", Fmt.FTE), Column("Cost (£)", Fmt.GBP)]
-    rows = [[a.year_label, a.action, a.name, a.sector, a.staff_group, a.detail,
-             a.fte if a.action != ActionType.TRANSFER else None, a.cost_gbp]
+    columns = [Column("Year"), Column("Action", Fmt.WRAPPED, 10), Column("Channel / lever / route", Fmt.WRAPPED, 22),
+               Column("Sector", Fmt.WRAPPED, 18), Column("Staff group", Fmt.WRAPPED, 20),
+               Column("Detail", Fmt.WRAPPED, 30), Column("Staff (FTE)", Fmt.FTE), Column("Cost (£)", Fmt.GBP)]
+    rows = [[a.year_label, a.action, a.name, a.sector or NOT_APPLICABLE, a.staff_group or NOT_APPLICABLE, a.detail,
+             a.fte if a.action != ActionType.TRANSFER else NOT_APPLICABLE, a.cost_gbp]
             for a in sorted(plan.actions, key=action_sort_key)]
-    write_table(ws, styles, 0, columns, rows)
-    ws.freeze_panes(1, 0)
+    _long_table(ws, styles, columns, rows, "Actions", repeat_cols=2)
+
+
+def _long_table(ws: object, styles: Styles, columns: list[Column], rows: list[list[object]], name: str, *,
+                repeat_cols: int) -> None:
+    """A sheet's one table under its title: header frozen and repeated on every printed page."""
+    widths: dict[int, float] = {}
+    write_table(ws, styles, TABLE_TOP, columns, rows, name=name, widths=widths)  # type: ignore[arg-type]
+    apply_widths(ws, widths)  # type: ignore[arg-type]
+    ws.freeze_panes(TABLE_TOP + 1, 0)  # type: ignore[attr-defined]
+    print_setup(ws, header_row=TABLE_TOP, widths=widths, repeat_cols=repeat_cols)  # type: ignore[arg-type]
 
 
 def _roles(wb: Workbook, styles: Styles, plan: Plan) -> None:
     ws = wb.add_worksheet("Roles")
+    title(ws, styles, "Roles, year by year: where staff came from and went, and vacancy against target")
     fte = Fmt.FTE
-    columns = [Column("Year"), Column("Sector"), Column("Staff group"), Column("Budget holder"),
-               Column("Demand (FTE)", fte), Column("Staff in post at start (FTE)", fte),
+    columns = [Column("Year"), Column("Sector", Fmt.WRAPPED, 20), Column("Staff group", Fmt.WRAPPED, 22),
+               Column("Budget holder", Fmt.WRAPPED, 24), Column("Demand (FTE)", fte), Column("Staff in post at start (FTE)", fte),
                Column("Staff in post at end (FTE)", fte), Column("Expected leavers (FTE)", fte),
                Column("Leavers retained (FTE)", fte), Column("Leavers (FTE)", fte), Column("Hires arrived (FTE)", fte),
                Column("Pipeline arrived (FTE)", fte), Column("New-starter leavers (FTE)", fte),
@@ -126,8 +176,8 @@ def _roles(wb: Workbook, styles: Styles, plan: Plan) -> None:
                Column("Training returners (FTE)", fte), Column("Deployed out (FTE)", fte),
                Column("Deployed in (FTE)", fte), Column("Deployed-in cover (FTE)", fte), Column("Agency (FTE)", fte),
                Column("Vacancy (FTE)", fte), Column("Vacancy above target (FTE)", fte),
-               Column("Vacancy rate", Fmt.RATE), Column("Vacancy target", Fmt.RATE), Column("Target met?"),
-               Column("Priority", Fmt.NUMBER)]
+               Column("Vacancy rate (%)", Fmt.RATE), Column("Vacancy target (%)", Fmt.RATE), Column("Target met?"),
+               Column("Priority (weight)", Fmt.NUMBER)]
     roles = sorted(plan.roles, key=lambda r: (r.sector.casefold(), r.staff_group.casefold(), r.year))
     rows = [[r.year_label, r.sector, r.staff_group, r.budget_holder, r.demand_fte, r.staff_in_post_start_fte,
              r.staff_in_post_fte, r.expected_leavers_fte, r.leavers_retained_fte, r.leavers_fte, r.hires_arrived_fte,
@@ -135,63 +185,29 @@ def _roles(wb: Workbook, styles: Styles, plan: Plan) -> None:
              r.trainee_cover_fte, r.training_completers_in_fte, r.training_returners_fte, r.deployed_out_fte,
              r.deployed_in_fte, r.deployed_in_cover_fte, r.agency_fte, r.vacancy_fte, r.excess_vacancy_fte,
              r.vacancy_rate, r.vacancy_target, "Yes" if r.target_met else "No", r.priority] for r in roles]
-    write_table(ws, styles, 0, columns, rows)
-    ws.freeze_panes(1, 3)
+    _long_table(ws, styles, columns, rows, "Roles", repeat_cols=3)
 
 
 def _budget(wb: Workbook, styles: Styles, plan: Plan) -> None:
     ws = wb.add_worksheet("Budget")
+    title(ws, styles, "Budget holders, year by year: budget, spend by category, pooled transfers, headroom")
     gbp = Fmt.GBP
     fund = has_national_fund(plan)
-    columns = [Column("Year"), Column("Budget holder"), Column("Budget (£)", gbp), Column("Salaries (£)", gbp),
+    columns = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 28), Column("Budget (£)", gbp),
+               Column("Salaries (£)", gbp),
                Column("Agency (£)", gbp), Column("Recruitment (£)", gbp), Column("Retention (£)", gbp),
                Column("Training starts (£)", gbp), Column("Trainee salaries (£)", gbp), Column("Deployment (£)", gbp),
                Column("Total spend (£)", gbp), Column("Transfers out (£)", gbp), Column("Transfers in (£)", gbp)]
     columns += [Column("National fund (£)", gbp)] if fund else []
-    columns += [Column("Overspend (£)", gbp), Column("Headroom (£)", gbp),
-                Column("Unmet demand avoided per extra £1m (FTE-years)", Fmt.FTE_YEARS)]
+    columns += [Column("Overspend (£)", gbp), Column(HEADROOM, gbp)]
     rows: list[list[object]] = []
     for b in sorted(plan.budgets, key=lambda b: (b.year, b.budget_holder.casefold())):
         row: list[object] = [b.year_label, b.budget_holder, b.budget_gbp, b.salary_gbp, b.agency_gbp,
                              b.recruitment_gbp, b.retention_gbp, b.training_gbp, b.trainee_salary_gbp,
                              b.deployment_gbp, b.spend_gbp, b.transfers_out_gbp, b.transfers_in_gbp]
         row += [b.national_fund_gbp] if fund else []
-        rows.append(row + [b.overspend_gbp, b.headroom_gbp, b.unmet_avoided_per_gbp_1m])
-    write_table(ws, styles, 0, columns, rows)
-    ws.freeze_panes(1, 2)
-
-
-def _insights(wb: Workbook, styles: Styles, plan: Plan) -> None:
-    ws = wb.add_worksheet("Insights")
-    ws.write_string(0, 0, "What would help most", styles.title)
-    ws.write_string(1, 0, "Value = weighted unmet demand avoided, in FTE-years, per extra unit of a limit; from the "
-                          "stage-2 solve (after overspend is minimised). A unit is £1m for a budget and one FTE for "
-                          "a cap.", styles.note)
-    row = 3
-    widths: dict[int, float] = {0: 6}
-    if plan.marginals:
-        columns = [Column("Rank", Fmt.INTEGER), Column("Insight", Fmt.WRAPPED, SENTENCE_WIDTH), Column("Limit"),
-                   Column("Year"), Column("Value (FTE-years per unit)", Fmt.FTE_YEARS), Column("Unit")]
-        rows = [[i, m.sentence, m.kind, m.year_label, m.value, m.unit] for i, m in enumerate(plan.marginals, 1)]
-        row = write_table(ws, styles, row, columns, rows, widths=widths) + 1
-    else:
-        ws.write_string(row, 0, "No limit binds: relaxing any cap or budget would not cut unmet demand.")
-        row += 2
-    ws.write_string(row, 0, "Targets missed", styles.subtitle)
-    missed = sorted(plan.targets_missed(), key=lambda r: (r.year, r.sector.casefold(), r.staff_group.casefold()))
-    if missed:
-        columns = [Column("Role", Fmt.WRAPPED, SENTENCE_WIDTH), Column("Year"), Column("Vacancy rate", Fmt.RATE),
-                   Column("Target", Fmt.RATE), Column("Vacancy above target (FTE)", Fmt.FTE)]
-        rows = [[r.role_label, r.year_label, r.vacancy_rate, r.vacancy_target, r.excess_vacancy_fte] for r in missed]
-        row = write_table(ws, styles, row + 1, columns, rows, autofilter=False, first_col=1, widths=widths) + 1
-    else:
-        ws.write_string(row + 1, 0, "Every role meets its vacancy target in every year.")
-        row += 3
-    if plan.warnings:
-        ws.write_string(row, 0, "Warnings about the input", styles.subtitle)
-        for i, issue in enumerate(plan.warnings, start=row + 1):
-            ws.write_string(i, 1, issue.message())
-    apply_widths(ws, widths)
+        rows.append(row + [b.overspend_gbp, b.headroom_gbp])
+    _long_table(ws, styles, columns, rows, "Budget", repeat_cols=2)
 
 
 def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, object, str]]:
@@ -203,6 +219,7 @@ def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, objec
     pairs: list[tuple[str, object, str]] = [(key, value, Fmt.TEXT) for key, value in texts]
     pairs += [(f"solver_option.{k}", v, Fmt.GENERAL if isinstance(v, (int, float)) and not isinstance(v, bool)
                else Fmt.TEXT) for k, v in run.solver_options.items()]
+    pairs.append(("run_out_years", plan.run_out_years, Fmt.GENERAL))
     pairs += [(k, v, Fmt.GENERAL) for k, v in run.objectives.as_dict().items()]
     timings = {**run.timings_s, "write": write_s}
     pairs += [(f"timing_{stage}_s", seconds, Fmt.GENERAL) for stage, seconds in timings.items()]
@@ -211,16 +228,20 @@ def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, objec
 
 def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float) -> None:
     ws = wb.add_worksheet("Run")
-    ws.write_string(0, 0, "key", styles.header)
-    ws.write_string(0, 1, "value", styles.header)
-    row = write_key_values(ws, styles, 1, [(k, _shown(v), f) for k, v, f in run_pairs(plan, run, write_s)])
-    ws.write_string(row + 1, 0, "timing_write_s covers building the workbook; saving it to disk follows.", styles.note)
-    ws.write_string(row + 3, 0, "Scenario file content", styles.subtitle)
-    for i, line in enumerate(run.scenario_text.splitlines(), start=row + 4):
-        ws.write_string(i, 0, line)
+    title(ws, styles, "Run details: how this plan was made")
+    pairs = [[k, _shown(v)] for k, v, _ in run_pairs(plan, run, write_s)]
+    pairs.append(["note", "timing_write_s covers building the workbook; saving it to disk follows."])
+    widths: dict[int, float] = {0: 40, 1: 70}
+    row = write_table(ws, styles, TABLE_TOP, [Column("key"), Column("value (unit in the key)", Fmt.GENERAL)], pairs,
+                      name="Run", widths=widths) + 1
+    ws.write_string(row, 0, "Scenario file content (blank lines left out)", styles.subtitle)
+    lines = [[line] for line in run.scenario_text.splitlines() if line.strip()] or [[NOT_APPLICABLE]]
+    write_table(ws, styles, row + 1, [Column("Scenario file line")], lines, name="Scenario", autofilter=False,
+                widths=widths)
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 70)
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(TABLE_TOP + 1, 0)
+    print_setup(ws, widths=widths)
 
 
 def _shown(value: object) -> object:

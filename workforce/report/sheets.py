@@ -4,21 +4,37 @@ Every user-supplied string goes through ``write_string`` — never ``write``,
 which would turn ``=HYPERLINK(...)`` typed in a sector name into a live
 formula — and every number through ``write_number``.  No formulas anywhere:
 numbers are computed in Python.
+
+Accessibility (the Analysis Function's spreadsheet guidance): every table is
+one marked-up Excel table (:func:`write_table`) whose header names its unit;
+a cell with no number holds a code (``[x]`` not available, ``[z]`` not
+applicable), never a blank; every sheet has its title in A1 (:func:`title`)
+and freezes only down to its table's header row.  Formats are created once
+per workbook (:class:`Styles`) and shared by every cell.
 """
 
 from __future__ import annotations
 
 import numbers
+import re
+import textwrap
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from workforce.answers.labels import NOT_APPLICABLE, NOT_AVAILABLE
+
 MAX_WIDTH = 60
 MIN_WIDTH = 8
 LINE_HEIGHT_PT = 15  # one line of 11-point text
 BODY_CHARS_PER_WIDTH = 1.1  # ordinary text is narrower than the digit '0' that column widths count
+CODES = (NOT_AVAILABLE, NOT_APPLICABLE)
+MIN_PRINT_SCALE = 70  # per cent: smaller type is not readable on paper
+# A4 landscape less 0.5-inch margins is 1,027 pixels at 96 an inch; LibreOffice lays columns out about 30% wider
+# than Excel (measured on these workbooks), so sheets are sized for that: what fits there fits in Excel.
+PRINTABLE_WIDTH_PX = 770  # with a little to spare
 
 
 class Fmt:
@@ -27,6 +43,7 @@ class Fmt:
     TEXT = "text"
     WRAPPED = "wrapped"  # long text (sentences): wrapped within a capped column width
     GBP = "gbp"
+    GBP_M = "gbp_m"  # pounds, shown in millions to one decimal (the value stays in £)
     FTE = "fte"
     RATE = "rate"
     FTE_YEARS = "fte_years"
@@ -58,12 +75,26 @@ class Styles:
         self.by_fmt = {name: wb.add_format({**props, "valign": "top"}) for name, props in _FORMATS.items()}
         self.bold_by_fmt = {name: wb.add_format({**props, "valign": "top", "bold": True, "top": 1})
                             for name, props in _FORMATS.items()}
+        self.code = wb.add_format({"align": "right", "valign": "top"})
+        self.link = wb.add_format({"font_color": "#005EB8", "underline": 1, "valign": "top"})
+        self._table_names: set[str] = set()
+
+    def table_name(self, base: str) -> str:
+        """A valid Excel table name, unique in the workbook (letters, digits and underscores)."""
+        stem = re.sub(r"\W+", "_", base).strip("_") or "Table"
+        name, n = f"tbl_{stem}", 1
+        while name.casefold() in self._table_names:
+            n += 1
+            name = f"tbl_{stem}_{n}"
+        self._table_names.add(name.casefold())
+        return name
 
 
 _FORMATS: dict[str, dict[str, object]] = {
     Fmt.TEXT: {},
     Fmt.WRAPPED: {"text_wrap": True, "valign": "top"},
     Fmt.GBP: {"num_format": "£#,##0"},
+    Fmt.GBP_M: {"num_format": '£#,##0.0,,"m"'},
     Fmt.FTE: {"num_format": "#,##0.0"},
     Fmt.RATE: {"num_format": "0.0%"},
     Fmt.FTE_YEARS: {"num_format": "#,##0.00"},
@@ -74,7 +105,7 @@ _FORMATS: dict[str, dict[str, object]] = {
 
 
 def write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: object = None) -> None:
-    """Write one value safely: text as text, numbers as numbers, ``None`` as blank."""
+    """Write one value safely: text as text, numbers as numbers, ``None`` as blank (outside tables only)."""
     if value is None:
         return
     if isinstance(value, bool):
@@ -91,14 +122,22 @@ def shown_length(value: object, fmt: str) -> int:
         return 0
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if fmt == Fmt.RATE:
-            return 7
-        return len(f"{value:,.1f}") + 2
+            return 6
+        if fmt == Fmt.GBP_M:
+            return len(f"{value / 1e6:,.1f}") + 2
+        if fmt in (Fmt.GBP, Fmt.INTEGER):
+            return len(f"{value:,.0f}") + (1 if fmt == Fmt.GBP else 0)
+        if fmt == Fmt.FTE_YEARS:
+            return len(f"{value:,.2f}")
+        return len(f"{value:,.1f}") + 1
     return len(str(value))
 
 
 def wrapped_lines(text: str, width_chars: float) -> int:
     """How many lines ``text`` takes when wrapped at word boundaries, at most ``width_chars`` characters a line."""
     usable = max(1, int(width_chars))
+    if len(text) <= usable and "\n" not in text:
+        return 1
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
@@ -138,52 +177,86 @@ def _fit_row_heights(ws: Worksheet, first_row: int, columns: Sequence[Column], r
 
 
 def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence[Column],
-                rows: Sequence[Sequence[object]], *, autofilter: bool = True, first_col: int = 0,
+                rows: Sequence[Sequence[object]], *, name: str, autofilter: bool = True, first_col: int = 0,
                 widths: dict[int, float] | None = None, emphasised: Collection[int] = ()) -> int:
-    """Header plus rows from ``first_row``; returns the next free row.
+    """One marked-up Excel table: header plus ``rows`` from ``first_row``; returns the next free row.
 
-    Column widths are fitted to the content (at most ``MAX_WIDTH``; longer
-    text goes in ``Fmt.WRAPPED`` columns).  With ``widths`` given, the
-    wanted widths are recorded there (the widest wins) for the caller to
-    apply once, so that several tables can share a sheet's columns.  Rows
-    whose positions in ``rows`` are in ``emphasised`` (totals) are bold.
+    ``None`` is written as ``[z]`` (not applicable) and the codes ``[x]`` / ``[z]`` right-aligned, so no
+    cell of a table is empty.  Column widths are fitted to the content (at most ``MAX_WIDTH``; longer
+    text goes in ``Fmt.WRAPPED`` columns).  With ``widths`` given, the wanted widths are recorded there
+    (the widest wins) for the caller to apply once, so that several tables can share a sheet's columns.
+    Rows whose positions in ``rows`` are in ``emphasised`` (totals) are bold (and named so in their text).
+    ``rows`` must not be empty: say in words that there is nothing instead.
     """
-    for c, column in enumerate(columns, start=first_col):
-        ws.write_string(first_row, c, column.header, styles.header)
-    for i, values in enumerate(rows):
-        formats = styles.bold_by_fmt if i in emphasised else styles.by_fmt
-        for c, (column, value) in enumerate(zip(columns, values), start=first_col):
-            write_cell(ws, first_row + 1 + i, c, value, formats[column.fmt])
+    if not rows:
+        raise ValueError(f"table {name} has no rows")
+    plain = [styles.by_fmt[column.fmt] for column in columns]
+    bold = [styles.bold_by_fmt[column.fmt] for column in columns]
+    positions = range(first_col, first_col + len(columns))
+    write_string, write_number, code = ws.write_string, ws.write_number, styles.code
+    for i, values in enumerate(rows, start=first_row + 1):
+        for c, value, fmt in zip(positions, values, bold if i - first_row - 1 in emphasised else plain):
+            if value is None:
+                write_string(i, c, NOT_APPLICABLE, code)
+            elif isinstance(value, str):
+                write_string(i, c, value, code if value in CODES else fmt)
+            else:
+                write_cell(ws, i, c, value, fmt)  # numbers (and booleans, written as Yes / No)
+    ws.add_table(first_row, first_col, first_row + len(rows), first_col + len(columns) - 1,
+                 {"name": styles.table_name(name), "autofilter": autofilter, "style": "Table Style Light 1",
+                  "columns": [{"header": c.header, "header_format": styles.header} for c in columns]})
     wanted = widths if widths is not None else {}
     for c, width in enumerate(_fitted_widths(columns, rows), start=first_col):
         wanted[c] = max(wanted.get(c, 0), width)
     _fit_row_heights(ws, first_row, columns, rows, [wanted[c] for c in range(first_col, first_col + len(columns))])
     if widths is None:
         apply_widths(ws, wanted)
-    if autofilter and rows:
-        ws.autofilter(first_row, first_col, first_row + len(rows), first_col + len(columns) - 1)
     return first_row + len(rows) + 1
 
 
-def print_setup(ws: Worksheet, *, header_row: int | None = None) -> None:
-    """Landscape A4, one page wide, ``header_row`` (if any) repeated on every page: a board pack prints legibly."""
+def title(ws: Worksheet, styles: Styles, text: str) -> None:
+    """The sheet's title, in A1."""
+    ws.write_string(0, 0, text, styles.title)
+
+
+def note_lines(ws: Worksheet, styles: Styles, first_row: int, text: str, chars: int = 110) -> int:
+    """``text`` as lines of at most ``chars`` characters from ``first_row`` (a long line would widen the
+    printed sheet); returns the next free row."""
+    lines = textwrap.wrap(text, chars) or [""]
+    for i, line in enumerate(lines):
+        ws.write_string(first_row + i, 0, line, styles.note)
+    return first_row + len(lines)
+
+
+def width_px(widths: dict[int, float]) -> int:
+    """Printed width of columns of these widths (characters), in pixels at 100%."""
+    return sum(int(w * 7 + 5) for w in widths.values())
+
+
+def print_setup(ws: Worksheet, *, header_row: int | None = None, widths: dict[int, float] | None = None,
+                repeat_cols: int = 0) -> None:
+    """A4 landscape, the sheet's name and page numbers on every page, ``header_row`` repeated on every page.
+
+    One page wide when that leaves type at ``MIN_PRINT_SCALE`` % or more; a wider sheet prints at that scale
+    across pages, its first ``repeat_cols`` columns repeated, rather than shrunk until it cannot be read.
+    """
     ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.set_header("&L&A", {"margin": 0.3})
+    ws.set_footer("&RPage &P of &N", {"margin": 0.3})
     if header_row is not None:
         ws.repeat_rows(header_row)
+    wide = widths is not None and width_px(widths) * MIN_PRINT_SCALE / 100 > PRINTABLE_WIDTH_PX
+    if wide:
+        ws.set_print_scale(MIN_PRINT_SCALE)
+        if repeat_cols:
+            ws.repeat_columns(0, repeat_cols - 1)
+    else:
+        ws.fit_to_pages(1, 0)
 
 
 def apply_widths(ws: Worksheet, widths: dict[int, float]) -> None:
     """Set each column's width."""
     for col, width in widths.items():
         ws.set_column(col, col, width)
-
-
-def write_key_values(ws: Worksheet, styles: Styles, first_row: int, pairs: Sequence[tuple[str, object, str]], *,
-                     value_col: int = 1) -> int:
-    """Key / value rows (key in column A, value in ``value_col``), each value formatted; returns the next free row."""
-    for r, (key, value, fmt) in enumerate(pairs, start=first_row):
-        ws.write_string(r, 0, key, styles.bold)
-        write_cell(ws, r, value_col, value, styles.by_fmt[fmt])
-    return first_row + len(pairs)

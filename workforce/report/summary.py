@@ -1,128 +1,51 @@
-"""The plan's Summary sheet: headline figures, a table per year and budget holder, and two charts.
+"""The plan's Summary sheet: headlines in real staff, key points, a table per year and budget holder, charts.
 
-Every figure is computed here in Python from the plan's role and budget rows
-(no formulas), so the "All budget holders" rows are the sums of the holder
-rows, and the holder rows are the sums of the roles each holder pays for
-(``RoleYear.budget_holder``).
+Page 1 leads with vacancies against target for the NHS and adult social care
+by year, then agency and money by year, then the key points (planning score,
+what would help most, where an extra £1m helps most).  Page 2 holds the table
+per year and budget holder (each year closed by its total, the sum of the
+holder rows) and three charts.  The figures come from ``workforce.answers``
+(the single source the portal reads too); the charts read chart-data tables
+written to the right, outside the print area.  A4 landscape at 70%.  Money is
+held in £ and shown in £ millions (the detail sheets show it to the pound).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from workforce.plan import BudgetYear, Plan, RoleYear
+from workforce.answers import Answers
+from workforce.answers.labels import HEADROOM, PLANNING_SCORE, PLANNING_SCORE_UNIT
+from workforce.inputs.schema import year_label
+from workforce.inputs.vocabulary import ADULT_SOCIAL_CARE, NHS, sector_family
+from workforce.plan import Plan
 from workforce.report.charts import (
-    CHART_COLUMNS,
     CHART_HEIGHT_ROWS,
+    STAFFING_KEYS,
     ChartSource,
-    add_spend_chart,
+    add_money_chart,
     add_staffing_chart,
 )
 from workforce.report.sheets import (
+    MIN_WIDTH,
     Column,
     Fmt,
     Styles,
     apply_widths,
-    shown_length,
-    write_key_values,
+    note_lines,
+    print_setup,
+    title,
+    width_px,
     write_table,
 )
-from workforce.inputs.schema import year_label
 
 ALL_HOLDERS = "All budget holders"
-GBP_1M_UNIT = "£1m"
-HEADLINE_TOP_ROW = 3
-YEAR_COL_WIDTH = 10
-
-
-@dataclass
-class Totals:
-    """Sums over some roles and budget rows (one holder in one year, or all holders in one year)."""
-
-    demand_fte: float = 0.0
-    staff_in_post_fte: float = 0.0
-    agency_fte: float = 0.0
-    vacancy_fte: float = 0.0
-    target_vacancy_fte: float = 0.0  # sum of vacancy_target x demand
-    deployed_out_fte: float = 0.0
-    deployed_in_cover_fte: float = 0.0
-    trainee_cover_fte: float = 0.0
-    spend_gbp: float = 0.0
-    budget_gbp: float = 0.0
-    transfers_in_gbp: float = 0.0
-    transfers_out_gbp: float = 0.0
-    national_fund_gbp: float = 0.0
-    overspend_gbp: float = 0.0
-
-    def add_role(self, r: RoleYear) -> None:
-        self.demand_fte += r.demand_fte
-        self.staff_in_post_fte += r.staff_in_post_fte
-        self.agency_fte += r.agency_fte
-        self.vacancy_fte += r.vacancy_fte
-        self.target_vacancy_fte += r.vacancy_target * r.demand_fte
-        self.deployed_out_fte += r.deployed_out_fte
-        self.deployed_in_cover_fte += r.deployed_in_cover_fte
-        self.trainee_cover_fte += r.trainee_cover_fte
-
-    def add_budget(self, b: BudgetYear) -> None:
-        self.spend_gbp += b.spend_gbp
-        self.budget_gbp += b.budget_gbp
-        self.transfers_in_gbp += b.transfers_in_gbp
-        self.transfers_out_gbp += b.transfers_out_gbp
-        self.national_fund_gbp += b.national_fund_gbp
-        self.overspend_gbp += b.overspend_gbp
-
-    @property
-    def vacancy_rate(self) -> float:
-        return self.vacancy_fte / self.demand_fte if self.demand_fte > 0 else 0.0
-
-    @property
-    def target_vacancy_rate(self) -> float:
-        """Demand-weighted average of the roles' vacancy targets."""
-        return self.target_vacancy_fte / self.demand_fte if self.demand_fte > 0 else 0.0
-
-    @property
-    def own_role_fte(self) -> float:
-        """Staff in post working in their own role (those deployed elsewhere cover another role's demand)."""
-        return self.staff_in_post_fte - self.deployed_out_fte
-
-    @property
-    def net_transfers_in_gbp(self) -> float:
-        return self.transfers_in_gbp - self.transfers_out_gbp
-
-    @property
-    def headroom_gbp(self) -> float:
-        """Budget (plus any national fund) less spend, after pooled transfers; negative when overspent."""
-        return self.budget_gbp + self.national_fund_gbp + self.net_transfers_in_gbp - self.spend_gbp
-
-
-def budget_holders(plan: Plan) -> list[str]:
-    """Every budget holder named in the plan, in reading order."""
-    names = {b.budget_holder for b in plan.budgets} | {r.budget_holder for r in plan.roles}
-    return sorted(names, key=lambda name: (name.casefold(), name))
-
-
-def holder_year_totals(plan: Plan) -> dict[tuple[int, str], Totals]:
-    """Totals per (year, budget holder), one pass over the roles and budgets."""
-    totals = {(year, holder): Totals() for year in plan.years for holder in budget_holders(plan)}
-    for r in plan.roles:
-        totals.setdefault((r.year, r.budget_holder), Totals()).add_role(r)
-    for b in plan.budgets:
-        totals.setdefault((b.year, b.budget_holder), Totals()).add_budget(b)
-    return totals
-
-
-def year_totals(plan: Plan) -> dict[int, Totals]:
-    """Totals per year over all budget holders."""
-    totals = {year: Totals() for year in plan.years}
-    for r in plan.roles:
-        totals.setdefault(r.year, Totals()).add_role(r)
-    for b in plan.budgets:
-        totals.setdefault(b.year, Totals()).add_budget(b)
-    return totals
+SUMMARY_PRINT_SCALE = 70
+CHART_GAP_PX = 10
+KEY_POINT_CHARS = 160  # a key point's line of text: well within the printed width at 70%
 
 
 def plan_period(plan: Plan) -> str:
@@ -134,96 +57,218 @@ def has_national_fund(plan: Plan) -> bool:
     return any(b.national_fund_gbp for b in plan.budgets)
 
 
-def _headlines(plan: Plan, by_year: dict[int, Totals]) -> list[tuple[str, object, str]]:
-    o = plan.objectives
-    rows: list[tuple[str, object, str]] = [
-        ("Total overspend needed (£)", o.overspend_gbp, Fmt.GBP),
-        ("Weighted unmet demand (FTE-years)", o.unmet_fte_years, Fmt.FTE_YEARS),
-        ("Total cost (£)", o.cost_gbp, Fmt.GBP),
+def budget_holders(plan: Plan) -> list[str]:
+    """Every budget holder named in the plan, in reading order."""
+    names = {b.budget_holder for b in plan.budgets} | {r.budget_holder for r in plan.roles}
+    return sorted(names, key=lambda name: (name.casefold(), name))
+
+
+def holder_family(plan: Plan) -> dict[str, str]:
+    """NHS or adult social care for each budget holder: the family of most of the demand it pays for."""
+    demand: dict[tuple[str, str], float] = {}
+    for r in plan.roles:
+        key = (r.budget_holder, sector_family(r.sector))
+        demand[key] = demand.get(key, 0.0) + r.demand_fte
+    return {holder: max((NHS, ADULT_SOCIAL_CARE), key=lambda f: demand.get((holder, f), 0.0))
+            for holder in budget_holders(plan)}
+
+
+def _vacancy_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, widths: dict[int, float]) -> int:
+    families = list(dict.fromkeys(v.family for v in answers.vacancies))
+    columns = [Column("Year")]
+    for family in families:
+        columns += [Column(f"{family} vacancies (FTE)", Fmt.FTE), Column(f"{family} vacancy rate (%)", Fmt.RATE),
+                    Column(f"{family} target rate (%)", Fmt.RATE)]
+    by_year: dict[int, list[object]] = {}
+    for v in answers.vacancies:
+        by_year.setdefault(v.year, [year_label(v.year)]).extend([v.vacancy_fte, v.vacancy_rate, v.target_rate])
+    ws.write_string(top, 0, "Vacancies against target, by year", styles.subtitle)
+    return write_table(ws, styles, top + 1, columns, list(by_year.values()), name="Vacancies", autofilter=False,
+                       widths=widths)
+
+
+def _money_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, fund: bool,
+                 widths: dict[int, float]) -> int:
+    columns = [Column("Year"), Column("Agency (FTE)", Fmt.FTE), Column("Agency spend (£)", Fmt.GBP_M),
+               Column("Spend (£)", Fmt.GBP_M), Column("Budget (£)", Fmt.GBP_M)]
+    columns += [Column("National fund (£)", Fmt.GBP_M)] if fund else []
+    columns += [Column(HEADROOM, Fmt.GBP_M), Column("Overspend (£)", Fmt.GBP_M)]
+    rows = []
+    for m in answers.money:
+        row: list[object] = [year_label(m.year), m.agency_fte, m.agency_gbp, m.spend_gbp, m.budget_gbp]
+        row += [m.national_fund_gbp] if fund else []
+        rows.append(row + [m.headroom_gbp, m.overspend_gbp])
+    ws.write_string(top, 0, "Agency and money, by year", styles.subtitle)
+    return write_table(ws, styles, top + 1, columns, rows, name="Money", autofilter=False, widths=widths)
+
+
+def _key_points(ws: Worksheet, styles: Styles, top: int, answers: Answers) -> int:
+    """Key points as short lines of text in column A (a sentence is no table), each within the printed width."""
+    overspend = sum(m.overspend_gbp for m in answers.money)
+    points = [
+        (f"{PLANNING_SCORE} over the plan years", f"{answers.planning_score:,.1f} {PLANNING_SCORE_UNIT}. "
+                                                   + answers.planning_score_definition),
+        ("Role-years missing their vacancy target", f"{answers.targets_missed:,} (the Insights sheet says why)."),
+        ("Overspend over the plan years", f"£{overspend:,.0f}."),
+        ("What would help most", answers.help_most),
+        ("Where an extra £1m helps most", answers.best_million),
     ]
-    for year in dict.fromkeys((plan.years[0], plan.years[-1])):
-        rows.append((f"Vacancy rate {year_label(year)}", by_year[year].vacancy_rate, Fmt.RATE))
-        rows.append((f"Target vacancy rate {year_label(year)} (demand-weighted)", by_year[year].target_vacancy_rate,
-                     Fmt.RATE))
-    best = next((m for m in plan.marginals if m.unit == GBP_1M_UNIT), None)
-    rows.append(("Role-years missing their vacancy target", len(plan.targets_missed()), Fmt.INTEGER))
-    rows.append(("Top value of an extra £1m (FTE-years of unmet demand avoided)", best.value if best else 0.0,
-                 Fmt.FTE_YEARS))
-    rows.append(("Where an extra £1m helps most", best.sentence if best else
-                 "No budget binds: more money would not cut unmet demand.", Fmt.TEXT))
-    return rows
+    ws.write_string(top, 0, "Key points", styles.subtitle)
+    row = top
+    for label, text in points:
+        for line in textwrap.wrap(f"{label}: {text}", KEY_POINT_CHARS):
+            row += 1
+            ws.write_string(row, 0, line)
+    return row + 1
 
 
-def _table_columns(national_fund: bool) -> list[Column]:
-    columns = [Column("Year"), Column("Budget holder"), Column("Demand (FTE)", Fmt.FTE),
-               Column("Staff in post (FTE)", Fmt.FTE), Column("Agency (FTE)", Fmt.FTE),
-               Column("Vacancies (FTE)", Fmt.FTE), Column("Vacancy rate", Fmt.RATE),
-               Column("Target vacancy rate", Fmt.RATE), Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP),
-               Column("Pooled transfers in, net (£)", Fmt.GBP)]
-    if national_fund:
-        columns.append(Column("National fund (£)", Fmt.GBP))
-    return columns + [Column("Headroom (£)", Fmt.GBP), Column("Overspend (£)", Fmt.GBP)]
-
-
-def _table_row(year: int, holder: str, t: Totals, national_fund: bool) -> list[object]:
-    row: list[object] = [year_label(year), holder, t.demand_fte, t.staff_in_post_fte, t.agency_fte, t.vacancy_fte,
-                         t.vacancy_rate, t.target_vacancy_rate, t.spend_gbp, t.budget_gbp, t.net_transfers_in_gbp]
-    if national_fund:
-        row.append(t.national_fund_gbp)
-    return row + [t.headroom_gbp, t.overspend_gbp]
-
-
-def _table_rows(plan: Plan, by_year: dict[int, Totals], national_fund: bool) -> tuple[list[list[object]], set[int]]:
-    """The rows per year and budget holder, each year closed by its total; and the positions of the totals."""
-    by_holder = holder_year_totals(plan)
+def _holder_rows(plan: Plan, fund: bool) -> tuple[list[list[object]], set[int]]:
+    """Per year and budget holder, each year closed by its total (the sum of the holder rows above it)."""
+    sums: dict[tuple[int, str], list[float]] = {}
+    for r in plan.roles:
+        s = sums.setdefault((r.year, r.budget_holder), [0.0] * 11)
+        s[0] += r.demand_fte
+        s[1] += r.staff_in_post_fte
+        s[2] += r.agency_fte
+        s[3] += r.vacancy_fte
+        s[4] += r.vacancy_target * r.demand_fte
+    for b in plan.budgets:
+        s = sums.setdefault((b.year, b.budget_holder), [0.0] * 11)
+        s[5] += b.spend_gbp
+        s[6] += b.budget_gbp
+        s[7] += b.transfers_in_gbp - b.transfers_out_gbp
+        s[8] += b.national_fund_gbp
+        s[9] += b.headroom_gbp
+        s[10] += b.overspend_gbp
     rows: list[list[object]] = []
     totals: set[int] = set()
     for year in plan.years:
-        rows += [_table_row(year, holder, by_holder[(year, holder)], national_fund) for holder in budget_holders(plan)]
+        year_sum = [0.0] * 11
+        for holder in budget_holders(plan):
+            s = sums.get((year, holder), [0.0] * 11)
+            year_sum = [a + b for a, b in zip(year_sum, s)]
+            rows.append(_holder_row(year, holder, s, fund))
         totals.add(len(rows))
-        rows.append(_table_row(year, ALL_HOLDERS, by_year[year], national_fund))
+        rows.append(_holder_row(year, ALL_HOLDERS, year_sum, fund))
     return rows, totals
 
 
-def _chart_table(ws: Worksheet, styles: Styles, top: int, first_col: int, plan: Plan, by_year: dict[int, Totals],
-                 widths: dict[int, float]) -> ChartSource:
-    """The yearly totals the charts read, written from ``first_col`` with a subtitle above ``top``."""
-    ws.write_string(top - 1, first_col, "Yearly totals, all budget holders (chart data)", styles.subtitle)
-    headers = [("Year", Fmt.TEXT), ("Demand (FTE)", Fmt.FTE), ("Staff in own role (FTE)", Fmt.FTE),
-               ("Deployed-in cover (FTE)", Fmt.FTE), ("Trainee cover (FTE)", Fmt.FTE), ("Agency (FTE)", Fmt.FTE),
-               ("Spend (£)", Fmt.GBP), ("Budget (£)", Fmt.GBP)]
-    columns = [Column(h, fmt, width=max(len(h) + 2, 16)) for h, fmt in headers]  # one-line headers beside the headlines
-    rows = [[year_label(year), t.demand_fte, t.own_role_fte, t.deployed_in_cover_fte, t.trainee_cover_fte,
-             t.agency_fte, t.spend_gbp, t.budget_gbp] for year, t in ((y, by_year[y]) for y in plan.years)]
-    write_table(ws, styles, top, columns, rows, autofilter=False, first_col=first_col, widths=widths)
-    cols = {key: first_col + i for i, key in enumerate(CHART_COLUMNS)}
-    return ChartSource(ws=ws, header_row=top, years=len(plan.years), cols=cols)
+def _holder_row(year: int, holder: str, s: list[float], fund: bool) -> list[object]:
+    demand = s[0]
+    row: list[object] = [year_label(year), holder, demand, s[2], s[3], s[3] / demand if demand else 0.0,
+                         s[4] / demand if demand else 0.0, s[5], s[6], s[7]]
+    return row + ([s[8]] if fund else []) + [s[9], s[10]]
 
 
-def write_summary(wb: Workbook, styles: Styles, plan: Plan) -> None:
+def _holder_table(ws: Worksheet, styles: Styles, top: int, plan: Plan, fund: bool, widths: dict[int, float]) -> int:
+    columns = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 25), Column("Demand (FTE)", Fmt.FTE),
+               Column("Agency (FTE)", Fmt.FTE),
+               Column("Vacancies (FTE)", Fmt.FTE), Column("Vacancy rate (%)", Fmt.RATE),
+               Column("Target vacancy rate (%)", Fmt.RATE), Column("Spend (£)", Fmt.GBP_M),
+               Column("Budget (£)", Fmt.GBP_M), Column("Pooled transfers in, net (£)", Fmt.GBP_M)]
+    columns += [Column("National fund (£)", Fmt.GBP_M)] if fund else []
+    columns += [Column(HEADROOM, Fmt.GBP_M), Column("Overspend (£)", Fmt.GBP_M)]
+    rows, totals = _holder_rows(plan, fund)
+    ws.write_string(top, 0, "By year and budget holder (each year closed by the total of its holders)",
+                    styles.subtitle)
+    return write_table(ws, styles, top + 1, columns, rows, name="By_budget_holder", widths=widths,
+                       emphasised=totals)
+
+
+def _chart_data(ws: Worksheet, styles: Styles, first_col: int, plan: Plan, family: str,
+                widths: dict[int, float]) -> ChartSource:
+    """The yearly staffing of one family, for its chart (right of the print area)."""
+    parts: dict[int, list[float]] = {year: [0.0] * 6 for year in plan.years}
+    for r in plan.roles:
+        if sector_family(r.sector) != family:
+            continue
+        p = parts[r.year]
+        p[0] += r.staff_in_post_fte - r.deployed_out_fte
+        p[1] += r.deployed_in_cover_fte
+        p[2] += r.trainee_cover_fte
+        p[3] += r.agency_fte
+        p[4] += r.vacancy_fte
+        p[5] += r.demand_fte
+    headers = ("Staff in own role (FTE)", "Deployed-in cover (FTE)", "Trainee cover (FTE)", "Agency (FTE)",
+               "Vacancy (FTE)", "Demand (FTE)")
+    columns = [Column("Year")] + [Column(f"{family}: {h}", Fmt.FTE, len(family) + len(h) + 4) for h in headers]
+    rows = [[year_label(year)] + parts[year] for year in plan.years]
+    top = _chart_data_top(family)
+    write_table(ws, styles, top, columns, rows, name=f"Chart_data_{family}", autofilter=False, first_col=first_col,
+                widths=widths)
+    return ChartSource(ws=ws, header_row=top, years=len(plan.years),
+                       cols={key: first_col + i for i, key in enumerate(("year",) + STAFFING_KEYS)})
+
+
+def _chart_data_top(family: str) -> int:
+    return 1 if family == NHS else 1 + 20
+
+
+def _money_data(ws: Worksheet, styles: Styles, first_col: int, plan: Plan, widths: dict[int, float]) -> ChartSource:
+    family = holder_family(plan)
+    spend = {year: [0.0, 0.0, 0.0] for year in plan.years}
+    for b in plan.budgets:
+        spend[b.year][0 if family[b.budget_holder] == NHS else 1] += b.spend_gbp
+        spend[b.year][2] += b.budget_gbp + b.national_fund_gbp
+    headers = ("Spend, NHS budget holders (£)", "Spend, adult social care budget holders (£)",
+               "Budget with any national fund (£)")
+    columns = [Column("Year")] + [Column(h, Fmt.GBP_M, len(h) + 2) for h in headers]
+    top = 1 + 40
+    write_table(ws, styles, top, columns, [[year_label(y)] + spend[y] for y in plan.years], name="Chart_data_money",
+                autofilter=False, first_col=first_col, widths=widths)
+    return ChartSource(ws=ws, header_row=top, years=len(plan.years),
+                       cols={key: first_col + i for i, key in enumerate(("year", "nhs", "asc", "available"))})
+
+
+def _staffing_description(answers: Answers, family: str) -> str:
+    rows = [v for v in answers.vacancies if v.family == family]
+    first, last = rows[0], rows[-1]
+    return (f"Stacked columns for each year of how {family} demand is covered: staff in their own role, deployed-in "
+            f"cover, trainee cover and agency, with vacancy (demand not covered) on top, against a dashed line of "
+            f"demand. Vacancy is {first.vacancy_fte:,.0f} FTE ({first.vacancy_rate:.1%}) in "
+            f"{year_label(first.year)} and {last.vacancy_fte:,.0f} FTE ({last.vacancy_rate:.1%}) in "
+            f"{year_label(last.year)}, against a target of {last.target_rate:.1%}.")
+
+
+def _money_description(answers: Answers) -> str:
+    first, last = answers.money[0], answers.money[-1]
+    return (f"Stacked columns for each year of spend by NHS and by adult social care budget holders, against a "
+            f"dashed line of the budget available. Spend is £{first.spend_gbp / 1e6:,.1f}m against "
+            f"£{(first.budget_gbp + first.national_fund_gbp) / 1e6:,.1f}m in {year_label(first.year)} and "
+            f"£{last.spend_gbp / 1e6:,.1f}m against £{(last.budget_gbp + last.national_fund_gbp) / 1e6:,.1f}m in "
+            f"{year_label(last.year)}.")
+
+
+def write_summary(wb: Workbook, styles: Styles, plan: Plan, answers: Answers) -> None:
     """The Summary sheet."""
     ws = wb.add_worksheet("Summary")
-    ws.write_string(0, 0, f"Workforce plan: {plan.ics_name} ({plan.ics_code})", styles.title)
-    ws.write_string(1, 0, f"Plan period {plan_period(plan)}. Money in £, staff in FTE (full-time equivalent), "
-                          "years are financial years (April to March).", styles.note)
-    by_year = year_totals(plan)
-    headlines = _headlines(plan, by_year)
-    row = write_key_values(ws, styles, HEADLINE_TOP_ROW, headlines, value_col=2) + 1
-    ws.write_string(row, 0, "By year and budget holder", styles.subtitle)
-    national_fund = has_national_fund(plan)
-    columns = _table_columns(national_fund)
-    table_top = row + 1
-    widths: dict[int, float] = {0: YEAR_COL_WIDTH}
-    rows, totals = _table_rows(plan, by_year, national_fund)
-    write_table(ws, styles, table_top, columns, rows, widths=widths, emphasised=totals)
-    # Headline labels run across A:B, their values sit in C (the last one, a sentence, runs on to the right).
-    longest_label = max(len(label) for label, _, _ in headlines)
-    widths[1] = max(widths[1], longest_label + 2 - widths[0])
-    widths[2] = max([widths[2]] + [shown_length(value, fmt) + 2 for _, value, fmt in headlines[:-1]])
-    chart_col = len(columns) + 1
-    source = _chart_table(ws, styles, HEADLINE_TOP_ROW + 1, chart_col, plan, by_year, widths)
+    title(ws, styles, f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}")
+    note_lines(ws, styles, 1, "Staff in FTE (full-time equivalent), money in £ (shown in millions here), years are "
+               "financial years (April to March). The Cover sheet explains every figure and the codes [x] and [z].",
+               KEY_POINT_CHARS)
+    fund = has_national_fund(plan)
+    widths: dict[int, float] = {0: 9}
+    row = _vacancy_table(ws, styles, 3, answers, widths) + 1
+    row = _money_table(ws, styles, row, answers, fund, widths) + 1
+    row = _key_points(ws, styles, row, answers) + 1
+    page_two = row
+    row = _holder_table(ws, styles, page_two, plan, fund, widths) + 1
+    last_col = max(widths)
+    data_col = last_col + 2
+    families = [f for f in (NHS, ADULT_SOCIAL_CARE) if any(v.family == f for v in answers.vacancies)]
+    sources = {family: _chart_data(ws, styles, data_col, plan, family, widths) for family in families}
+    money = _money_data(ws, styles, data_col, plan, widths)
     apply_widths(ws, widths)
-    charts_top = max(table_top + 1, HEADLINE_TOP_ROW + len(plan.years) + 3)  # below the frozen rows
-    add_staffing_chart(wb, source, (charts_top, chart_col))
-    add_spend_chart(wb, source, (charts_top + CHART_HEIGHT_ROWS, chart_col))
-    ws.freeze_panes(table_top + 1, 2)
+    # The charts side by side below the table, sharing the printed width.
+    chart_px = (width_px({c: widths.get(c, MIN_WIDTH) for c in range(last_col + 1)})
+                - CHART_GAP_PX * len(families)) // (len(families) + 1)
+    step = chart_px + CHART_GAP_PX
+    for i, family in enumerate(families):
+        add_staffing_chart(wb, sources[family], (row, 0, i * step), family, _staffing_description(answers, family),
+                           chart_px)
+    add_money_chart(wb, money, (row, 0, len(families) * step), _money_description(answers), chart_px)
+    print_end = row + CHART_HEIGHT_ROWS
+    ws.print_area(0, 0, print_end, last_col)
+    print_setup(ws)
+    ws.set_print_scale(SUMMARY_PRINT_SCALE)
+    ws.set_h_pagebreaks([page_two])

@@ -12,7 +12,10 @@ for every national limit and financial year Y (plan year y_i = Y − first_year_
 and the fund enters each budget row:  spend − o + t_out − t_in − f_i[b,y] ≤ Budget.
 Objectives are the per-ICS ones summed, O_s = Σ_i O_s,i, minimised lexicographically
 with the same tolerances, so the national limits go where they cut weighted unmet
-demand most (after overspend).
+demand most (after overspend).  Each ICS's LP is built from its workbook extended
+by the run-out (``workforce/horizon.py``); national limits and the fund apply to the
+ICSs' plan years only (the run-out is a modelling device, not years the national
+file plans for).
 
 Symbols
 -------
@@ -40,11 +43,15 @@ import numpy as np
 from scipy import sparse
 
 from workforce.data import ModelData
+from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
 from workforce.model import BuiltModel, build_model
 from workforce.model.index import MONEY_UNIT_GBP
 from workforce.plan import ActionType, Plan
-from workforce.results import extract_plan
+from workforce.marginal.budget import budget_rows, vacancy_columns
+from workforce.marginal.fixed import FixedAllocationLp, fixed_allocation_lp
+from workforce.marginal.national import limit_value
+from workforce.results import extract_plan, shown_as_zero
 from workforce.rollup.national import NationalLimits
 from workforce.scenario import Scenario
 from workforce.solve import Solution, StandardForm, compile_standard_form, load_values, solve_lexicographic
@@ -66,15 +73,25 @@ class CouplingRow:
 
 @dataclass(frozen=True)
 class NationalMarginal:
-    """What one more unit of a national limit would buy (stage-2 dual, negated)."""
+    """What one more unit of a national limit does (``workforce.marginal.national``).
+
+    ``value`` is the local rate (weighted unmet demand avoided per unit at the margin, stage-2 duals);
+    the ``*_avoided`` fields come from re-solving the coupled plan with the limit one unit higher (£1m for
+    the fund, one FTE for a cap); the rate holds for limits from ``holds_from`` to ``holds_to``.
+    """
 
     kind: str
     label: str
     year: int
     limit: float  # FTE, or £ for the fund
     used: float  # FTE, or £
-    value: float  # weighted unmet demand avoided, FTE-years per FTE or per £1m
+    value: float  # weighted unmet demand avoided at the margin, FTE-years per FTE or per £1m
     unit: str
+    overspend_avoided_gbp: float = 0.0
+    weighted_unmet_avoided: float = 0.0
+    vacancy_avoided_fte_years: float = 0.0
+    holds_from: float = 0.0
+    holds_to: float | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class CoupledResult:
     stage_objectives: tuple[float, float, float]  # £, FTE-years, £
     shortcut: str  # "" when the coupled LP was solved, else why it was not needed
     seconds: dict[str, float]
+    fixed_lps: tuple[FixedAllocationLp | None, ...] = ()  # per plan: its LP with the rest of England held fixed
 
 
 @dataclass(frozen=True)
@@ -98,10 +116,11 @@ class _Block:
 
 
 def _blocks(datas: list[ModelData], scenario: Scenario) -> list[_Block]:
+    """Each ICS's LP, built from its workbook extended by the run-out (``workforce/horizon.py``)."""
     blocks: list[_Block] = []
     cols = rows = 0
     for d in datas:
-        built = build_model(d, scenario)
+        built = build_model(extend(d, run_out_years(scenario.run_out_years, d)), scenario)
         sf = compile_standard_form(built)
         blocks.append(_Block(d, built, sf, cols, rows))
         cols += sf.num_cols
@@ -123,6 +142,8 @@ def _coupling(blocks: list[_Block], limits: NationalLimits, fund_offset: int
             cols = []
             for bi, block in enumerate(blocks):
                 y = year - block.data.first_year + 1
+                if not 1 <= y <= block.data.horizon_years:  # national limits bind plan years, not the run-out
+                    continue
                 for c in block.data.recruitment:
                     if cap.applies_to(c.channel, c.role[1]) and (c.index, y) in block.built.model.h:
                         j = col_of[bi].get(id(block.built.model.h[c.index, y]))
@@ -134,6 +155,8 @@ def _coupling(blocks: list[_Block], limits: NationalLimits, fund_offset: int
             cols = []
             for bi, block in enumerate(blocks):
                 y = year - block.data.first_year + 1
+                if not 1 <= y <= block.data.horizon_years:
+                    continue
                 for k in block.data.training:
                     if places.applies_to(k.route) and (k.index, y) in block.built.model.n:
                         j = col_of[bi].get(id(block.built.model.n[k.index, y]))
@@ -259,45 +282,68 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
         first_optimum = 0.0
     started = time.perf_counter()
     solution = solve_lexicographic(stacked, scenario.solver, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance, first_optimum=first_optimum)
+                                   scenario.absolute_tolerance, first_optimum=first_optimum, keep_state=True)
     seconds["solve"] = time.perf_counter() - started
+    started = time.perf_counter()
     plans: list[Plan] = []
     fund_by_ics: dict[str, dict[int, float]] = {}
     fund_value = solution.col_value[fund_offset:]
     for bi, block in enumerate(blocks):
         part = _block_solution(block, solution)
         load_values(block.sf, part)
-        plan = extract_plan(block.built, block.sf, part, warnings.get(block.data.ics_code, []))
-        fund = {(b, y): fund_value[k] * MONEY_UNIT_GBP for k, (owner, b, y, _) in enumerate(fund_cols) if owner == bi}
-        budgets = tuple(replace(row, national_fund_gbp=fund.get((block.data.budget_holders.index(row.budget_holder),
-                                                                  row.year - block.data.first_year + 1), 0.0),
-                                headroom_gbp=row.headroom_gbp + fund.get(
-                                    (block.data.budget_holders.index(row.budget_holder),
-                                     row.year - block.data.first_year + 1), 0.0))
+        plan = extract_plan(block.built, block.sf, part, warnings.get(block.data.ics_code, []),
+                            plan_years=block.data.horizon_years)
+        fund = {(block.data.budget_holders[b], block.data.year_start(y)): fund_value[k] * MONEY_UNIT_GBP
+                for k, (owner, b, y, _) in enumerate(fund_cols) if owner == bi}
+        budgets = tuple(replace(row, national_fund_gbp=fund.get((row.budget_holder, row.year), 0.0),
+                                headroom_gbp=shown_as_zero(row.headroom_gbp + fund.get((row.budget_holder, row.year),
+                                                                                        0.0), plan.stage_tolerance_gbp))
                         for row in plan.budgets)
         plans.append(replace(plan, budgets=budgets))
         by_year: dict[int, float] = {}
-        for (b, y), gbp in fund.items():
-            by_year[block.data.year_start(y)] = by_year.get(block.data.year_start(y), 0.0) + gbp
+        for (_, year), gbp in fund.items():
+            by_year[year] = by_year.get(year, 0.0) + gbp
         fund_by_ics[block.data.ics_code] = by_year
     base = sum(b.sf.num_rows for b in blocks)
+    national_rows = base + np.arange(len(coupling))
+    state = solution.state
+    assert state is not None
+    vacancy = np.concatenate([block.col_offset + vacancy_columns(block.built, block.sf) for block in blocks])
     marginals = []
     places_by_ics: dict[tuple[str, str, int], float] = {}
     for r, row in enumerate(coupling):
         used = float(solution.col_value[row.columns].sum()) if len(row.columns) else 0.0
-        value = -float(solution.row_dual[base + r])
-        scale = MONEY_UNIT_GBP if row.kind == "fund" else 1.0
-        per_unit = value * GBP_PER_MILLION / MONEY_UNIT_GBP if row.kind == "fund" else value
+        fund_row = row.kind == "fund"
+        scale = MONEY_UNIT_GBP if fund_row else 1.0
+        worth = limit_value(state, int(national_rows[r]), GBP_PER_MILLION / MONEY_UNIT_GBP if fund_row else 1.0,
+                            row.limit * scale, scale, vacancy, MONEY_UNIT_GBP)
         marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale,
-                                          max(per_unit, 0.0), "£1m" if row.kind == "fund" else "FTE"))
-        if row.kind != "fund":
+                                          worth.rate_per_unit, "£1m" if fund_row else "FTE",
+                                          worth.overspend_avoided_gbp, worth.weighted_unmet_avoided,
+                                          worth.vacancy_avoided_fte_years, worth.holds_from, worth.holds_to))
+        if not fund_row:
             for block in blocks:
                 lo, hi = block.col_offset, block.col_offset + block.sf.num_cols
                 mine = row.columns[(row.columns >= lo) & (row.columns < hi)]
                 if len(mine):
                     places_by_ics[(row.label, block.data.ics_code, row.year)] = float(solution.col_value[mine].sum())
+    fixed = tuple(_fixed_lp(stacked, solution.col_value, bi, block, fund_cols, fund_offset, national_rows)
+                  for bi, block in enumerate(blocks))
+    seconds["national_values"] = time.perf_counter() - started
     o1, o2, o3 = solution.stage_objectives
     return CoupledResult(plans=tuple(plans), marginals=tuple(marginals), fund_by_ics=fund_by_ics,
                          places_by_ics=places_by_ics,
                          stage_objectives=(o1 * MONEY_UNIT_GBP, o2, o3 * MONEY_UNIT_GBP), shortcut="",
-                         seconds=seconds)
+                         seconds=seconds, fixed_lps=fixed)
+
+
+def _fixed_lp(stacked: StandardForm, col_value: np.ndarray, bi: int, block: _Block,
+              fund_cols: list[tuple[int, int, int, int]], fund_offset: int,
+              national_rows: np.ndarray) -> FixedAllocationLp:
+    """ICS ``bi``'s LP with the rest of England held fixed (``workforce.marginal.fixed``)."""
+    own_fund = [fund_offset + k for k, (owner, *_) in enumerate(fund_cols) if owner == bi]
+    cols = np.concatenate([block.col_offset + np.arange(block.sf.num_cols), np.array(own_fund, dtype=np.int64)])
+    rows = block.row_offset + np.arange(block.sf.num_rows)
+    return fixed_allocation_lp(stacked, col_value, cols.astype(np.int64), rows, national_rows,
+                               budget_rows(block.built, block.sf, block.data.horizon_years),
+                               vacancy_columns(block.built, block.sf))

@@ -1,7 +1,10 @@
-"""The national workbook: National, ICSs, Submissions, Run (+ national limits in a coupled plan).
+"""The national workbook: Cover, National, ICSs, Extra £1m, (National limits,) Submissions, Run.
 
 Every figure is a sum over the ICS plans of the roll-up (``Plan`` records),
-so it can be checked against them; written with xlsxwriter, atomically.
+so it can be checked against them; written with xlsxwriter, atomically.  The
+accessibility points of the plan workbook hold here too (``report/sheets.py``):
+title in A1 (stating how many ICS plans the workbook holds), one marked-up
+table per table, units in headers, codes for blanks, alt text on charts.
 """
 
 from __future__ import annotations
@@ -14,12 +17,25 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 
+from workforce.answers import million_answers, planning_score
+from workforce.answers.labels import CODES_MEANING, NOT_AVAILABLE, NOT_APPLICABLE, PLANNING_SCORE_UNIT
 from workforce.atomic import atomic_write
-from workforce.plan import ActionType, Plan
-from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
-from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, write_key_values, write_table
 from workforce.inputs.schema import year_label
 from workforce.inputs.vocabulary import NameKind, vocabulary
+from workforce.plan import ActionType, Plan
+from workforce.report.charts import NHS_DARK_BLUE
+from workforce.report.cover import write_cover
+from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
+from workforce.report.sheets import (
+    Column,
+    Fmt,
+    Styles,
+    apply_widths,
+    note_lines,
+    print_setup,
+    title,
+    write_table,
+)
 
 if TYPE_CHECKING:
     from workforce.reference import ReferenceIcs
@@ -72,6 +88,17 @@ def national_rows(plans: Iterable[Plan], reference: dict[str, ReferenceIcs]
     return sorted(channels, key=str.casefold), totals
 
 
+def _plans(outcome: RollupOutcome) -> list[Plan]:
+    return [o.plan for o in outcome.ics if o.plan is not None]
+
+
+def workbook_title(outcome: RollupOutcome) -> str:
+    """States how many ICS plans the workbook holds, and which kind of roll-up it is."""
+    count = len(_plans(outcome))
+    kind = "one coupled national plan" if outcome.coupled else "independent ICS plans"
+    return f"National roll-up of {count} ICS plan{'s' if count != 1 else ''} ({kind})"
+
+
 class _NationalNames:
     """The national name of a sector, staff group or channel: the standard name, else the first spelling met."""
 
@@ -85,25 +112,18 @@ class _NationalNames:
 
 def _national(wb: Workbook, styles: Styles, outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> None:
     ws = wb.add_worksheet("National")
-    plans = [o.plan for o in outcome.ics if o.plan is not None]
+    plans = _plans(outcome)
     channels, totals = national_rows(plans, reference)
-    title = "National roll-up" + (" — coupled national plan" if outcome.coupled else " — 42 independent ICS plans")
-    ws.write_string(0, 0, title, styles.title)
-    ws.write_string(1, 0, f"{len(plans)} ICS plans. Staff in FTE, money in £. Spend and budget are shown for "
-                    "England and regions (budgets are held by organisations, not by sector or staff group).",
-                    styles.note)
+    title(ws, styles, f"{workbook_title(outcome)}: by year for England, regions, sectors and staff groups")
     order = {"England": 0, "Region": 1, "Sector": 2, "Staff group": 3}
     keys = sorted(totals, key=lambda k: (k[0], order[k[1]], k[2].casefold()))
-    money = any(k[1] in ("England", "Region") for k in keys)
     columns = [Column("Year"), Column("Breakdown"), Column("Name"), Column("Demand (FTE)", Fmt.FTE),
                Column("Staff in post (FTE)", Fmt.FTE), Column("Vacancies (FTE)", Fmt.FTE),
-               Column("Vacancy rate", Fmt.RATE), Column("Agency (FTE)", Fmt.FTE)]
+               Column("Vacancy rate (%)", Fmt.RATE), Column("Agency (FTE)", Fmt.FTE)]
     columns += [Column(f"Hires made: {c} (FTE)", Fmt.FTE) for c in channels]
     columns += [Column("Leavers retained (FTE)", Fmt.FTE), Column("Deployed (FTE)", Fmt.FTE),
-                Column("Training starts (FTE)", Fmt.FTE)]
-    if money:
-        columns += [Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP), Column("Overspend (£)", Fmt.GBP),
-                    Column("National fund (£)", Fmt.GBP)]
+                Column("Training starts (FTE)", Fmt.FTE), Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP),
+                Column("Overspend (£)", Fmt.GBP), Column("National fund (£)", Fmt.GBP)]
     rows = []
     for key in keys:
         t = totals[key]
@@ -111,40 +131,47 @@ def _national(wb: Workbook, styles: Styles, outcome: RollupOutcome, reference: d
                              t["vacancy"] / t["demand"] if t["demand"] else 0.0, t["agency"]]
         row += [t[f"hires:{c}"] for c in channels]
         row += [t["retained"], t["deployed"], t["training"]]
-        if money:
-            with_money = key[1] in ("England", "Region")
-            row += [t["spend"] if with_money else None, t["budget"] if with_money else None,
-                    t["overspend"] if with_money else None, t["fund"] if with_money else None]
+        with_money = key[1] in ("England", "Region")  # budgets are held by organisations, not sectors
+        row += [t[k] if with_money else NOT_APPLICABLE for k in ("spend", "budget", "overspend", "fund")]
         rows.append(row)
-    top = 3
-    write_table(ws, styles, top, columns, rows)
-    ws.freeze_panes(top + 1, 3)
-    if plans:
-        _region_chart(wb, ws, styles, totals, len(columns) + 1)
+    widths: dict[int, float] = {}
+    if not rows:
+        ws.write_string(1, 0, "No ICS plan: every workbook was rejected or is missing (see Submissions).")
+        return
+    write_table(ws, styles, 1, columns, rows, name="National", widths=widths)
+    apply_widths(ws, widths)
+    ws.freeze_panes(2, 0)
+    print_setup(ws, header_row=1, widths=widths, repeat_cols=3)
+    _region_chart(wb, ws, styles, totals, len(columns) + 1)
 
 
 def _region_chart(wb: Workbook, ws: object, styles: Styles, totals: dict[tuple[int, str, str], dict[str, float]],
                   col: int) -> None:
     last = max(k[0] for k in totals)
-    regions = sorted((k[2], t) for k, t in totals.items() if k[0] == last and k[1] == "Region")
-    ws.write_string(3, col, f"Vacancy rate by region, {year_label(last)}", styles.subtitle)  # type: ignore[attr-defined]
-    for i, (name, t) in enumerate(regions, start=4):
-        ws.write_string(i, col, name)  # type: ignore[attr-defined]
-        ws.write_number(i, col + 1, t["vacancy"] / t["demand"] if t["demand"] else 0.0,  # type: ignore[attr-defined]
-                        styles.by_fmt[Fmt.RATE])
+    regions = sorted(((k[2], t) for k, t in totals.items() if k[0] == last and k[1] == "Region"),
+                     key=lambda item: -(item[1]["vacancy"] / item[1]["demand"] if item[1]["demand"] else 0.0))
+    rows = [[name, t["vacancy"] / t["demand"] if t["demand"] else 0.0] for name, t in regions]
+    widths: dict[int, float] = {col: 28, col + 1: 14}
+    write_table(ws, styles, 1, [Column("NHS region"), Column(f"Vacancy rate, {year_label(last)} (%)", Fmt.RATE)], rows,
+                name="Chart_data_regions", autofilter=False, first_col=col, widths=widths)
+    apply_widths(ws, widths)  # type: ignore[arg-type]
     chart = wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "Vacancy rate", "categories": ["National", 4, col, 3 + len(regions), col],
-                      "values": ["National", 4, col + 1, 3 + len(regions), col + 1], "fill": {"color": "#005EB8"}})
-    chart.set_title({"name": f"Vacancy rate by NHS region, {year_label(last)}"})
-    chart.set_x_axis({"num_format": "0%"})
+    chart.add_series({"name": "Vacancy rate (%)", "categories": ["National", 2, col, 1 + len(rows), col],
+                      "values": ["National", 2, col + 1, 1 + len(rows), col + 1], "fill": {"color": NHS_DARK_BLUE},
+                      "data_labels": {"value": True, "num_format": "0.0%"}})
+    chart.set_title({"name": f"Vacancy rate by NHS region, {year_label(last)} (%)"})
+    chart.set_x_axis({"num_format": "0%", "name": "Vacancy rate (%)"})
+    chart.set_y_axis({"reverse": True})
     chart.set_legend({"none": True})
     chart.set_size({"width": 620, "height": 360})
-    ws.insert_chart(5 + len(regions), col, chart)  # type: ignore[attr-defined]
-    ws.set_column(col, col, 28)  # type: ignore[attr-defined]
+    worst = rows[0] if rows else ["", 0.0]
+    ws.insert_chart(3 + len(rows), col, chart, {"description": (  # type: ignore[attr-defined]
+        f"Bars of the vacancy rate of each NHS region in {year_label(last)}, highest first; the highest is "
+        f"{worst[0]} at {worst[1]:.1%}.")})
 
 
 def ics_rows(outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> list[list[object]]:
-    """One row per ICS: reference ICSs first (missing ones included), then any others."""
+    """One row per ICS: reference ICSs first (missing ones included, their figures not available), then others."""
     by_code = {o.ics_code.upper(): o for o in outcome.ics}
     rejected = {s.ics_code.upper(): s.status for s in outcome.submissions if s.ics_code and s.status != "accepted"}
     codes = list(reference) + sorted(c for c in by_code if c not in {r.upper() for r in reference})
@@ -155,9 +182,10 @@ def ics_rows(outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> list
         plan = o.plan if o else None
         status = (o.status if o else rejected.get(code.upper(), "missing"))
         row: list[object] = [code, ref.name if ref else (plan.ics_name if plan else ""),
-                             ref.region if ref else UNKNOWN_REGION, ref.population if ref else None, status]
+                             ref.region if ref else UNKNOWN_REGION,
+                             ref.population if ref and ref.population else NOT_AVAILABLE, status]
         if plan is None:
-            rows.append(row + [None] * 10)
+            rows.append(row + [NOT_AVAILABLE] * 10)
             continue
         first, last = plan.years[0], plan.years[-1]
 
@@ -165,134 +193,226 @@ def ics_rows(outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> list
             demand = sum(r.demand_fte for r in plan.roles if r.year == year)
             return sum(r.vacancy_fte for r in plan.roles if r.year == year) / demand if demand else 0.0
 
-        unmet = plan.objectives.unmet_fte_years
-        per_100k = unmet / ref.population * 100_000 if ref and ref.population else None
-        best_first = max((b.unmet_avoided_per_gbp_1m for b in plan.budgets if b.year == first), default=0.0)
-        best_any = max((b.unmet_avoided_per_gbp_1m for b in plan.budgets), default=0.0)
-        row += [rate(first), rate(last), unmet, per_100k, sum(b.spend_gbp for b in plan.budgets),
-                sum(b.budget_gbp for b in plan.budgets), plan.objectives.overspend_gbp, best_first, best_any,
-                sum(b.national_fund_gbp for b in plan.budgets)]
+        score = planning_score(plan)
+        per_100k = score / ref.population * 100_000 if ref and ref.population else NOT_AVAILABLE
+        best = _best_million(plan)
+        row += [rate(first), rate(last), score, per_100k, sum(b.spend_gbp for b in plan.budgets),
+                sum(b.budget_gbp for b in plan.budgets), sum(b.overspend_gbp for b in plan.budgets),
+                best[2] if best else 0.0, best[3] if best else 0.0, sum(b.national_fund_gbp for b in plan.budgets)]
         rows.append(row)
     return rows
 
 
+def _best_million(plan: Plan) -> tuple[str, str, float, float] | None:
+    """(holder, year, vacancy filled, planning score avoided) of the plan's best extra £1m for vacancies."""
+    best = next((a for a in million_answers(plan) if a.ranked), None)
+    if best is None:
+        return None
+    v = best.value
+    return v.holder, v.year_label, v.vacancy_avoided_fte_years, v.weighted_unmet_avoided
+
+
 def _icss(wb: Workbook, styles: Styles, outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> None:
     ws = wb.add_worksheet("ICSs")
-    columns = [Column("ICS code"), Column("ICS"), Column("Region"), Column("Population", Fmt.INTEGER),
-               Column("Status"), Column("Vacancy rate, first year", Fmt.RATE),
-               Column("Vacancy rate, last year", Fmt.RATE), Column("Weighted unmet demand (FTE-years)", Fmt.FTE_YEARS),
-               Column("Unmet demand per 100,000 population (FTE-years)", Fmt.FTE_YEARS),
+    title(ws, styles, f"{workbook_title(outcome)}: one row per ICS ({NOT_AVAILABLE} = no plan)")
+    columns = [Column("ICS code"), Column("ICS"), Column("Region"), Column("Population (people)", Fmt.INTEGER),
+               Column("Status"), Column("Vacancy rate, first year (%)", Fmt.RATE),
+               Column("Vacancy rate, last year (%)", Fmt.RATE),
+               Column(f"Planning score, plan years ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
+               Column(f"Planning score per 100,000 population ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
                Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP), Column("Overspend (£)", Fmt.GBP),
-               Column("Unmet demand avoided by an extra £1m, first year (FTE-years)", Fmt.FTE_YEARS),
-               Column("Unmet demand avoided by an extra £1m, best year (FTE-years)", Fmt.FTE_YEARS),
+               Column("Best extra £1m: vacancy filled (FTE-years)", Fmt.FTE_YEARS),
+               Column(f"Best extra £1m: planning score avoided ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
                Column("National fund received (£)", Fmt.GBP)]
-    rows = ics_rows(outcome, reference)
-    write_table(ws, styles, 0, columns, rows)
-    ws.freeze_panes(1, 2)
-    if rows:
+    widths: dict[int, float] = {}
+    write_table(ws, styles, 1, columns, ics_rows(outcome, reference), name="ICSs", widths=widths)
+    apply_widths(ws, widths)
+    ws.freeze_panes(2, 0)
+    print_setup(ws, header_row=1, widths=widths, repeat_cols=2)
+
+
+def _extra_million(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
+    """Where an extra £1m fills most vacancy, one row per ICS, sorted, with a chart of the same order."""
+    ws = wb.add_worksheet("Extra £1m")
+    title(ws, styles, f"{workbook_title(outcome)}: where an extra £1m fills most vacancy (each ICS's best "
+                      "holder and year, re-solved)")
+    ranked, overspending = [], []
+    for plan in sorted(_plans(outcome), key=lambda p: p.ics_code):
+        best = _best_million(plan)
+        if best is not None:
+            ranked.append([plan.ics_code, plan.ics_name, best[0], best[1], best[2], best[3], "fills vacancy"])
+        elif any(v.cuts_overspend for v in plan.marginal_budget):
+            overspending.append([plan.ics_code, plan.ics_name, NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE,
+                                 NOT_APPLICABLE, "an extra £1m goes to its overspend first"])
+    ranked.sort(key=lambda r: (-r[4], r[0]))
+    rows = ranked + overspending
+    if not rows:
+        ws.write_string(1, 0, "No budget binds in any ICS plan: an extra £1m would not fill vacancies.")
+        return
+    columns = [Column("ICS code"), Column("ICS"), Column("Budget holder"), Column("Year"),
+               Column("Vacancy filled by an extra £1m (FTE-years)", Fmt.FTE_YEARS),
+               Column(f"Planning score avoided ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS), Column("What it does")]
+    widths: dict[int, float] = {}
+    write_table(ws, styles, 1, columns, rows, name="Extra_million_by_ICS", widths=widths)
+    apply_widths(ws, widths)
+    ws.freeze_panes(2, 0)
+    print_setup(ws, header_row=1, widths=widths, repeat_cols=2)
+    if ranked:
         chart = wb.add_chart({"type": "bar"})
-        chart.add_series({"name": "FTE-years avoided per extra £1m (first year)",
-                          "categories": ["ICSs", 1, 1, len(rows), 1], "values": ["ICSs", 1, 12, len(rows), 12],
-                          "fill": {"color": "#005EB8"}})
-        chart.set_title({"name": "Where an extra £1m does most good"})
+        chart.add_series({"name": "Vacancy filled by an extra £1m (FTE-years)",
+                          "categories": ["Extra £1m", 2, 0, 1 + len(ranked), 0],
+                          "values": ["Extra £1m", 2, 4, 1 + len(ranked), 4], "fill": {"color": NHS_DARK_BLUE},
+                          "data_labels": {"value": True, "num_format": "#,##0.0"}})
+        chart.set_title({"name": "Where an extra £1m fills most vacancy (FTE-years), best first"})
+        chart.set_x_axis({"name": "Vacancy filled by an extra £1m (FTE-years)", "num_format": "#,##0"})
+        chart.set_y_axis({"reverse": True, "name": "ICS"})
         chart.set_legend({"none": True})
-        chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": 720, "height": 900})
-        ws.insert_chart(1, len(columns) + 1, chart)
+        chart.set_size({"width": 720, "height": max(300, 22 * len(ranked) + 120)})
+        top = ranked[0]
+        ws.insert_chart(1, len(columns) + 1, chart, {"description": (
+            f"Bars, sorted from most to least, of the vacancy (FTE-years) an extra £1m fills in each ICS's best "
+            f"budget holder and year; {top[0]} is first with {top[4]:,.1f} FTE-years. ICSs whose extra £1m goes to "
+            "an overspend are listed in the table, not charted.")})
 
 
 def _submissions(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
     ws = wb.add_worksheet("Submissions")
-    columns = [Column("File"), Column("SHA-256"), Column("ICS code"), Column("Outcome"), Column("Errors", Fmt.INTEGER),
-               Column("Warnings", Fmt.INTEGER), Column("First errors", width=120)]
+    title(ws, styles, f"Submissions: every file in the input folder ({len(outcome.submissions)}) and ICSs with none")
+    columns = [Column("File"), Column("SHA-256"), Column("ICS code"), Column("Outcome"),
+               Column("Errors (count)", Fmt.INTEGER), Column("Warnings (count)", Fmt.INTEGER),
+               Column("First errors", Fmt.WRAPPED, 100)]
     rows = []
     for s in outcome.submissions:
         errors = [i for i in s.issues if i.severity.value == "error"]
-        rows.append([s.file_name, s.sha256, s.ics_code or "", s.status, len(errors), len(s.issues) - len(errors),
-                     " | ".join(i.message() for i in errors[:3])])
+        rows.append([s.file_name, s.sha256 or NOT_AVAILABLE, s.ics_code or NOT_AVAILABLE, s.status, len(errors),
+                     len(s.issues) - len(errors), " | ".join(i.message() for i in errors[:3]) or NOT_APPLICABLE])
     widths: dict[int, float] = {}
-    row = write_table(ws, styles, 0, columns, rows, widths=widths) + 1
+    row = 1
+    if rows:
+        row = write_table(ws, styles, 1, columns, rows, name="Submissions", widths=widths) + 1
+        ws.freeze_panes(2, 0)
     ws.write_string(row, 0, f"ICSs with no workbook ({len(outcome.missing)})", styles.subtitle)
     if outcome.missing:
         write_table(ws, styles, row + 1, [Column("ICS code"), Column("ICS"), Column("Region")],
-                    [[m.code, m.name, m.region] for m in outcome.missing], autofilter=False, widths=widths)
+                    [[m.code, m.name, m.region] for m in outcome.missing], name="Missing", autofilter=False,
+                    widths=widths)
     apply_widths(ws, widths)
-    ws.freeze_panes(1, 1)
+    print_setup(ws, header_row=1, widths=widths)
 
 
 def _limits(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
     coupled = outcome.coupled
     assert coupled is not None
     ws = wb.add_worksheet("National limits")
-    ws.write_string(0, 0, "How the national limits were shared", styles.title)
-    note = coupled.shortcut or ("Value = weighted unmet demand avoided (FTE-years) by one more national place, or "
-                                "by one more £1m in the fund, from the second solve.")
-    ws.write_string(1, 0, note, styles.note)
-    columns = [Column("Limit"), Column("Year"), Column("Limit (FTE or £)", Fmt.NUMBER),
-               Column("Used (FTE or £)", Fmt.NUMBER), Column("Value of one more unit (FTE-years)", Fmt.FTE_YEARS),
-               Column("Unit")]
-    rows = [[m.label, year_label(m.year), m.limit, m.used, m.value, m.unit] for m in coupled.marginals]
+    title(ws, styles, f"{workbook_title(outcome)}: how the national limits were shared, and what one more unit does")
+    note = coupled.shortcut or ("One more unit = one FTE of a cap or places, £1m of the fund. Local rate: stage-2 "
+                                "duals, at the margin; the avoided figures: the plan solved again with that limit one "
+                                "unit higher.")
+    top = note_lines(ws, styles, 1, note)
+    unit = "FTE, or £ for the fund"
+    columns = [Column("Limit"), Column("Year"), Column(f"Limit ({unit})", Fmt.NUMBER),
+               Column(f"Used ({unit})", Fmt.NUMBER),
+               Column(f"Local rate ({PLANNING_SCORE_UNIT} per unit)", Fmt.FTE_YEARS), Column("Unit"),
+               Column("One more unit: overspend avoided (£)", Fmt.GBP),
+               Column(f"One more unit: planning score avoided ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
+               Column("One more unit: vacancy avoided (FTE-years)", Fmt.FTE_YEARS),
+               Column(f"Rate holds from ({unit})", Fmt.NUMBER), Column(f"Rate holds to ({unit})", Fmt.NUMBER)]
+    rows = [[m.label, year_label(m.year), m.limit, m.used, m.value, m.unit, m.overspend_avoided_gbp,
+             m.weighted_unmet_avoided, m.vacancy_avoided_fte_years, m.holds_from,
+             NOT_APPLICABLE if m.holds_to is None else m.holds_to] for m in coupled.marginals]
     widths: dict[int, float] = {}
-    row = write_table(ws, styles, 3, columns, rows, widths=widths) + 1
+    row = top + 1
+    if rows:
+        row = write_table(ws, styles, top, columns, rows, name="National_limits", widths=widths) + 1
     if coupled.places_by_ics:
-        ws.write_string(row, 0, "National places by ICS (FTE)", styles.subtitle)
-        places = [[label, code, year_label(year), fte] for (label, code, year), fte in sorted(coupled.places_by_ics.items())]
+        ws.write_string(row, 0, "National places by ICS", styles.subtitle)
+        places = [[label, code, year_label(year), fte] for (label, code, year), fte in
+                  sorted(coupled.places_by_ics.items())]
         row = write_table(ws, styles, row + 1, [Column("Limit"), Column("ICS code"), Column("Year"),
-                                                 Column("FTE", Fmt.FTE)], places, autofilter=False, widths=widths) + 1
-    if coupled.fund_by_ics:
-        ws.write_string(row, 0, "National fund by ICS (£)", styles.subtitle)
-        fund = [[code, year_label(year), gbp] for code, years in sorted(coupled.fund_by_ics.items())
-                for year, gbp in sorted(years.items()) if gbp > 0.5]
-        write_table(ws, styles, row + 1, [Column("ICS code"), Column("Year"), Column("£", Fmt.GBP)], fund,
-                    autofilter=False, widths=widths)
+                                                 Column("Places used (FTE)", Fmt.FTE)], places, name="Places_by_ICS",
+                          autofilter=False, widths=widths) + 1
+    fund = [[code, year_label(year), gbp] for code, years in sorted(coupled.fund_by_ics.items())
+            for year, gbp in sorted(years.items()) if gbp > 0.5]
+    if fund:
+        ws.write_string(row, 0, "National fund by ICS", styles.subtitle)
+        write_table(ws, styles, row + 1, [Column("ICS code"), Column("Year"), Column("Fund received (£)", Fmt.GBP)],
+                    fund, name="Fund_by_ICS", autofilter=False, widths=widths)
     apply_widths(ws, widths)
+    print_setup(ws, header_row=top, widths=widths, repeat_cols=2)
 
 
 def _run(wb: Workbook, styles: Styles, outcome: RollupOutcome, options: RollupOptions, version: str) -> None:
     ws = wb.add_worksheet("Run")
+    title(ws, styles, "Run details: how this roll-up was made")
     national = options.national
-    plans = [o.plan for o in outcome.ics if o.plan is not None]
-    pairs: list[tuple[str, object, str]] = [
-        ("run_id", outcome.run_id, Fmt.TEXT), ("mode", outcome.mode, Fmt.TEXT),
-        ("written_at", datetime.now(timezone.utc).isoformat(timespec="seconds"), Fmt.TEXT),
-        ("code_version", version, Fmt.TEXT), ("input_folder", str(options.input_dir), Fmt.TEXT),
-        ("scenario_file", options.scenario.path, Fmt.TEXT),
-        ("national_file", national.path if national else "", Fmt.TEXT),
-        ("national_sha256", national.sha256 if national else "", Fmt.TEXT),
-        ("executor", options.executor, Fmt.TEXT), ("workers", options.workers, Fmt.INTEGER),
-        ("objective_overspend_gbp", sum(p.objectives.overspend_gbp for p in plans), Fmt.NUMBER),
-        ("objective_unmet_fte_years", sum(p.objectives.unmet_fte_years for p in plans), Fmt.NUMBER),
-        ("objective_cost_gbp", sum(p.objectives.cost_gbp for p in plans), Fmt.NUMBER),
+    plans = _plans(outcome)
+    pairs: list[list[object]] = [
+        ["run_id", outcome.run_id], ["mode", outcome.mode],
+        ["written_at", datetime.now(timezone.utc).isoformat(timespec="seconds")],
+        ["code_version", version], ["input_folder", str(options.input_dir)],
+        ["scenario_file", options.scenario.path], ["national_file", national.path if national else NOT_APPLICABLE],
+        ["national_sha256", national.sha256 if national else NOT_APPLICABLE],
+        ["executor", options.executor], ["workers", options.workers], ["ics_plans", len(plans)],
+        ["objective_overspend_gbp", sum(p.objectives.overspend_gbp for p in plans)],
+        ["objective_unmet_fte_years", sum(p.objectives.unmet_fte_years for p in plans)],
+        ["objective_cost_gbp", sum(p.objectives.cost_gbp for p in plans)],
     ]
-    pairs += [(f"solver_option.{k}", v, Fmt.NUMBER if isinstance(v, (int, float)) else Fmt.TEXT)
-              for k, v in options.scenario.solver.as_dict().items()]
-    pairs += [(f"timing_{k}_s", v, Fmt.NUMBER) for k, v in outcome.seconds.items()]
-    ws.write_string(0, 0, "key", styles.header)
-    ws.write_string(0, 1, "value", styles.header)
-    row = write_key_values(ws, styles, 1, pairs) + 1
+    pairs += [[f"solver_option.{k}", v] for k, v in options.scenario.solver.as_dict().items()]
+    pairs += [[f"timing_{k}_s", v] for k, v in outcome.seconds.items()]
+    widths: dict[int, float] = {0: 34, 1: 70}
+    row = write_table(ws, styles, 1, [Column("key"), Column("value (unit in the key)", Fmt.GENERAL)], pairs,
+                      name="Run", widths=widths) + 1
     ws.write_string(row, 0, "ICS plans", styles.subtitle)
     columns = [Column("ICS code"), Column("Status"), Column("Plan file"), Column("SHA-256"), Column("Note")]
-    rows = [[o.ics_code, o.status, o.output_path, o.output_sha256, o.message[:200]] for o in outcome.ics]
-    widths: dict[int, float] = {0: 34, 1: 70}
-    write_table(ws, styles, row + 1, columns, rows, autofilter=False, widths=widths)
+    rows = [[o.ics_code, o.status, o.output_path or NOT_AVAILABLE, o.output_sha256 or NOT_AVAILABLE,
+             o.message[:200] or NOT_APPLICABLE] for o in outcome.ics]
+    if rows:
+        write_table(ws, styles, row + 1, columns, rows, name="ICS_plans", autofilter=False, widths=widths)
     apply_widths(ws, widths)
+    ws.freeze_panes(2, 0)
+    print_setup(ws, widths=widths)
+
+
+def _contents(outcome: RollupOutcome) -> list[tuple[str, str]]:
+    contents = [
+        ("National", "Per year: demand, staff, vacancies, agency, hires by channel, retention, deployment, training, "
+                     "spend against budget, for England, each NHS region, each sector and each staff group."),
+        ("ICSs", "One row per ICS: vacancy rates, planning score, spend, budget, overspend, its best extra £1m."),
+        ("Extra £1m", "Where an extra £1m fills most vacancy: each ICS's best budget holder and year, sorted."),
+    ]
+    if outcome.coupled is not None:
+        contents.append(("National limits", "How the national caps, places and fund were shared between ICSs, and "
+                                            "what one more unit of each would do."))
+    contents += [("Submissions", "Every file in the input folder and what became of it; ICSs with no workbook."),
+                 ("Run", "Provenance: folder, policy and national files, versions, objectives, timings, each plan.")]
+    return contents
 
 
 def write_national_workbook(outcome: RollupOutcome, reference: dict[str, ReferenceIcs], options: RollupOptions,
                             version: str, target: Path, *, protected: Iterable[Path] = ()) -> None:
     def write(tmp: Path) -> None:
         wb = Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        wb.set_properties({"title": "National workforce roll-up", "author": "ICS workforce planning optimiser"})
+        heading = workbook_title(outcome)
+        wb.set_properties({"title": heading, "author": "ICS workforce planning optimiser"})
         wb.set_custom_property(PLAN_MARKER, "national roll-up")
         styles = Styles(wb)
+        write_cover(wb, styles, heading, "Figures are sums over the ICS plans of this roll-up; each ICS's own plan "
+                    "workbook explains its figures.", _contents(outcome), [
+                        ("Units", "Staff in FTE, money in £, years are financial years (April to March). Every "
+                                  "column header names its unit."),
+                        ("Codes", CODES_MEANING),
+                        ("Planning score", "Vacancy FTE-years weighted by role priority, plus a weight on those "
+                                           "above target: what each plan minimises after overspend (weighted)."),
+                        ("Extra £1m", "Found by solving a plan again with one budget £1m higher. In a coupled plan, "
+                                      "an ICS's budgets are valued with every other ICS's use of the national "
+                                      "limits held fixed; the limits themselves on the coupled plan.")])
         _national(wb, styles, outcome, reference)
         _icss(wb, styles, outcome, reference)
+        _extra_million(wb, styles, outcome)
         if outcome.coupled is not None:
             _limits(wb, styles, outcome)
         _submissions(wb, styles, outcome)
         _run(wb, styles, outcome, options, version)
-        for ws in wb.worksheets():
-            print_setup(ws)
         wb.close()
 
     atomic_write(target, write, protected=protected, may_replace=is_plan_file)

@@ -55,7 +55,6 @@ from workforce.rollup.tasks import (
     run_info,
     solve_and_write,
     solve_lost,
-    write_plan_file,
 )
 from workforce.scenario import Scenario
 
@@ -245,16 +244,20 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
 
     result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national,
                            independent if len(independent) == len(accepted) else None)
+    from workforce.marginal.fixed import value_and_write_plan
+
     started_at = now()
     calls = []
-    for c, plan in zip(accepted, result.plans):
+    fixed = result.fixed_lps or (None,) * len(result.plans)
+    for c, plan, lp in zip(accepted, result.plans, fixed):  # budget values computed in the workers, in parallel
         run = run_info(plan, c.file_name, c.sha256, options.scenario, "optimal (coupled national plan)",
                        result.seconds, started_at)
-        calls.append((write_plan_file, (plan, run, str(staging / _plan_name(c.data.ics_code)), protected)))
+        calls.append((value_and_write_plan, (plan, lp, options.scenario, run,
+                                             str(staging / _plan_name(c.data.ics_code)), protected)))
     written = run_all(executor, calls, options.progress, "written")
     outcomes = []
     with store.batch():
-        for c, plan, (path, digest) in zip(accepted, result.plans, written):  # type: ignore[misc]
+        for c, (path, digest, plan) in zip(accepted, written):  # type: ignore[misc]
             solved = Solved(c.data.ics_code, Status.SUCCEEDED, plan, path, digest, result.seconds, result.shortcut,
                             started_at, now())
             outcomes.append(record_ics(store, run_id, version, scen_sha, national.sha256, c, solved, None,
