@@ -13,11 +13,20 @@ from pathlib import Path
 
 import click
 
-from workforce.cli_output import clear_failures, echo_issues, issues_payload, print_json, report_rollup, runs_lines
+from workforce.cli_output import (
+    adjustment_lines,
+    clear_failures,
+    echo_issues,
+    issues_payload,
+    print_json,
+    report_rollup,
+    runs_lines,
+    scenario_payload,
+)
 from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
 from workforce.inputs.issues import InputError, errors_in, warnings_in
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
-from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -119,22 +128,18 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     not writable); 9 --out or --write-lp would replace the input.
     """
     from workforce.runner import solve_workbook
+    from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
 
     _existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
-    try:
-        scenario = load_scenario(scenario_path)
-    except ScenarioError as exc:
-        for problem in exc.problems:
-            click.echo(f"Error: {problem}", err=True)
-        if as_json:
-            print_json({"status": "invalid_scenario", "errors": exc.problems})
-        sys.exit(EXIT_INPUT)
+    scenario = _scenario_or_exit(scenario_path, as_json)
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
                                  time_limit_s=time_limit)
+    except AdjustmentError as exc:
+        _invalid_scenario(exc.problems, as_json)
     except InputError as exc:
         echo_issues(exc.issues)
         click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
@@ -155,6 +160,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "input": str(workbook),
             "output": str(outcome.output_path),
             "objectives": plan.objectives.as_dict(),
+            "scenario": scenario_payload(plan),
             "run_out_years": plan.run_out_years,
             "marginal_budget": [v.as_json() for v in plan.marginal_budget],
             "timings_s": outcome.run.timings_s,
@@ -163,10 +169,29 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     else:
         o = plan.objectives
         click.echo(f"{plan.ics_name} ({plan.ics_code}): plan written to {outcome.output_path}", err=True)
+        for line in adjustment_lines(plan):
+            click.echo(line, err=True)
         click.echo(f"  solved model (plan and {plan.run_out_years} run-out years): overspend £{o.overspend_gbp:,.0f}; "
                    f"planning score (weighted unmet demand) {o.unmet_fte_years:,.1f} FTE-years; "
                    f"total cost £{o.cost_gbp:,.0f}", err=True)
     sys.exit(EXIT_OK)
+
+
+def _invalid_scenario(problems: list[str], as_json: bool) -> None:
+    """Every problem with a scenario file (or with applying it to a workbook), then exit 1."""
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if as_json:
+        print_json({"status": "invalid_scenario", "errors": problems})
+    sys.exit(EXIT_INPUT)
+
+
+def _scenario_or_exit(path: Path, as_json: bool) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        _invalid_scenario(exc.problems, as_json)
+        raise  # not reached: _invalid_scenario exits
 
 
 @main.command()

@@ -24,6 +24,7 @@ from workforce.failures import (
 from workforce.inputs.issues import MAX_LISTED, Issue, errors_in, listed, warnings_in
 
 if TYPE_CHECKING:
+    from workforce.plan import Plan
     from workforce.rollup.outcome import RollupOutcome
     from workforce.rollup.records import RunRecord
 
@@ -52,6 +53,22 @@ def issues_payload(issues: list[Issue]) -> dict[str, object]:
     errors, warnings, more = listed(issues)
     return {"errors": [i.as_dict() for i in errors], "warnings": [i.as_dict() for i in warnings],
             "error_count": len(errors_in(issues)), "warning_count": len(warnings_in(issues)), "not_listed": more}
+
+
+def scenario_payload(plan: Plan) -> dict[str, object]:
+    """``{"name": ..., "adjustments": [...]}``: the scenario a plan was made under and what it changed."""
+    return {"name": plan.scenario_name, "adjustments": [a.as_json() for a in plan.adjustments]}
+
+
+def adjustment_lines(plan: Plan) -> list[str]:
+    """One line per adjustment for the terminal, under the scenario's name (nothing when there is none)."""
+    if not plan.adjustments:
+        return []
+    lines = [f'  scenario "{plan.scenario_name}":']
+    for a in plan.adjustments:
+        lines.append(f"    {a.number}. {a.adjustment.describe()}: {a.rows_matched} row(s), "
+                     f"{a.values_changed} value(s) changed")
+    return lines
 
 
 def fail(exit_code: int, status: str, message: str, as_json: bool) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from workforce.inputs.issues import Issue
 from workforce.inputs.schema import year_label
+from workforce.scenarios.adjustment import Applied
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ class SupplyRoute:
     kind: str  # "recruitment" or "training"
     name: str  # channel or route
     years_to_arrive: int  # lead time, or training duration
-    max_per_year_fte: float
+    max_per_year_fte: float  # the cap (its largest value over the years, where a scenario changes it by year)
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,8 @@ class Plan:
     supply: tuple[SupplyRoute, ...] = ()
     stage_tolerance_gbp: float = 0.0  # overspend or headroom within this of 0 is shown as 0
     target_weight: float = 10.0  # W of the planning score: priority x (vacancy + W x vacancy above target)
+    scenario_name: str = ""  # the policy file's name for this what-if (or its file name)
+    adjustments: tuple[Applied, ...] = ()  # what the scenario changed in the data (workforce/scenarios)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -306,4 +309,6 @@ def plan_from_json(text: str) -> Plan:
         supply=tuple(SupplyRoute(**r) for r in raw.get("supply", [])),
         stage_tolerance_gbp=raw.get("stage_tolerance_gbp", 0.0),
         target_weight=raw.get("target_weight", 10.0),
+        scenario_name=raw.get("scenario_name", ""),
+        adjustments=tuple(Applied.from_json(a) for a in raw.get("adjustments", [])),
     )

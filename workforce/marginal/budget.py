@@ -57,7 +57,7 @@ def budget_rows(built: BuiltModel, sf: StandardForm, plan_years: int) -> list[Bu
         found.append(BudgetRow(holder=holder, year=d.year_start(y), budget_gbp=d.budget(holder, y),
                                limit_row=row_of[id(m.budget.limit[b, y])],
                                pool_row=None if pool is None else row_of[id(pool)],
-                               pooled_share=d.pooled_budget_share, overspend_col=col_of[id(m.o[b, y])]))
+                               pooled_share=d.pooled_share(y), overspend_col=col_of[id(m.o[b, y])]))
     return found
 
 

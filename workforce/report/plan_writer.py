@@ -213,7 +213,8 @@ def _budget(wb: Workbook, styles: Styles, plan: Plan) -> None:
 def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, object, str]]:
     """The Run sheet's key / value rows (keys are stable: scripts read them)."""
     texts = [("ics_code", plan.ics_code), ("input_file", run.input_file), ("input_sha256", run.input_sha256),
-             ("scenario_file", run.scenario_file), ("package_version", run.package_version),
+             ("scenario_file", run.scenario_file), ("scenario_name", plan.scenario_name or NOT_APPLICABLE),
+             ("package_version", run.package_version),
              ("pyomo_version", run.pyomo_version), ("highs_version", run.highs_version), ("status", run.status),
              ("started_at", run.started_at)]
     pairs: list[tuple[str, object, str]] = [(key, value, Fmt.TEXT) for key, value in texts]
@@ -234,6 +235,7 @@ def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float)
     widths: dict[int, float] = {0: 40, 1: 70}
     row = write_table(ws, styles, TABLE_TOP, [Column("key"), Column("value (unit in the key)", Fmt.GENERAL)], pairs,
                       name="Run", widths=widths) + 1
+    row = _adjustments(ws, styles, row, plan, widths) + 1
     ws.write_string(row, 0, "Scenario file content (blank lines left out)", styles.subtitle)
     lines = [[line] for line in run.scenario_text.splitlines() if line.strip()] or [[NOT_APPLICABLE]]
     write_table(ws, styles, row + 1, [Column("Scenario file line")], lines, name="Scenario", autofilter=False,
@@ -242,6 +244,20 @@ def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float)
     ws.set_column(1, 1, 70)
     ws.freeze_panes(TABLE_TOP + 1, 0)
     print_setup(ws, widths=widths)
+
+
+def _adjustments(ws: object, styles: Styles, row: int, plan: Plan, widths: dict[int, float]) -> int:
+    """The scenario's adjustments to the data, each with the rows it matched and the values it changed."""
+    ws.write_string(row, 0, f"Adjustments to the workbook's data ({plan.scenario_name or 'no scenario name'})",  # type: ignore[attr-defined]
+                    styles.subtitle)
+    if not plan.adjustments:
+        ws.write_string(row + 1, 0, "None: the plan uses the workbook's data as they are.", styles.note)  # type: ignore[attr-defined]
+        return row + 2
+    columns = [Column("Number (order applied)", Fmt.INTEGER), Column("Adjustment", Fmt.WRAPPED, 60),
+               Column("Rows matched (number)", Fmt.INTEGER), Column("Values changed (number)", Fmt.INTEGER)]
+    rows = [[a.number, a.adjustment.describe(), a.rows_matched, a.values_changed] for a in plan.adjustments]
+    return write_table(ws, styles, row + 1, columns, rows, name="Adjustments", autofilter=False,  # type: ignore[arg-type]
+                       widths=widths)
 
 
 def _shown(value: object) -> object:

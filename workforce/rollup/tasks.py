@@ -146,6 +146,7 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
     """Solve one ICS with one HiGHS thread and write its plan as ``workforce solve`` would (never raises)."""
     from workforce.optimise import Timer, plan_for
     from workforce.report.plan_writer import write_plan
+    from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
 
     started_at = datetime.now(timezone.utc)
@@ -162,6 +163,8 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
                       started_at, datetime.now(timezone.utc))
     except SolveFailure as exc:
         message = str(exc)
+    except AdjustmentError as exc:
+        message = "the scenario's adjustments cannot be applied to this ICS: " + "; ".join(exc.problems)
     except CannotWrite as exc:
         return Solved(data.ics_code, "failed", None, str(target), "", timer.seconds, str(exc), started_at,
                       datetime.now(timezone.utc), cannot_write=True)
