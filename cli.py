@@ -163,6 +163,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "scenario": scenario_payload(plan),
             "run_out_years": plan.run_out_years,
             "marginal_budget": [v.as_json() for v in plan.marginal_budget],
+            "budget_curve": [p.as_json() for p in plan.budget_curve],
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
         })

@@ -20,6 +20,7 @@ from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
 from workforce.marginal.budget import budget_rows, budget_values, vacancy_columns
+from workforce.marginal.curve import budget_curve
 from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.scenarios.apply import apply_adjustments
@@ -69,11 +70,15 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
     started = timer.lap("results", started)
     assert solution.state is not None
-    values = budget_values(solution.state, budget_rows(built, standard_form, data.horizon_years),
-                           vacancy_columns(built, standard_form))
+    every_year = budget_rows(built, standard_form, None)
+    vacancy = vacancy_columns(built, standard_form)
+    values = budget_values(solution.state, [r for r in every_year if r.year < data.year_start(data.horizon_years + 1)],
+                           vacancy)
     plan = attach_marginal_budget(plan, values)
-    timer.lap("marginal", started)
-    return replace(plan, scenario_name=scenario.label, adjustments=adjusted.applied)
+    started = timer.lap("marginal", started)
+    curve = budget_curve(solution.state, every_year, vacancy)
+    timer.lap("budget_curve", started)
+    return replace(plan, scenario_name=scenario.label, adjustments=adjusted.applied, budget_curve=curve)
 
 
 LP_MARKER = b"\\* Source Pyomo model"  # the first bytes of every LP file Pyomo writes

@@ -1,4 +1,5 @@
-"""Write the plan workbook a board can read: Cover, Summary, Insights, Extra £1m, Actions, Roles, Budget, Run.
+"""Write the plan workbook a board can read: Cover, Summary, Insights, Extra £1m, Budget curve, Actions, Roles,
+Budget, Run.
 
 Written with xlsxwriter (faster than openpyxl for writing and with native
 charts), to a temporary file renamed into place (``workforce.atomic``).  The
@@ -27,13 +28,14 @@ from workforce.answers import Answers, board_answers
 from workforce.answers.labels import CODES_MEANING, HEADROOM, HEADROOM_MEANING, NOT_APPLICABLE
 from workforce.atomic import atomic_write
 from workforce.plan import Action, ActionType, Plan, RunInfo
+from workforce.report.budget_curve import BUDGET_CURVE, write_budget_curve
 from workforce.report.cover import COVER, write_cover
 from workforce.report.insights import EXTRA_MILLION, write_extra_million, write_insights
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
 from workforce.report.summary import has_national_fund, plan_period, write_summary
 
 PLAN_MARKER = "workforce_plan"  # custom document property: this file is a plan we may replace
-SHEETS = (COVER, "Summary", "Insights", EXTRA_MILLION, "Actions", "Roles", "Budget", "Run")
+SHEETS = (COVER, "Summary", "Insights", EXTRA_MILLION, BUDGET_CURVE, "Actions", "Roles", "Budget", "Run")
 NO_ACTIONS = "No actions: the plan keeps current staffing."
 UNKNOWN_CREATED = datetime(2000, 1, 1)  # document date when the run has no start time (keeps output reproducible)
 WORKBOOK_OPTIONS = {"constant_memory": False, "in_memory": True, "strings_to_formulas": False,
@@ -46,6 +48,8 @@ CONTENTS = (
                  "budgets move and why."),
     (EXTRA_MILLION, "What a full extra £1m does for each budget holder and year (re-solved), beside the rate at the "
                     "margin and the budgets it holds for."),
+    (BUDGET_CURVE, "Each budget holder's budget changed by -10% to +20% in every year, each re-solved: overspend, "
+                   "planning score and vacancy, with a chart; how the value of a pound falls as budgets grow."),
     ("Actions", "Every decision, year by year: recruitment, retention, training, deployment, agency, transfers."),
     ("Roles", "Each role and year: demand, staff in post and how it changes, agency, vacancy against target."),
     ("Budget", "Each budget holder and year: budget, spend by category, pooled transfers, headroom, overspend."),
@@ -89,6 +93,7 @@ def _write(plan: Plan, run: RunInfo, path: Path) -> None:
     write_summary(wb, styles, plan, answers)
     write_insights(wb, styles, plan, answers)
     write_extra_million(wb, styles, plan, answers)
+    write_budget_curve(wb, styles, plan)
     _actions(wb, styles, plan)
     _roles(wb, styles, plan)
     _budget(wb, styles, plan)
