@@ -13,25 +13,29 @@ from pathlib import Path
 
 import click
 
-from workforce.cli_output import (
+from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are the command's exit codes too)
+    EXIT_INPUT,
+    EXIT_SOLVER,
     adjustment_lines,
     clear_failures,
     echo_issues,
+    invalid_input,
+    invalid_scenario,
     issues_payload,
     print_json,
     report_rollup,
     runs_lines,
+    scenario_or_exit,
     scenario_payload,
+    solver_failed,
 )
 from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
 from workforce.inputs.issues import InputError, errors_in, warnings_in
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
-from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK = 0
-EXIT_INPUT = 1
 EXIT_USAGE = 2
-EXIT_SOLVER = 3
 DEFAULT_POLICY = "the packaged default, same as models/base.toml"
 
 
@@ -134,23 +138,16 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     _existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
-    scenario = _scenario_or_exit(scenario_path, as_json)
+    scenario = scenario_or_exit(scenario_path, as_json)
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
                                  time_limit_s=time_limit)
     except AdjustmentError as exc:
-        _invalid_scenario(exc.problems, as_json)
+        invalid_scenario(exc.problems, as_json)
     except InputError as exc:
-        echo_issues(exc.issues)
-        click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
-        if as_json:
-            print_json({"status": "invalid", "input": str(workbook), **issues_payload(exc.issues)})
-        sys.exit(EXIT_INPUT)
+        invalid_input(workbook, exc, as_json)
     except SolveFailure as exc:
-        click.echo(f"Error: {exc}. No plan was written; try a longer --time-limit.", err=True)
-        if as_json:
-            print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
-        sys.exit(EXIT_SOLVER)
+        solver_failed(exc, "No plan was written; try a longer --time-limit.", as_json)
     plan = outcome.plan
     echo_issues(list(plan.warnings))
     if as_json:
@@ -178,21 +175,63 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     sys.exit(EXIT_OK)
 
 
-def _invalid_scenario(problems: list[str], as_json: bool) -> None:
-    """Every problem with a scenario file (or with applying it to a workbook), then exit 1."""
-    for problem in problems:
-        click.echo(f"Error: {problem}", err=True)
-    if as_json:
-        print_json({"status": "invalid_scenario", "errors": problems})
-    sys.exit(EXIT_INPUT)
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--scenario", "scenario_paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              required=True, help="A what-if (TOML): give --scenario once for each scenario to compare.")
+@click.option("--base", "base_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_SCENARIO,
+              show_default=DEFAULT_POLICY, help="The base policy, compared first (named \"Base\" unless it names "
+              "itself).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the comparison [default: outputs/<ics_code>-comparison.xlsx].")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Scenarios solved at once (one HiGHS thread each), through the roll-up's executor.")
+@click.option("--json", "as_json", is_flag=True, help="Print each scenario's name and objectives on stdout.")
+@clear_failures
+def compare(workbook: Path, scenario_paths: tuple[Path, ...], base_path: Path, out_path: Path | None, workers: int,
+            as_json: bool) -> None:
+    """Solve WORKBOOK under the base policy and each --scenario, in parallel, and write one comparison workbook.
 
+    \b
+    Exit codes: 0 comparison written; 1 a bad scenario file, adjustments that
+    do not fit the workbook, or input errors (nothing solved or written); 3 a
+    scenario could not be solved (nothing written); 7 the comparison could not
+    be written; 9 --out would replace an input.
+    """
+    from workforce.rollup.executors import progress_printer
+    from workforce.scenarios.compare import compare_workbook
+    from workforce.solve import SolveFailure
 
-def _scenario_or_exit(path: Path, as_json: bool) -> Scenario:
+    _existing_file(workbook)
+    if out_path is not None and out_path.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the comparison must be written to an .xlsx file", param_hint="--out")
+    problems: list[str] = []
+    loaded = []
+    for path in (base_path, *scenario_paths):
+        try:
+            loaded.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        invalid_scenario(problems, as_json)
     try:
-        return load_scenario(path)
-    except ScenarioError as exc:
-        _invalid_scenario(exc.problems, as_json)
-        raise  # not reached: _invalid_scenario exits
+        outcome = compare_workbook(workbook, loaded[0], loaded[1:], output_path=out_path, workers=workers,
+                                   progress=None if as_json else progress_printer())
+    except ScenarioError as exc:  # two scenarios with one name, or adjustments that do not fit the workbook
+        invalid_scenario(exc.problems, as_json)
+    except InputError as exc:
+        invalid_input(workbook, exc, as_json)
+    except SolveFailure as exc:
+        solver_failed(exc, "No comparison was written.", as_json)
+    echo_issues(list(outcome.warnings))
+    if as_json:
+        print_json({"scenarios": [{"name": p.name, "objectives": p.plan.objectives.as_dict()} for p in outcome.plans]})
+    click.echo(f"Comparison of {len(outcome.plans)} scenarios written to {outcome.output_path}", err=True)
+    for p in outcome.plans:
+        o = p.plan.objectives
+        click.echo(f"  {p.name}: overspend £{o.overspend_gbp:,.0f}; planning score {o.unmet_fte_years:,.1f} "
+                   f"weighted FTE-years; cost £{o.cost_gbp:,.0f} (solved model)", err=True)
+    sys.exit(EXIT_OK)
 
 
 @main.command()

@@ -187,3 +187,19 @@ def test_extends_keeps_the_bases_adjustments_first_and_the_last_name(tmp_path: P
     assert [(a.table, a.operation, a.years) for a in scenario.adjustments] == [
         ("Budget", Operation.MULTIPLY, None), ("Recruitment", Operation.SET, (2027, 2028))]
     assert load_scenario().adjustments == () and load_scenario().label == "base"
+
+
+def test_the_example_scenarios_in_models_apply_to_every_sample() -> None:
+    root = Path(__file__).resolve().parents[1]
+    examples = sorted(p for p in (root / "models").glob("*.toml") if p.name not in ("base.toml", "national.toml"))
+    assert len(examples) >= 4
+    samples = sorted((root / "inputs").glob("Q*.xlsx"))[::7]
+    from workforce.inputs.validate import load_model_data
+
+    for sample in samples:
+        d = load_model_data(sample)[0]
+        for path in examples:
+            scenario = load_scenario(path)
+            assert scenario.name and scenario.adjustments, path.name
+            done = apply_adjustments(d, scenario.adjustments, scenario.label)
+            assert all(a.values_changed > 0 for a in done.applied), (sample.name, path.name)

@@ -24,11 +24,18 @@ from workforce.failures import (
 from workforce.inputs.issues import MAX_LISTED, Issue, errors_in, listed, warnings_in
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from workforce.inputs.issues import InputError
     from workforce.plan import Plan
     from workforce.rollup.outcome import RollupOutcome
+    from workforce.scenario import Scenario
+    from workforce.solve import SolveFailure
     from workforce.rollup.records import RunRecord
 
 Command = TypeVar("Command", bound=Callable[..., None])
+EXIT_INPUT = 1  # input errors: a bad workbook or scenario
+EXIT_SOLVER = 3  # the solver could not produce an optimal plan
 
 
 def print_json(payload: object) -> None:
@@ -69,6 +76,43 @@ def adjustment_lines(plan: Plan) -> list[str]:
         lines.append(f"    {a.number}. {a.adjustment.describe()}: {a.rows_matched} row(s), "
                      f"{a.values_changed} value(s) changed")
     return lines
+
+
+def invalid_input(workbook: Path, exc: InputError, as_json: bool) -> None:
+    """Every problem with the workbook, then exit 1 (nothing was solved or written)."""
+    echo_issues(exc.issues)
+    click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
+    if as_json:
+        print_json({"status": "invalid", "input": str(workbook), **issues_payload(exc.issues)})
+    sys.exit(EXIT_INPUT)
+
+
+def solver_failed(exc: SolveFailure, then: str, as_json: bool) -> None:
+    """The solver could not finish; exit 3 (nothing written)."""
+    click.echo(f"Error: {exc}. {then}", err=True)
+    if as_json:
+        print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
+    sys.exit(EXIT_SOLVER)
+
+
+def invalid_scenario(problems: list[str], as_json: bool) -> None:
+    """Every problem with a scenario file (or with applying it to a workbook), then exit 1."""
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if as_json:
+        print_json({"status": "invalid_scenario", "errors": problems})
+    sys.exit(EXIT_INPUT)
+
+
+def scenario_or_exit(path: Path, as_json: bool) -> Scenario:
+    """The policy file at ``path``, or every problem with it and exit 1."""
+    from workforce.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        invalid_scenario(exc.problems, as_json)
+        raise  # not reached: invalid_scenario exits
 
 
 def fail(exit_code: int, status: str, message: str, as_json: bool) -> None:

@@ -42,7 +42,7 @@ class Timer:
 
 def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnings: list[Issue], *,
              timer: Timer | None = None, write_lp: Path | None = None, protected: Iterable[Path] = (),
-             unmatched_ok: bool = False) -> Plan:
+             unmatched_ok: bool = False, with_budget_values: bool = True) -> Plan:
     """Adjust, build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``:
     then written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote).
 
@@ -50,6 +50,8 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     ``workforce.scenarios.apply.AdjustmentError`` when they cannot be; ``unmatched_ok``: an adjustment that
     matches no row is recorded with 0 rows instead), extended by its run-out (``workforce/horizon.py``); the
     plan covers ``data``'s plan years and records the scenario's name and what each adjustment changed.
+    ``with_budget_values=False`` leaves out what an extra £1m does and the budget curve (re-solves a comparison of
+    scenarios does not show).
     """
     timer = timer if timer is not None else Timer()
     started = time.perf_counter()
@@ -64,11 +66,14 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     standard_form = compile_standard_form(built)
     started = timer.lap("hand_off", started)
     solution = solve_lexicographic(standard_form, options, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance, keep_state=True)
+                                   scenario.absolute_tolerance, keep_state=with_budget_values)
     load_values(standard_form, solution)
     started = timer.lap("solve", started)
     plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
     started = timer.lap("results", started)
+    plan = replace(plan, scenario_name=scenario.label, adjustments=adjusted.applied)
+    if not with_budget_values:
+        return plan
     assert solution.state is not None
     every_year = budget_rows(built, standard_form, None)
     vacancy = vacancy_columns(built, standard_form)
@@ -78,7 +83,7 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     started = timer.lap("marginal", started)
     curve = budget_curve(solution.state, every_year, vacancy)
     timer.lap("budget_curve", started)
-    return replace(plan, scenario_name=scenario.label, adjustments=adjusted.applied, budget_curve=curve)
+    return replace(plan, budget_curve=curve)
 
 
 LP_MARKER = b"\\* Source Pyomo model"  # the first bytes of every LP file Pyomo writes

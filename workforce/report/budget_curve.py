@@ -17,15 +17,13 @@ from xlsxwriter.workbook import Workbook
 
 from workforce.answers.labels import NOT_APPLICABLE, NOT_AVAILABLE, PLANNING_SCORE, PLANNING_SCORE_UNIT
 from workforce.plan import BudgetCurvePoint, Plan
-from workforce.report.charts import CHART_HEIGHT_PX, NHS_BLACK, NHS_DARK_BLUE, NHS_LIGHT_BLUE, NHS_WARM_YELLOW
+from workforce.report.charts import LineSeries, add_line_chart
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, note_lines, print_setup, title, write_table
 
 BUDGET_CURVE = "Budget curve"
 CHART_ROWS = 15  # rows the chart takes above the table, with a gap
 GBP_PER_MILLION = 1_000_000.0
-# (colour, dash, marker) per holder: told apart by dash and marker as well as colour.
-LINE_STYLES = ((NHS_DARK_BLUE, "solid", "circle"), (NHS_BLACK, "dash", "diamond"), (NHS_LIGHT_BLUE, "long_dash", "square"),
-               (NHS_WARM_YELLOW, "round_dot", "triangle"))
+
 
 
 def solved_model_budget(plan: Plan, holder: str) -> float:
@@ -115,23 +113,13 @@ def write_budget_curve(wb: Workbook, styles: Styles, plan: Plan) -> None:
         Column(f"{holder}: vacancy (FTE-years)", Fmt.FTE_YEARS, 24) for holder in holders]
     write_table(ws, styles, table_top, data_columns, [[c] + [vacancy[(h, c)] for h in holders] for c in changes],
                 name="Budget_curve_chart_data", autofilter=False, first_col=data_col, widths=widths)
-    chart = wb.add_chart({"type": "line"})
-    for i, holder in enumerate(holders):
-        colour, dash, marker = LINE_STYLES[i % len(LINE_STYLES)]
-        chart.add_series({"name": [ws.name, table_top, data_col + 1 + i],
-                          "categories": [ws.name, table_top + 1, data_col, table_top + len(changes), data_col],
-                          "values": [ws.name, table_top + 1, data_col + 1 + i, table_top + len(changes),
-                                     data_col + 1 + i],
-                          "line": {"color": colour, "width": 2.25, "dash_type": dash},
-                          "marker": {"type": marker, "size": 7, "fill": {"color": "#FFFFFF"},
-                                     "border": {"color": colour}}})
-    chart.set_title({"name": "Vacancy (FTE-years) by budget change (axis not from 0)", "name_font": {"size": 11}})
-    chart.set_x_axis({"name": "Budget change in every year (%)", "num_format": "0%"})
-    chart.set_y_axis({"name": "FTE-years", "num_format": "#,##0", "min": _axis_floor(plan),
-                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
-    chart.set_size({"width": 620, "height": CHART_HEIGHT_PX})
-    ws.insert_chart(top, 0, chart, {"description": _description(plan), "object_position": 3})
+    series = [LineSeries([ws.name, table_top, data_col + 1 + i],
+                         [ws.name, table_top + 1, data_col, table_top + len(changes), data_col],
+                         [ws.name, table_top + 1, data_col + 1 + i, table_top + len(changes), data_col + 1 + i])
+              for i in range(len(holders))]
+    add_line_chart(wb, ws, (top, 0, 0), "Vacancy (FTE-years) by budget change (axis not from 0)", series,
+                   {"name": "Budget change in every year (%)", "num_format": "0%"},
+                   {"name": "FTE-years", "num_format": "#,##0", "min": _axis_floor(plan)}, _description(plan), 620)
     apply_widths(ws, widths)
     ws.freeze_panes(table_top + 1, 0)
     ws.print_area(0, 0, end, len(columns) - 1)

@@ -57,13 +57,18 @@ CONTENTS = (
 )
 
 
-def is_plan_file(path: Path) -> bool:
-    """True when ``path`` is a plan this tool wrote (so it may be replaced)."""
+def has_marker(path: Path, marker: str) -> bool:
+    """True when ``path`` is a workbook whose custom document properties carry ``marker`` (this tool wrote it)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return PLAN_MARKER.encode() in archive.read("docProps/custom.xml")
+            return marker.encode() in archive.read("docProps/custom.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
+
+
+def is_plan_file(path: Path) -> bool:
+    """True when ``path`` is a plan this tool wrote (so it may be replaced)."""
+    return has_marker(path, PLAN_MARKER)
 
 
 def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Path] = ()) -> None:
