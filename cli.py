@@ -16,9 +16,11 @@ import click
 from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are the command's exit codes too)
     EXIT_INPUT,
     EXIT_SOLVER,
+    DEFAULT_POLICY,
     adjustment_lines,
     clear_failures,
     echo_issues,
+    existing_file,
     invalid_input,
     invalid_scenario,
     issues_payload,
@@ -32,19 +34,13 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
 from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
 from workforce.inputs.issues import InputError, errors_in, warnings_in
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
-from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from workforce.cli_compare import compare, national_comparison
+from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-DEFAULT_POLICY = "the packaged default, same as models/base.toml"
 
 
-def _existing_file(path: Path) -> Path:
-    if not path.exists():
-        raise click.BadParameter(f"there is no file at {path}", param_hint="IN.xlsx")
-    if path.is_dir():
-        raise click.BadParameter(f"{path} is a folder, not a workbook", param_hint="IN.xlsx")
-    return path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,7 +90,7 @@ def validate_command(workbook: Path, as_json: bool) -> None:
     """Check WORKBOOK and list every problem (the first 200, then how many more); exit 1 if there is any error."""
     from workforce.runner import check_workbook
 
-    _existing_file(workbook)
+    existing_file(workbook)
     data, issues, timings = check_workbook(workbook)
     errors = errors_in(issues)
     if as_json:
@@ -135,7 +131,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
 
-    _existing_file(workbook)
+    existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
     scenario = scenario_or_exit(scenario_path, as_json)
@@ -176,72 +172,17 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 
 
 @main.command()
-@click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--scenario", "scenario_paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
-              required=True, help="A what-if (TOML): give --scenario once for each scenario to compare.")
-@click.option("--base", "base_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_SCENARIO,
-              show_default=DEFAULT_POLICY, help="The base policy, compared first (named \"Base\" unless it names "
-              "itself).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the comparison [default: outputs/<ics_code>-comparison.xlsx].")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Scenarios solved at once (one HiGHS thread each), through the roll-up's executor.")
-@click.option("--json", "as_json", is_flag=True, help="Print each scenario's name and objectives on stdout.")
-@clear_failures
-def compare(workbook: Path, scenario_paths: tuple[Path, ...], base_path: Path, out_path: Path | None, workers: int,
-            as_json: bool) -> None:
-    """Solve WORKBOOK under the base policy and each --scenario, in parallel, and write one comparison workbook.
-
-    \b
-    Exit codes: 0 comparison written; 1 a bad scenario file, adjustments that
-    do not fit the workbook, or input errors (nothing solved or written); 3 a
-    scenario could not be solved (nothing written); 7 the comparison could not
-    be written; 9 --out would replace an input.
-    """
-    from workforce.rollup.executors import progress_printer
-    from workforce.scenarios.compare import compare_workbook
-    from workforce.solve import SolveFailure
-
-    _existing_file(workbook)
-    if out_path is not None and out_path.suffix.lower() != ".xlsx":
-        raise click.BadParameter("the comparison must be written to an .xlsx file", param_hint="--out")
-    problems: list[str] = []
-    loaded = []
-    for path in (base_path, *scenario_paths):
-        try:
-            loaded.append(load_scenario(path))
-        except ScenarioError as exc:
-            problems += exc.problems
-    if problems:
-        invalid_scenario(problems, as_json)
-    try:
-        outcome = compare_workbook(workbook, loaded[0], loaded[1:], output_path=out_path, workers=workers,
-                                   progress=None if as_json else progress_printer())
-    except ScenarioError as exc:  # two scenarios with one name, or adjustments that do not fit the workbook
-        invalid_scenario(exc.problems, as_json)
-    except InputError as exc:
-        invalid_input(workbook, exc, as_json)
-    except SolveFailure as exc:
-        solver_failed(exc, "No comparison was written.", as_json)
-    echo_issues(list(outcome.warnings))
-    if as_json:
-        print_json({"scenarios": [{"name": p.name, "objectives": p.plan.objectives.as_dict()} for p in outcome.plans]})
-    click.echo(f"Comparison of {len(outcome.plans)} scenarios written to {outcome.output_path}", err=True)
-    for p in outcome.plans:
-        o = p.plan.objectives
-        click.echo(f"  {p.name}: overspend £{o.overspend_gbp:,.0f}; planning score {o.unmet_fte_years:,.1f} "
-                   f"weighted FTE-years; cost £{o.cost_gbp:,.0f} (solved model)", err=True)
-    sys.exit(EXIT_OK)
-
-
-@main.command()
 @click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("more_scenarios", nargs=-1, metavar="[SCENARIO.toml]...", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Folder for the ICS plans and the national workbook.")
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_SCENARIO, show_default=DEFAULT_POLICY, help="Policy settings (TOML).")
 @click.option("--national", "national_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="National limits (TOML): solve the ICSs as one coupled national plan.")
+@click.option("--compare", "compare_paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Scenarios (TOML) to compare with --scenario, every ICS under each: writes "
+                   "national-comparison.xlsx in --out, by region and sector (e.g. --compare A.toml B.toml).")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Parallel ICS solves (one HiGHS thread each).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -258,10 +199,12 @@ def compare(workbook: Path, scenario_paths: tuple[Path, ...], base_path: Path, o
               "[default: $WORKFORCE_DB, else outputs/runs.sqlite].")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @clear_failures
-def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: Path | None, workers: int,
-           executor: str, scheduler: str | None, job_memory_mb: int, job_seconds: float, force: bool,
-           db: str | None, as_json: bool) -> None:
-    """Solve every ICS workbook in INPUT_DIR and write the national workbook.
+def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, scenario_path: Path,
+           national_path: Path | None, compare_paths: tuple[Path, ...], workers: int, executor: str,
+           scheduler: str | None, job_memory_mb: int, job_seconds: float, force: bool, db: str | None,
+           as_json: bool) -> None:
+    """Solve every ICS workbook in INPUT_DIR and write the national workbook (with --compare: the national
+    comparison of --scenario and each scenario instead; no ICS plan is written and no run recorded).
 
     \b
     Exit codes: 0 every ICS planned; 1 bad scenario or national file; 3 an ICS
@@ -281,12 +224,20 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
 
     if executor == "dask" and not scheduler:
         raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    if more_scenarios and not compare_paths:
+        raise click.UsageError(f"unexpected argument(s) {', '.join(map(str, more_scenarios))}: scenario files follow "
+                               "--compare")
+    if compare_paths and national_path is not None:
+        raise click.UsageError("--compare compares independent ICS plans; it cannot be combined with --national")
     problems: list[str] = []
     scenario = national = None
-    try:
-        scenario = load_scenario(scenario_path)
-    except ScenarioError as exc:
-        problems += exc.problems
+    compared: list[Scenario] = []
+    for path in (scenario_path, *compare_paths, *more_scenarios):
+        try:
+            compared.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems += exc.problems
+    scenario = compared[0] if compared and not problems else None
     if national_path is not None:
         try:
             national = load_national_limits(national_path)
@@ -298,11 +249,13 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
         if as_json:
             print_json({"status": "invalid_settings", "errors": problems})
         sys.exit(EXIT_INPUT)
-    store = RunStore(database_url(db))
     options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=scenario, national=national,
                             workers=workers, executor=executor, scheduler=scheduler, force=force,
                             progress=None if as_json else progress_printer(), job_memory_mb=job_memory_mb,
                             job_seconds=job_seconds)
+    if compare_paths:
+        national_comparison(options, compared[1:], as_json)
+    store = RunStore(database_url(db))
     try:
         outcome = run_rollup(options, store)
     except LockHeld as exc:
@@ -424,6 +377,8 @@ def formulation() -> None:
 
     click.echo(formulation_text())
 
+
+main.add_command(compare)
 
 if __name__ == "__main__":
     main()

@@ -34,8 +34,18 @@ if TYPE_CHECKING:
     from workforce.rollup.records import RunRecord
 
 Command = TypeVar("Command", bound=Callable[..., None])
+DEFAULT_POLICY = "the packaged default, same as models/base.toml"
 EXIT_INPUT = 1  # input errors: a bad workbook or scenario
 EXIT_SOLVER = 3  # the solver could not produce an optimal plan
+
+
+def existing_file(path: Path) -> Path:
+    """``path``, when it is a file; a usage error (exit 2) naming it otherwise."""
+    if not path.exists():
+        raise click.BadParameter(f"there is no file at {path}", param_hint="IN.xlsx")
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a folder, not a workbook", param_hint="IN.xlsx")
+    return path
 
 
 def print_json(payload: object) -> None:

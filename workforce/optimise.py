@@ -23,7 +23,7 @@ from workforce.marginal.budget import budget_rows, budget_values, vacancy_column
 from workforce.marginal.curve import budget_curve
 from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
-from workforce.scenarios.apply import apply_adjustments
+from workforce.scenarios.apply import apply_adjustments, unmatched_warning
 from workforce.solve import compile_standard_form, load_values, solve_lexicographic
 
 
@@ -57,6 +57,7 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     started = time.perf_counter()
     adjusted = apply_adjustments(data, scenario.adjustments, scenario.label, unmatched_ok=unmatched_ok)
     data = adjusted.data
+    warnings = list(warnings) + [unmatched_warning(a, scenario.label) for a in adjusted.applied if not a.rows_matched]
     started = timer.lap("adjust", started)
     run_out = run_out_years(scenario.run_out_years, data)
     built = build_model(extend(data, run_out), scenario)

@@ -130,8 +130,8 @@ def add_money_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, i
 
 # Lines told apart by dash and marker as well as colour: (colour, dash, marker), one per series in turn.
 LINE_STYLES = ((NHS_DARK_BLUE, "solid", "circle"), (NHS_BLACK, "dash", "diamond"),
-               (NHS_LIGHT_BLUE, "long_dash", "square"), (NHS_WARM_YELLOW, "round_dot", "triangle"),
-               (NHS_DARK_GREY, "dash_dot", "x"))
+               (NHS_LIGHT_BLUE, "long_dash", "square"), (NHS_DARK_GREY, "round_dot", "triangle"),
+               (NHS_WARM_YELLOW, "dash_dot", "x"))
 
 
 @dataclass(frozen=True)

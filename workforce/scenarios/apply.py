@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 
 from workforce.data import ByYear, ModelData, Role, per_year
 from workforce.inputs.cells import key_text
+from workforce.inputs.issues import Issue, Severity
 from workforce.inputs.names import NAME_COLUMNS
 from workforce.inputs.schema import ColumnSpec, Kind, year_label
 from workforce.inputs.vocabulary import vocabulary
@@ -188,3 +189,11 @@ def apply_adjustments(data: ModelData, adjustments: Sequence[Adjustment], scenar
     if problems:
         raise AdjustmentError(problems)
     return Adjusted(data, tuple(applied))
+
+
+def unmatched_warning(applied: Applied, scenario: str) -> Issue:
+    """The warning for an adjustment that matched no row of this ICS (allowed in national runs: it changes nothing)."""
+    a = applied.adjustment
+    found = f'adjustment {applied.number} of "{scenario}" ({a.filters_text()})'
+    return Issue(Severity.WARNING, a.table, "", a.column, found, "a row it applies to",
+                 text=f"{found} matches no row of this ICS's {a.table} sheet: it changes nothing here")

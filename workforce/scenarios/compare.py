@@ -93,16 +93,30 @@ class SolverStopped:
     status: str
 
 
-def plan_scenario(data: ModelData, scenario: Scenario, warnings: tuple[Issue, ...]) -> Plan | SolverStopped:
-    """One scenario's plan, in a worker (one HiGHS thread), without the £1m values and the budget curve."""
+@dataclass(frozen=True)
+class AdjustmentsMisfit:
+    """A scenario whose adjustments do not fit an ICS's workbook (a national comparison leaves the ICS out)."""
+
+    problems: tuple[str, ...]
+
+
+def plan_scenario(data: ModelData, scenario: Scenario, warnings: tuple[Issue, ...], unmatched_ok: bool = False
+                  ) -> Plan | SolverStopped | AdjustmentsMisfit:
+    """One scenario's plan, in a worker (one HiGHS thread), without the £1m values and the budget curve.
+
+    ``unmatched_ok``: an adjustment that matches no row is a warning on the plan, not a misfit (national runs).
+    """
     from workforce.optimise import plan_for
     from workforce.solve import SolveFailure
 
     single = replace(scenario, solver=replace(scenario.solver, threads=1))
     try:
-        return plan_for(data, single, single.solver, list(warnings), with_budget_values=False)
+        return plan_for(data, single, single.solver, list(warnings), with_budget_values=False,
+                        unmatched_ok=unmatched_ok)
     except SolveFailure as exc:
         return SolverStopped(exc.stage, exc.status)
+    except AdjustmentError as exc:
+        return AdjustmentsMisfit(tuple(exc.problems))
 
 
 def solve_scenarios(data: ModelData, scenarios: list[Scenario], names: list[str], warnings: tuple[Issue, ...], *,
@@ -127,6 +141,8 @@ def solve_scenarios(data: ModelData, scenarios: list[Scenario], names: list[str]
     for name, plan in zip(names, plans):
         if isinstance(plan, SolverStopped):
             raise SolveFailure(f"{plan.stage} in scenario \"{name}\"", plan.status)
+        if isinstance(plan, AdjustmentsMisfit):  # checked before solving: only if the data changed meanwhile
+            raise AdjustmentError(list(plan.problems))
     return [ScenarioPlan(name, scenario, plan) for name, scenario, plan in zip(names, scenarios, plans)]  # type: ignore[misc]
 
 
