@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from workforce.atomic import cannot_write
 from workforce.inputs.issues import errors_in
 from workforce.plan import Plan
 from workforce.reference import ReferenceIcs, reference_ics
-from workforce.rollup.collect import classify, find_workbooks
+from workforce.rollup.collect import check_submissions, find_workbooks
 from workforce.rollup.executors import make_executor, run_all
 from workforce.rollup.lock import output_lock
 from workforce.rollup.outcome import EXIT_OK, EXIT_REJECTED, EXIT_SOLVER, RollupOptions, Submission
 from workforce.rollup.publish import check_targets
-from workforce.rollup.tasks import check_lost, check_workbook, lost_message
+from workforce.rollup.tasks import lost_message
 from workforce.scenario import Scenario
 from workforce.scenarios.compare import AdjustmentsMisfit, SolverStopped, plan_scenario, scenario_names
 
@@ -88,10 +87,9 @@ def compare_rollup(options: RollupOptions, scenarios: list[Scenario]) -> Nationa
         reference = reference_ics()
         with make_executor(options.executor, options.workers, options.scheduler, memory_mb=options.job_memory_mb,
                            seconds=options.job_seconds) as executor:
-            checked = run_all(executor, [(check_workbook, (str(p),)) for p in paths], options.progress, "checked",
-                              on_failure=partial(check_lost, memory_mb=options.job_memory_mb))
+            submissions, accepted, missing = check_submissions(executor, paths, reference, options.progress,
+                                                               options.job_memory_mb)
             seconds["check"] = time.perf_counter() - started
-            submissions, accepted, missing = classify(checked, reference)  # type: ignore[arg-type]
             calls = [(plan_scenario, (c.data, s, tuple(i for i in c.issues if i not in errors_in(list(c.issues))),
                                       True)) for c in accepted for s in everything]
             started = time.perf_counter()

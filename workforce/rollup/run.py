@@ -28,7 +28,7 @@ from workforce.atomic import CannotWrite, cannot_write, sha256_file
 from workforce.inputs.issues import errors_in
 from workforce.plan import Plan, plan_from_json
 from workforce.reference import default_output_path, reference_ics
-from workforce.rollup.collect import classify, find_workbooks, record_ics, totals
+from workforce.rollup.collect import check_submissions, find_workbooks, record_ics, totals
 from workforce.rollup.adjusted import adjust_for_scenario, unmatched_notes, with_scenario
 from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401
 from workforce.rollup.lock import output_lock
@@ -51,8 +51,6 @@ from workforce.rollup.reuse import record_coupled_reuse, reusable_coupled, reuse
 from workforce.rollup.tasks import (
     Checked,
     Solved,
-    check_lost,
-    check_workbook,
     run_info,
     solve_and_write,
     solve_lost,
@@ -155,10 +153,9 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
     check_targets(options.out_dir, [NATIONAL_WORKBOOK], paths)  # e.g. an input named national-plan.xlsx: refused now
     with make_executor(options.executor, options.workers, options.scheduler, memory_mb=options.job_memory_mb,
                        seconds=options.job_seconds) as executor:
-        checked = run_all(executor, [(check_workbook, (str(p),)) for p in paths], options.progress, "checked",
-                          on_failure=partial(check_lost, memory_mb=options.job_memory_mb))
+        submissions, accepted, missing = check_submissions(executor, paths, reference, options.progress,
+                                                           options.job_memory_mb)
         seconds["check"] = time.perf_counter() - started
-        submissions, accepted, missing = classify(checked, reference)  # type: ignore[arg-type]
         check_targets(options.out_dir, [_plan_name(c.data.ics_code) for c in accepted], paths)  # type: ignore[union-attr]
         combined_input = hashlib.sha256("".join(sorted(f"{c.data.ics_code}:{c.sha256};" for c in accepted))
                                         .encode()).hexdigest()
