@@ -19,12 +19,15 @@ is moved by β_y in every year y of the solved model:
     limit[b,y]:     … ≤ Budget[b,y] + β_y
     pool_cap[b,y]:  … ≤ share_y · (Budget[b,y] + β_y)          (when pooled transfers exist)
 
-and the three stages are solved again (``resolve.resolve``), each warm-started
-from an optimal basis of that stage: the main solve's for −5% and +5%, then
-the neighbouring point's for −10%, +10% and +20%.  Only right-hand sides
-change, so each basis stays dual feasible and dual simplex repairs it.  A cut
-(c < 0) can create an overspend, so stage 1 is always solved again for a cut;
-for a rise it is skipped when the plan has no overspend (O1 ≥ 0 cannot fall).
+and the three stages are solved again (``resolve.resolve``).  Stage 1 starts
+from an optimal basis of stage 1: the main solve's for −5% and +5%, then the
+neighbouring point's for −10%, +10% and +20% — only right-hand sides change,
+so the basis stays dual feasible and dual simplex repairs it.  Stages 2 and 3
+then go on by primal simplex from the basis the stage before left, which is
+primal feasible for them (the stage before's optimum satisfies the objective
+row that holds it).  Measured on the benchmark ICSs (10 points): on the large
+synthetic ICS 12.1 s against 24.8 s for dual simplex warm-started from the main
+solve's basis of every stage, on the samples 0.07–0.08 s against 0.09–0.11 s.
 Each point reports, over the solved model (the plan and run-out years, as the
 objectives and the extra £1m do):
 
@@ -82,13 +85,13 @@ def _holder_curve(state: LexState, holder: str, rows: list[BudgetRow], vacancy_c
     for side in (sorted((c for c in changes if c < 0), reverse=True), sorted(c for c in changes if c > 0)):
         start: Bases = (None, None, None)
         for change in side:
-            again = resolve(state, *_direction(rows, change), start=start, keep_bases=True)
+            again = resolve(state, *_direction(rows, change), start=start, keep_bases=True, continue_primal=True)
             if again is None:
                 found[change] = BudgetCurvePoint(holder, change, 0.0, 0.0, 0.0, available=False)
                 start = (None, None, None)
                 continue
             found[change] = _point(holder, change, again.optima, again.col_value, vacancy_cols)
-            start = (start[0] if again.bases[0] is None else again.bases[0], again.bases[1], again.bases[2])
+            start = (again.bases[0], None, None)
     if 0.0 in changes:
         found[0.0] = _point(holder, 0.0, state.optima, state.stages[2].col_value, vacancy_cols)
     return [found[c] for c in changes]
