@@ -206,7 +206,7 @@ class Portal:
                                                   "at least one ICS whose workbook has been accepted.")
         with self._in_flight:
             self._within_job_limit(user.email)
-            rid = self.store.add_rollup(user.email, mode, national_file or None)
+            rid = self.store.add_rollup(user.email, mode, national_file if national else None)
         self.jobs.rollup_later(rid, [(f"{row.ics_code}-{row.stored_name}", self.config.uploads / row.stored_name)
                                      for row in chosen.values()], national)
         return rid
