@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from workforce.portal.context import Portal, national_files
+from workforce.portal.context import Portal
 from workforce.portal.store import User
+from workforce.portal.whatif_routes import national_context, whatif_context
 
 
 def page_routes(portal: Portal) -> APIRouter:
@@ -66,7 +67,8 @@ def page_routes(portal: Portal) -> APIRouter:
     @router.get("/submissions/{sid}", response_class=HTMLResponse)
     def submission_page(request: Request, sid: str, user: User = page_user) -> Response:
         row = portal.visible_submission(user, sid)
-        return render(request, "submission.html", sub=row, ics=portal.reference.get(row.ics_code))
+        return render(request, "submission.html", sub=row, ics=portal.reference.get(row.ics_code),
+                      **whatif_context(portal, row.id, [row]))
 
     @router.get("/submissions/{sid}/plan")
     def plan_download(sid: str, user: User = page_user) -> Response:
@@ -75,8 +77,7 @@ def page_routes(portal: Portal) -> APIRouter:
     @router.get("/national", response_class=HTMLResponse)
     def national_page(request: Request, user: User = page_user) -> Response:
         portal.national_only(user)
-        return render(request, "national.html", rows=portal.ics_overview(), rollups=store.rollups(5),
-                      national_files=national_files(portal.config.national_dir))
+        return render(request, "national.html", **national_context(portal))
 
     @router.post("/rollups")
     def rollup_start(request: Request, mode: str = Form("independent"), national_file: str = Form(""),

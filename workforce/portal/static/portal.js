@@ -16,7 +16,7 @@
     });
   }
   // While an upload is being checked, or a plan or roll-up made, ask for its status and reload when it moves on.
-  var BUSY = ["checking", "waiting", "solving", "running"];
+  var BUSY = ["checking", "waiting", "solving", "running", "queued"];
   function stage(data) {
     if (data.validation === "checking") { return "checking"; }
     return data.plan_status || data.status;
@@ -36,4 +36,6 @@
   if (progress) { poll(progress, "/api/submissions/" + progress.getAttribute("data-submission")); }
   var rollup = document.getElementById("rollup-progress");
   if (rollup) { poll(rollup, "/api/rollups/" + rollup.getAttribute("data-rollup")); }
+  var comparison = document.getElementById("comparison-progress");
+  if (comparison) { poll(comparison, "/api/comparisons/" + comparison.getAttribute("data-comparison")); }
 })();
