@@ -7,6 +7,8 @@ It takes on the worker's own limits (``limit_myself``) and then, by BEHAVIOUR:
 - ``burn-marked``: checking a file whose bytes start with ``BURN`` burns CPU until a limit stops it;
   anything else goes to the real worker, so the hostile workbooks are checked for real;
 - ``slow-check=S``: a check waits S seconds, then the real worker does it;
+- ``gate=DIR``: a job waits until the file DIR/COMMAND exists (``check``, ``solve`` or ``rollup``), removes it
+  and goes on to the real worker: the test lets each job through when it has looked at the page that waits;
 - ``sleep``: every job sleeps until it is stopped (work that never finishes on its own);
 - ``half-plan``: a solve writes half a temporary plan next to its target and is killed;
 - ``report=PATH``: appends its environment and arguments to PATH (JSON lines), then the real worker.
@@ -39,6 +41,11 @@ def main(argv: list[str]) -> None:
             pass
     if behaviour.startswith("slow-check=") and command == "check":
         time.sleep(float(behaviour.split("=", 1)[1]))
+    if behaviour.startswith("gate="):
+        gate = Path(behaviour.split("=", 1)[1]) / command
+        while not gate.exists():
+            time.sleep(0.05)
+        gate.unlink()
     if behaviour == "sleep":
         time.sleep(3600)
     if behaviour == "half-plan" and command == "solve":

@@ -32,7 +32,7 @@ from workforce.portal.process import SAFE_ENVIRONMENT, WorkerProcesses
 from workforce.portal.safety import CSP
 from workforce.portal.signin import SignInLimiter
 from workforce.portal.store import PortalStore
-from workforce.rollup.records import RunStore
+from workforce.rollup.records import RUNS, RunStore
 
 REPO = Path(__file__).resolve().parents[1]
 QHG = next((REPO / "inputs").glob("QHG-*.xlsx"))
@@ -185,9 +185,10 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'portal.sqlite'}"
     url = postgres_url()
     store = PortalStore(url)
-    with store.engine.begin() as conn:  # this database is the tests' own: start from no portal work
+    with store.engine.begin() as conn:  # this database is the tests' own: start from no portal work and no runs
         conn.execute(store_module.SUBMISSIONS.delete())
         conn.execute(store_module.ROLLUPS.delete())
+        conn.execute(RUNS.delete())  # else a plan recorded by an earlier test session is reused
     store.dispose()
     return url
 

@@ -127,7 +127,9 @@ def test_at_most_200_problems_are_stored_and_shown_then_a_count(tmp_path: Path, 
     assert result["validation"] == "rejected" and len(result["issues"]) == 200 and result["issues_more"] == 320
     page = client.get(f"/submissions/{result['id']}").text
     assert "and 320 more" in page and "520 problems" in page
-    assert page.count("<tr><td>Workforce</td>") == 200
+    # one table row per problem listed (each a target of the error summary's links), 10 of them linked from it
+    assert page.count('tabindex="-1"><th scope="row">') == 200 and page.count("<td>Workforce</td>") == 200
+    assert page.count('<li><a href="#issue-') == 10
     app.state.jobs.shutdown()
     app.state.store.dispose()
 

@@ -5,6 +5,7 @@ Through the framework's test client, with the real worker processes; `workforce 
 
 from __future__ import annotations
 
+import html
 import json
 import time
 from pathlib import Path
@@ -121,7 +122,13 @@ def test_what_ifs_are_checked_like_scenario_files_and_kept_to_their_ics(portal: 
     bad = client.post(f"/whatifs/{sid}", data={"csrf": csrf, "name": "", "column_1": "Recruitment:colour",
                                                "change_1": "set", "value_1": "lots"})
     assert bad.status_code == 422
-    assert "give the what-if a name" in bad.text and "expected a number" in bad.text
+    text = html.unescape(bad.text)
+    assert "<title>Error: " in text and 'id="error-summary"' in text
+    for field, words in (("whatif-name", "Enter a name for the what-if"), ("column_1", "unknown column 'colour'"),
+                         ("value_1", "enter a number")):
+        assert f'<a href="#{field}">' in text and words in text
+        assert f'id="{field}-error"' in text  # the field's own message, linked from the summary
+    assert 'value="lots"' in text  # what was typed is kept
     unknown = client.post(f"/api/whatifs/{sid}", headers={"X-CSRF-Token": csrf},
                           json={"name": "Odd", "column_1": "Recruitment:colour", "change_1": "set", "value_1": "1"})
     assert unknown.status_code == 422 and "unknown column 'colour' of the Recruitment sheet" in unknown.text

@@ -3,9 +3,12 @@
 :func:`board_answers` returns the headline figures (vacancies against target
 for the NHS and adult social care by year, agency, spend against budget, the
 planning score), "what would help most", what an extra £1m does per budget
-holder and year in words, the binding limits grouped across years, and the
-reasons in plain words.  The plan workbook and the portal read these records
-and never recompute them.
+holder and year in words, the binding limits grouped across years, the
+reasons in plain words, and the plan's line on the national ICSs sheet
+(``ics``).  ``tables.py`` lays the headline figures out as tables with their
+labels.  The plan workbook, the national workbook and the portal read these
+records and never recompute them; :func:`answers_as_dict` carries them, as
+JSON-ready data, to the portal's pages and API.
 """
 
 from __future__ import annotations
@@ -13,26 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workforce.answers.headlines import FamilyYear, MoneyYear, family_years, money_years, planning_score
-from workforce.answers.labels import (
-    PLANNING_SCORE_UNIT,
-    money_text,
-    planning_score_definition,
-)
+from workforce.answers.ics import IcsFigures, ics_figures
+from workforce.answers.labels import planning_score_definition
 from workforce.answers.limits import SHOWN, LimitGroup, grouped_limits
+from workforce.answers.million import MillionAnswer, million_answers, million_sentence
 from workforce.answers.reasons import RoleReason, TransferStory, role_reasons, transfer_stories
+from workforce.answers.tables import key_points, money_table, vacancy_table
 from workforce.inputs.schema import year_label
-from workforce.plan import MarginalBudget, Plan
+from workforce.plan import Plan
 
 NO_LIMIT_BINDS = "No limit binds: relaxing a cap or adding money would not cut the planning score."
-
-
-@dataclass(frozen=True)
-class MillionAnswer:
-    """An extra £1m for one holder in one year, in words; ``ranked``: a place where money cuts vacancies."""
-
-    value: MarginalBudget
-    sentence: str
-    ranked: bool
 
 
 @dataclass(frozen=True)
@@ -48,30 +41,7 @@ class Answers:
     reasons: tuple[RoleReason, ...]
     transfers: tuple[TransferStory, ...]
     targets_missed: int  # role-years
-
-
-def million_sentence(v: MarginalBudget) -> str:
-    """What a full extra £1m does for one holder-year, as a board reads it."""
-    where = f"An extra £1m for {v.holder} in {v.year_label}"
-    if not v.available:
-        return f"{where}: not available (the re-solve did not finish)."
-    if v.cuts_overspend:
-        rest = ""
-        if v.vacancy_avoided_fte_years > 0:
-            rest = f", and the rest fills {v.vacancy_avoided_fte_years:,.1f} FTE-years of vacancy"
-        return f"{where} cuts the overspend by {money_text(v.overspend_avoided_gbp)}{rest}."
-    if v.weighted_unmet_avoided <= 0:
-        return f"{where} would change nothing: money is not what holds this budget back."
-    return (f"{where} would fill {v.vacancy_avoided_fte_years:,.1f} FTE-years of vacancy (planning score "
-            f"{v.weighted_unmet_avoided:,.1f} {PLANNING_SCORE_UNIT} lower).")
-
-
-def million_answers(plan: Plan) -> tuple[MillionAnswer, ...]:
-    """Every holder-year's extra £1m in words, best first (places where money fills vacancy, then the rest)."""
-    answers = [MillionAnswer(v, million_sentence(v), v.available and not v.cuts_overspend
-                             and v.weighted_unmet_avoided > 0) for v in plan.marginal_budget]
-    return tuple(sorted(answers, key=lambda a: (not a.ranked, -a.value.vacancy_avoided_fte_years,
-                                                -a.value.weighted_unmet_avoided, a.value.year, a.value.holder)))
+    ics: IcsFigures  # the plan's line on the national workbook's ICSs sheet
 
 
 def board_answers(plan: Plan) -> Answers:
@@ -87,12 +57,17 @@ def board_answers(plan: Plan) -> Answers:
         planning_score_definition=planning_score_definition(plan.target_weight),
         help_most=limits[0].sentence if limits else NO_LIMIT_BINDS, best_million=best, million=million,
         limits=tuple(limits), reasons=tuple(role_reasons(plan)), transfers=tuple(transfer_stories(plan)),
-        targets_missed=len(plan.targets_missed()))
+        targets_missed=len(plan.targets_missed()), ics=ics_figures(plan))
 
 
 def answers_as_dict(answers: Answers) -> dict[str, object]:
-    """The answers as plain JSON-ready data (for the portal's pages and API): the same values and words."""
+    """The answers as plain JSON-ready data (for the portal's pages and API): the same values and words.
+
+    ``tables`` and ``key_points`` are the Summary sheet's first page, labels included (``tables.py``).
+    """
     return {
+        "tables": [vacancy_table(answers).as_json(), money_table(answers).as_json()],
+        "key_points": [{"label": label, "text": text} for label, text in key_points(answers)],
         "vacancies": [{"year": year_label(v.year), "family": v.family, "vacancy_fte": v.vacancy_fte,
                        "vacancy_rate": v.vacancy_rate, "target_rate": v.target_rate, "agency_fte": v.agency_fte}
                       for v in answers.vacancies],
@@ -104,12 +79,15 @@ def answers_as_dict(answers: Answers) -> dict[str, object]:
         "help_most": answers.help_most,
         "best_million": answers.best_million,
         "limits": [g.sentence for g in answers.limits[:SHOWN]],
+        "limits_more": max(0, len(answers.limits) - SHOWN),
         "reasons": [r.sentence for r in answers.reasons],
         "transfers": [t.sentence for t in answers.transfers],
         "million": [{**a.value.as_json(), "sentence": a.sentence, "ranked": a.ranked} for a in answers.million],
         "targets_missed": answers.targets_missed,
+        "ics": answers.ics.as_json(),
     }
 
 
-__all__ = ["Answers", "FamilyYear", "LimitGroup", "MillionAnswer", "MoneyYear", "RoleReason", "SHOWN",
-           "TransferStory", "answers_as_dict", "board_answers", "million_answers", "million_sentence", "planning_score"]
+__all__ = ["Answers", "FamilyYear", "IcsFigures", "LimitGroup", "MillionAnswer", "MoneyYear", "RoleReason", "SHOWN",
+           "TransferStory", "answers_as_dict", "board_answers", "ics_figures", "million_answers", "million_sentence",
+           "planning_score"]

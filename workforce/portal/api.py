@@ -2,7 +2,10 @@
 
 Sign in with ``POST /api/session``; send the ``X-CSRF-Token`` header it returns on every later
 state-changing call.  An upload is answered at once (HTTP 202, validation "checking"); poll
-``GET /api/submissions/{id}`` for the check result and then the plan.
+``GET /api/submissions/{id}`` for the check result and then the plan.  A solved submission's
+``summary`` is the plan's own answers (``workforce.answers.answers_as_dict``: the Summary's headline
+tables and key points, the ranked limits, reasons, pooled budgets, the extra £1m, its ICSs-sheet line);
+a finished roll-up's ``summary.ics`` holds the national workbook's ICSs-sheet lines.
 """
 
 from __future__ import annotations

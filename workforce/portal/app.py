@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
+from workforce.answers.tables import shown
 from workforce.portal.api import api_routes
 from workforce.portal.config import PRIVATE_FILE, PortalConfig, load_config
 from workforce.portal.context import Portal, SignInRequired
@@ -33,6 +34,7 @@ from workforce.portal.limits import BodySizeLimit
 from workforce.portal.pages import page_routes
 from workforce.portal.process import WORKER_COMMAND
 from workforce.portal.safety import ClearFailures, SecurityHeaders
+from workforce.portal.states import error_heading
 from workforce.portal.store import PortalStore
 from workforce.portal.whatif_routes import whatif_routes
 from workforce.reference import reference_ics
@@ -58,6 +60,8 @@ def create_app(config: PortalConfig | None = None, *, worker_command: Sequence[s
     _private_database(config)
     jobs = Jobs(config, store, worker_command)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["shown"] = shown  # a figure as the plan workbook's number format shows it
+    templates.env.globals["error_heading"] = error_heading
     portal = Portal(config, store, jobs, templates, reference_ics())
 
     @asynccontextmanager

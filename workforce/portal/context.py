@@ -42,6 +42,15 @@ class SignInRequired(Exception):
     """Raised by page dependencies: the browser is sent to the sign-in page."""
 
 
+class FormProblem(HTTPException):
+    """An entry the user can put right: HTTP 422 for the API; a page shows it in its error summary, linked to
+    ``field`` (the id of the form field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(422, message)
+        self.field = field
+
+
 def national_files(folder: Path) -> list[str]:
     """National limits files in ``folder`` the national team may choose (by name only, never a path)."""
     return sorted(p.name for p in folder.glob("*.toml") if p.name != "base.toml")
@@ -190,18 +199,19 @@ class Portal:
 
     def start_rollup(self, user: User, mode: str, national_file: str) -> str:
         if mode not in ("independent", "coupled"):
-            raise HTTPException(422, "Choose an independent or a coupled roll-up.")
+            raise FormProblem("mode-independent", "Choose an independent or a coupled roll-up.")
         national = None
         if mode == "coupled":
             if national_file not in national_files(self.config.national_dir):
-                raise HTTPException(422, "Choose one of the national limits files offered.")
+                raise FormProblem("national_file", "Choose one of the national limits files offered.")
             national = str(self.config.national_dir / national_file)
         chosen = {row.ics_code: row for row in self.jobs.latest_accepted()}
         if not chosen:
-            raise HTTPException(422, "There is no accepted submission to roll up yet.")
+            raise FormProblem("mode-independent", "There is no accepted submission to roll up yet: a roll-up needs "
+                                                  "at least one ICS whose workbook has been accepted.")
         with self._in_flight:
             self._within_job_limit(user.email)
-            rid = self.store.add_rollup(user.email, mode, national_file or None)
+            rid = self.store.add_rollup(user.email, mode, national_file if national else None)
         self.jobs.rollup_later(rid, [(f"{row.ics_code}-{row.stored_name}", self.config.uploads / row.stored_name)
                                      for row in chosen.values()], national)
         return rid

@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 
 from workforce.portal.comparisons import NATIONAL, ComparisonRow
 from workforce.portal.context import CSRF_HEADER, XLSX, Portal
+from workforce.portal.states import comparison_state
 from workforce.portal.store import SubmissionRow, User
 from workforce.portal.whatifs import (
     CHANGE_WORDS,
@@ -40,8 +41,9 @@ def form_context(plan_years: list[int]) -> dict[str, object]:
 
 
 def plan_years(rows: list[SubmissionRow]) -> list[int]:
-    """Financial-year starts of the plans' years (from their summaries)."""
-    return sorted({int(str(y["year"])[:4]) for r in rows for y in r.summary.get("years", [])})  # type: ignore[union-attr]
+    """Financial-year starts of the plans' years (from their summaries' money by year; "years" in older ones)."""
+    return sorted({int(str(y["year"])[:4]) for r in rows  # type: ignore[index]
+                   for y in r.summary.get("money") or r.summary.get("years") or []})  # type: ignore[union-attr]
 
 
 def whatif_context(portal: Portal, subject: str, rows: list[SubmissionRow]) -> dict[str, object]:
@@ -84,15 +86,15 @@ def whatif_routes(portal: Portal) -> APIRouter:
         latest = comparisons.of(subject, 1)
         return list(latest[0].whatifs) if latest else []
 
-    def add(user: User, subject: str, form: dict[str, object]) -> tuple[str | None, list[str]]:
+    def add(user: User, subject: str, form: dict[str, object]) -> tuple[str | None, dict[str, str]]:
         ics_code, rows = subject_of(user, subject)
         whatifs = current(subject)
         if len(whatifs) >= MAX_WHATIFS:
-            return None, [f"at most {MAX_WHATIFS} what-ifs are compared at once: remove one first"]
-        whatif, problems = whatif_from_form(form, plan_years(rows), [str(w["name"]) for w in whatifs])
+            return None, {"whatif-name": f"At most {MAX_WHATIFS} what-ifs are compared at once: remove one first"}
+        whatif, errors = whatif_from_form(form, plan_years(rows), [str(w["name"]) for w in whatifs])
         if whatif is None:
-            return None, problems
-        return queue(user, subject, ics_code, whatifs + [whatif]), []
+            return None, errors
+        return queue(user, subject, ics_code, whatifs + [whatif]), {}
 
     async def form_of(request: Request) -> dict[str, object]:
         data = await request.form()
@@ -102,9 +104,9 @@ def whatif_routes(portal: Portal) -> APIRouter:
     async def add_page(request: Request, subject: str, user: User = page_user) -> Response:
         form = await form_of(request)
         portal.check_csrf(request, str(form.get("csrf") or ""))
-        cid, problems = await run_in_threadpool(add, user, subject, form)
+        cid, errors = await run_in_threadpool(add, user, subject, form)
         if cid is None:
-            return await run_in_threadpool(_form_again, portal, request, user, subject, problems, form)
+            return await run_in_threadpool(_form_again, portal, request, user, subject, errors, form)
         return RedirectResponse(f"/comparisons/{cid}", status_code=303)
 
     @router.post("/comparisons/{cid}/remove", include_in_schema=False)
@@ -123,7 +125,7 @@ def whatif_routes(portal: Portal) -> APIRouter:
     @router.get("/comparisons/{cid}", response_class=HTMLResponse, include_in_schema=False)
     def comparison_page(request: Request, cid: str, user: User = page_user) -> Response:
         row = visible(user, cid)
-        return portal.render(request, "comparison.html", comparison=row,
+        return portal.render(request, "comparison.html", comparison=row, state=comparison_state(row),
                              described=[(w["name"], describe(w)) for w in row.whatifs],
                              back="/national" if row.national else f"/submissions/{row.subject}")
 
@@ -136,9 +138,9 @@ def whatif_routes(portal: Portal) -> APIRouter:
         """Add a what-if (the form's fields as JSON: name, column_1, change_1, value_1, where_column_1,
         where_name_1, years_1, ...) to a submission (its id) or nationally ("national"); queues the comparison."""
         portal.check_csrf(request, request.headers.get(CSRF_HEADER))
-        cid, problems = add(user, subject, body)
+        cid, errors = add(user, subject, body)
         if cid is None:
-            raise HTTPException(422, problems)
+            raise HTTPException(422, list(errors.values()))
         return JSONResponse(comparison_json(visible(user, cid)), status_code=202,
                             headers={"Location": f"/api/comparisons/{cid}"})
 
@@ -153,25 +155,15 @@ def whatif_routes(portal: Portal) -> APIRouter:
     return router
 
 
-def _form_again(portal: Portal, request: Request, user: User, subject: str, problems: list[str],
+def _form_again(portal: Portal, request: Request, user: User, subject: str, errors: dict[str, str],
                 form: dict[str, object]) -> Response:
-    """The page the form came from, with its problems listed and what was typed kept (HTTP 422)."""
+    """The page the form came from, its problems in the error summary and by each field, what was typed kept
+    (HTTP 422)."""
+    from workforce.portal.pages import national_view, submission_view  # the pages module imports this one
+
     if subject == NATIONAL:
-        return portal.render(request, "national.html", status_code=422, whatif_problems=problems, typed=form,
-                             **national_context(portal))
-    row = portal.visible_submission(user, subject)
-    return portal.render(request, "submission.html", status_code=422, sub=row,
-                         ics=portal.reference.get(row.ics_code), whatif_problems=problems, typed=form,
-                         **whatif_context(portal, row.id, [row]))
-
-
-def national_context(portal: Portal) -> dict[str, object]:
-    """The national page's content: every ICS's latest submission, roll-ups, limits files and what-ifs."""
-    from workforce.portal.context import national_files
-
-    return {"rows": portal.ics_overview(), "rollups": portal.store.rollups(5),
-            "national_files": national_files(portal.config.national_dir),
-            **whatif_context(portal, NATIONAL, portal.jobs.latest_accepted())}
+        return national_view(portal, request, 422, errors, typed=form)
+    return submission_view(portal, request, portal.visible_submission(user, subject), 422, errors, typed=form)
 
 
 def _workbook(row: ComparisonRow) -> Response:

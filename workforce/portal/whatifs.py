@@ -46,67 +46,88 @@ def _text(form: Mapping[str, object], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _row(form: Mapping[str, object], i: int, plan_years: list[int]) -> tuple[dict[str, object] | None, list[str]]:
-    """Row ``i`` as a scenario file's table; ``None`` for a row left empty."""
+Errors = dict[str, str]  # form field id -> what is wrong with it, in the order of the fields on the page
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors[field] = f"{errors[field]}; {message}" if field in errors else message
+
+
+def _field_of(problem: str, i: int) -> str:
+    """The field a problem of :func:`parse_adjustment` is about, for the error summary's link."""
+    if "'where'" in problem:
+        return f"where_column_{i}"
+    if "'years'" in problem or "take 'years'" in problem:
+        return f"years_{i}"
+    if "exactly one of multiply" in problem:
+        return f"change_{i}"
+    if "expected a number" in problem:
+        return f"value_{i}"
+    return f"column_{i}"
+
+
+def _row(form: Mapping[str, object], i: int, plan_years: list[int], errors: Errors) -> dict[str, object] | None:
+    """Row ``i`` as a scenario file's table (``None`` for a row left empty); its problems go into ``errors``."""
     target, change, value = _text(form, f"column_{i}"), _text(form, f"change_{i}"), _text(form, f"value_{i}")
     if not target and not value:
-        return None, []
-    problems = []
+        return None
+    before = len(errors)
     table, _, column = target.partition(":")
     raw: dict[str, object] = {"table": table, "column": column}
+    if not target:
+        _add(errors, f"column_{i}", f"Adjustment {i}: choose the sheet and column to change")
     try:
         number = float(value.replace(",", ""))
         if not math.isfinite(number):
             raise ValueError(value)
     except ValueError:
-        problems.append(f"adjustment {i}: the value is \"{value}\"; expected a number (rates as fractions: 5% is "
-                        "0.05)")
+        _add(errors, f"value_{i}", f"Adjustment {i}: the value is \"{value}\"; enter a number (rates as fractions: "
+                                   "5% is 0.05)")
         number = 0.0
     if change not in CHANGE_WORDS:
-        problems.append(f"adjustment {i}: choose multiply, add or set")
+        _add(errors, f"change_{i}", f"Adjustment {i}: choose multiply by, add or set to")
     else:
         raw[change] = number
     where_column, where_name = _text(form, f"where_column_{i}"), _text(form, f"where_name_{i}")
     if where_column and where_name:
         raw["where"] = {where_column: where_name}
     elif where_name:
-        problems.append(f"adjustment {i}: say which column the name \"{where_name}\" is in")
+        _add(errors, f"where_column_{i}", f"Adjustment {i}: choose the column the name \"{where_name}\" is in")
+    elif where_column:
+        _add(errors, f"where_name_{i}", f"Adjustment {i}: enter the {where_column} to change, or choose every row")
     years = form.get(f"years_{i}", [])
     years = [years] if isinstance(years, str) else list(years)  # type: ignore[arg-type]
     if years:
         chosen = [int(y) for y in years if str(y).isdigit() and int(y) in plan_years]
         if len(chosen) != len(years):
-            problems.append(f"adjustment {i}: choose plan years from the list")
+            _add(errors, f"years_{i}", f"Adjustment {i}: choose plan years from the list")
         raw["years"] = chosen
-    return raw, problems
+    flagged = set(list(errors)[before:])
+    for problem in parse_adjustment(raw, "")[1]:  # what a scenario file's [[adjust]] would be refused for
+        if _field_of(problem, i) not in flagged:
+            _add(errors, _field_of(problem, i), f"Adjustment {i}{problem}")
+    return raw
 
 
 def whatif_from_form(form: Mapping[str, object], plan_years: list[int], taken: list[str]
-                     ) -> tuple[dict[str, object] | None, list[str]]:
-    """The what-if a submitted form describes, or every problem with it (``taken``: names already used)."""
+                     ) -> tuple[dict[str, object] | None, Errors]:
+    """The what-if a submitted form describes, or every problem with it by field (``taken``: names in use)."""
     name = " ".join(_text(form, "name").split())
-    problems = []
+    errors: Errors = {}
     if not name:
-        problems.append("give the what-if a name, e.g. \"No international recruitment from 2027\"")
+        errors["whatif-name"] = "Enter a name for the what-if, e.g. No international recruitment from 2027"
     elif len(name) > NAME_MAX_LENGTH:
-        problems.append(f"the name has {len(name)} characters; keep it to {NAME_MAX_LENGTH}")
+        errors["whatif-name"] = f"The name has {len(name)} characters: keep it to {NAME_MAX_LENGTH}"
     elif name.casefold() in {t.casefold() for t in taken + ["Base"]}:
-        problems.append(f"\"{name}\" is already the name of a scenario here; give this what-if a name of its own")
-    adjustments = []
-    for i in range(1, FORM_ROWS + 1):
-        raw, more = _row(form, i, plan_years)
-        problems += more
-        if raw is None or more:
-            continue
-        adjustment, found = parse_adjustment(raw, f"adjustment {i}")
-        problems += found
-        if adjustment is not None:
-            adjustments.append(raw)
-    if not adjustments and not problems:
-        problems.append("fill in at least one adjustment: a sheet and column, a change and a value")
-    if problems:
-        return None, problems
-    return {"name": name, "adjustments": adjustments}, []
+        errors["whatif-name"] = f"\"{name}\" is already the name of a scenario here: give this what-if its own"
+    adjustments = [raw for i in range(1, FORM_ROWS + 1) if (raw := _row(form, i, plan_years, errors)) is not None]
+    if not adjustments and "column_1" not in errors:
+        errors["column_1"] = "Fill in at least one adjustment: a sheet and column, a change and a value"
+    if errors:
+        order = ["whatif-name"] + [f"{field}_{i}" for i in range(1, FORM_ROWS + 1)
+                                   for field in ("column", "change", "value", "where_column", "where_name", "years")]
+        return None, {field: errors[field] for field in order if field in errors}
+    return {"name": name, "adjustments": adjustments}, {}
 
 
 def scenario_of(whatif: Mapping[str, object], base: Scenario) -> Scenario:

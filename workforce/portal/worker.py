@@ -8,6 +8,10 @@
 
     LIMITS: --memory-bytes=N --cpu-seconds=S --parent=PID
 
+A solve's result carries the plan's answers (``workforce.answers.answers_as_dict``) and a roll-up's
+the national workbook's ICS lines (``workforce.rollup.ics_lines``): the portal shows those, never
+figures of its own.
+
 The web server starts it (``workforce.portal.process``); before anything else it caps its own
 address space and CPU time, lowers its priority, makes every file it writes private (umask 077)
 and asks Linux to kill it if the server goes away, so a hostile workbook can only ever take down
@@ -30,31 +34,12 @@ import sys
 from pathlib import Path
 
 from workforce.inputs.issues import InputError, errors_in
-from workforce.plan import Plan
 from workforce.portal.process import MAX_ISSUES
 
 MAX_FIELD_CHARS = 500
 PR_SET_PDEATHSIG = 1
 DISK_FULL = ("the server ran out of disk space, so nothing was written. Try again later; if it happens again, "
              "tell the national team.")
-
-
-def headline(plan: Plan) -> dict[str, object]:
-    """What the submission page shows: vacancy rate and spend by year, and the top three insights."""
-    years = []
-    for year in plan.years:
-        roles = [r for r in plan.roles if r.year == year]
-        budgets = [b for b in plan.budgets if b.year == year]
-        demand = sum(r.demand_fte for r in roles)
-        years.append({
-            "year": f"{year}/{(year + 1) % 100:02d}",
-            "vacancy_rate": sum(r.vacancy_fte for r in roles) / demand if demand else 0.0,
-            "target_rate": sum(r.vacancy_target * r.demand_fte for r in roles) / demand if demand else 0.0,
-            "spend_gbp": sum(b.spend_gbp for b in budgets), "budget_gbp": sum(b.budget_gbp for b in budgets),
-            "overspend_gbp": sum(b.overspend_gbp for b in budgets),
-        })
-    return {"objectives": plan.objectives.as_dict(), "years": years,
-            "insights": [m.sentence for m in plan.marginals[:3]]}
 
 
 def _clip(value: object) -> object:
@@ -84,10 +69,15 @@ def solve(workbook: Path, plan_path: Path) -> dict[str, object]:
         return {"status": "failed", "message": "; ".join(i.message() for i in errors_in(exc.issues)[:5])}
     except SolveFailure as exc:
         return {"status": "failed", "message": str(exc)}
-    return {"status": "done", "summary": headline(outcome.plan)}
+    from workforce.answers import answers_as_dict, board_answers
+
+    # What the submission page and the API show: the plan workbook's own answers (workforce.answers).
+    return {"status": "done", "summary": answers_as_dict(board_answers(outcome.plan))}
 
 
 def rollup(input_dir: Path, out_dir: Path, records: Path, national: str | None) -> dict[str, object]:
+    from workforce.reference import reference_ics
+    from workforce.rollup.ics_lines import ics_lines
     from workforce.rollup.national import load_national_limits
     from workforce.rollup.records import RunStore
     from workforce.rollup.run import RollupOptions, run_rollup
@@ -103,7 +93,8 @@ def rollup(input_dir: Path, out_dir: Path, records: Path, national: str | None) 
         store.dispose()
     return {"status": "done", "run_id": outcome.run_id, "workbook": outcome.national_path,
             "planned": sum(o.status in ("succeeded", "reused") for o in outcome.ics),
-            "missing": [m.code for m in outcome.missing]}
+            "missing": [m.code for m in outcome.missing],
+            "ics": [line.as_json() for line in ics_lines(outcome, reference_ics())]}  # the ICSs sheet's rows
 
 
 def _whatifs(path: Path) -> list[object]:

@@ -18,7 +18,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workforce.answers import Answers
-from workforce.answers.labels import HEADROOM, PLANNING_SCORE, PLANNING_SCORE_UNIT
+from workforce.answers.labels import HEADROOM
+from workforce.answers.tables import TEXT, YEAR, HeadlineTable, key_points, money_table, vacancy_table
 from workforce.inputs.schema import year_label
 from workforce.inputs.vocabulary import ADULT_SOCIAL_CARE, NHS, sector_family
 from workforce.plan import Plan
@@ -84,49 +85,18 @@ def holder_family(plan: Plan) -> dict[str, str]:
             for holder in budget_holders(plan)}
 
 
-def _vacancy_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, widths: dict[int, float]) -> int:
-    families = list(dict.fromkeys(v.family for v in answers.vacancies))
-    columns = [Column("Year")]
-    for family in families:
-        columns += [Column(f"{family} vacancies (FTE)", Fmt.FTE), Column(f"{family} vacancy rate (%)", Fmt.RATE),
-                    Column(f"{family} target rate (%)", Fmt.RATE)]
-    by_year: dict[int, list[object]] = {}
-    for v in answers.vacancies:
-        by_year.setdefault(v.year, [year_label(v.year)]).extend([v.vacancy_fte, v.vacancy_rate, v.target_rate])
-    ws.write_string(top, 0, "Vacancies against target, by year", styles.subtitle)
-    return write_table(ws, styles, top + 1, columns, list(by_year.values()), name="Vacancies", autofilter=False,
-                       widths=widths)
-
-
-def _money_table(ws: Worksheet, styles: Styles, top: int, answers: Answers, fund: bool,
-                 widths: dict[int, float]) -> int:
-    columns = [Column("Year"), Column("Agency (FTE)", Fmt.FTE), Column("Agency spend (£)", Fmt.GBP_M),
-               Column("Spend (£)", Fmt.GBP_M), Column("Budget (£)", Fmt.GBP_M)]
-    columns += [Column("National fund (£)", Fmt.GBP_M)] if fund else []
-    columns += [Column(HEADROOM, Fmt.GBP_M), Column("Overspend (£)", Fmt.GBP_M)]
-    rows = []
-    for m in answers.money:
-        row: list[object] = [year_label(m.year), m.agency_fte, m.agency_gbp, m.spend_gbp, m.budget_gbp]
-        row += [m.national_fund_gbp] if fund else []
-        rows.append(row + [m.headroom_gbp, m.overspend_gbp])
-    ws.write_string(top, 0, "Agency and money, by year", styles.subtitle)
-    return write_table(ws, styles, top + 1, columns, rows, name="Money", autofilter=False, widths=widths)
+def _headline_table(ws: Worksheet, styles: Styles, top: int, table: HeadlineTable, widths: dict[int, float]) -> int:
+    """One of the headline tables of ``workforce.answers.tables``, under its title (the portal shows the same)."""
+    columns = [Column(c.label, Fmt.TEXT if c.kind in (YEAR, TEXT) else c.kind) for c in table.columns]
+    ws.write_string(top, 0, table.title, styles.subtitle)
+    return write_table(ws, styles, top + 1, columns, table.rows, name=table.name, autofilter=False, widths=widths)
 
 
 def _key_points(ws: Worksheet, styles: Styles, top: int, answers: Answers) -> int:
     """Key points as short lines of text in column A (a sentence is no table), each within the printed width."""
-    overspend = sum(m.overspend_gbp for m in answers.money)
-    points = [
-        (f"{PLANNING_SCORE} over the plan years", f"{answers.planning_score:,.1f} {PLANNING_SCORE_UNIT}. "
-                                                   + answers.planning_score_definition),
-        ("Role-years missing their vacancy target", f"{answers.targets_missed:,} (the Insights sheet says why)."),
-        ("Overspend over the plan years", f"£{overspend:,.0f}."),
-        ("What would help most", answers.help_most),
-        ("Where an extra £1m helps most", answers.best_million),
-    ]
     ws.write_string(top, 0, "Key points", styles.subtitle)
     row = top
-    for label, text in points:
+    for label, text in key_points(answers):
         for line in textwrap.wrap(f"{label}: {text}", KEY_POINT_CHARS):
             row += 1
             ws.write_string(row, 0, line)
@@ -259,8 +229,8 @@ def write_summary(wb: Workbook, styles: Styles, plan: Plan, answers: Answers) ->
                      "figure and the codes [x] and [z].", KEY_POINT_CHARS) + 1
     fund = has_national_fund(plan)
     widths: dict[int, float] = {0: 9}
-    row = _vacancy_table(ws, styles, top, answers, widths) + 1
-    row = _money_table(ws, styles, row, answers, fund, widths) + 1
+    row = _headline_table(ws, styles, top, vacancy_table(answers), widths) + 1
+    row = _headline_table(ws, styles, row, money_table(answers), widths) + 1
     row = _key_points(ws, styles, row, answers) + 1
     page_two = row
     row = _holder_table(ws, styles, page_two, plan, fund, widths) + 1

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.workbook import Workbook
 
-from workforce.answers import million_answers, planning_score
+from workforce.answers import ics_figures
+from workforce.answers.ics import ICS_COLUMNS
 from workforce.answers.labels import CODES_MEANING, NOT_AVAILABLE, NOT_APPLICABLE, PLANNING_SCORE_UNIT
 from workforce.atomic import atomic_write
 from workforce.inputs.schema import year_label
@@ -26,6 +27,7 @@ from workforce.plan import ActionType, Plan
 from workforce.report.charts import NHS_DARK_BLUE
 from workforce.report.cover import write_cover
 from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
+from workforce.rollup.ics_lines import UNKNOWN_REGION, ics_lines
 from workforce.report.sheets import (
     Column,
     Fmt,
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
     from workforce.rollup.outcome import RollupOptions, RollupOutcome
 
 NATIONAL_WORKBOOK = "national-plan.xlsx"
-UNKNOWN_REGION = "Region not known"
 MEASURES = ("demand", "staff", "vacancy", "agency", "retained", "deployed", "training")
 
 
@@ -171,59 +172,28 @@ def _region_chart(wb: Workbook, ws: object, styles: Styles, totals: dict[tuple[i
 
 
 def ics_rows(outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> list[list[object]]:
-    """One row per ICS: reference ICSs first (missing ones included, their figures not available), then others."""
-    by_code = {o.ics_code.upper(): o for o in outcome.ics}
-    rejected = {s.ics_code.upper(): s.status for s in outcome.submissions if s.ics_code and s.status != "accepted"}
-    codes = list(reference) + sorted(c for c in by_code if c not in {r.upper() for r in reference})
+    """The ICSs sheet's rows: one per ICS (``ics_lines``), figures not available where there is no plan."""
     rows = []
-    for code in codes:
-        ref = reference.get(code)
-        o = by_code.get(code.upper())
-        plan = o.plan if o else None
-        status = (o.status if o else rejected.get(code.upper(), "missing"))
-        row: list[object] = [code, ref.name if ref else (plan.ics_name if plan else ""),
-                             ref.region if ref else UNKNOWN_REGION,
-                             ref.population if ref and ref.population else NOT_AVAILABLE, status]
-        if plan is None:
-            rows.append(row + [NOT_AVAILABLE] * 10)
+    for line in ics_lines(outcome, reference):
+        row: list[object] = [line.code, line.name, line.region, line.population or NOT_AVAILABLE, line.status]
+        if line.figures is None:
+            rows.append(row + [NOT_AVAILABLE] * (len(ICS_COLUMNS) + 1))
             continue
-        first, last = plan.years[0], plan.years[-1]
-
-        def rate(year: int) -> float:
-            demand = sum(r.demand_fte for r in plan.roles if r.year == year)
-            return sum(r.vacancy_fte for r in plan.roles if r.year == year) / demand if demand else 0.0
-
-        score = planning_score(plan)
-        per_100k = score / ref.population * 100_000 if ref and ref.population else NOT_AVAILABLE
-        best = _best_million(plan)
-        row += [rate(first), rate(last), score, per_100k, sum(b.spend_gbp for b in plan.budgets),
-                sum(b.budget_gbp for b in plan.budgets), sum(b.overspend_gbp for b in plan.budgets),
-                best[2] if best else 0.0, best[3] if best else 0.0, sum(b.national_fund_gbp for b in plan.budgets)]
-        rows.append(row)
+        figures = line.figures.as_json()
+        per_100k = line.planning_score_per_100k
+        values = [figures[key] for key, _ in ICS_COLUMNS]
+        rows.append(row + values[:3] + [NOT_AVAILABLE if per_100k is None else per_100k] + values[3:])
     return rows
-
-
-def _best_million(plan: Plan) -> tuple[str, str, float, float] | None:
-    """(holder, year, vacancy filled, planning score avoided) of the plan's best extra £1m for vacancies."""
-    best = next((a for a in million_answers(plan) if a.ranked), None)
-    if best is None:
-        return None
-    v = best.value
-    return v.holder, v.year_label, v.vacancy_avoided_fte_years, v.weighted_unmet_avoided
 
 
 def _icss(wb: Workbook, styles: Styles, outcome: RollupOutcome, reference: dict[str, ReferenceIcs]) -> None:
     ws = wb.add_worksheet("ICSs")
     title(ws, styles, f"{workbook_title(outcome)}: one row per ICS ({NOT_AVAILABLE} = no plan)")
+    figures = [Column(c.label, c.kind) for _, c in ICS_COLUMNS]
     columns = [Column("ICS code"), Column("ICS"), Column("Region"), Column("Population (people)", Fmt.INTEGER),
-               Column("Status"), Column("Vacancy rate, first year (%)", Fmt.RATE),
-               Column("Vacancy rate, last year (%)", Fmt.RATE),
-               Column(f"Planning score, plan years ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
+               Column("Status"), *figures[:3],
                Column(f"Planning score per 100,000 population ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
-               Column("Spend (£)", Fmt.GBP), Column("Budget (£)", Fmt.GBP), Column("Overspend (£)", Fmt.GBP),
-               Column("Best extra £1m: vacancy filled (FTE-years)", Fmt.FTE_YEARS),
-               Column(f"Best extra £1m: planning score avoided ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
-               Column("National fund received (£)", Fmt.GBP)]
+               *figures[3:]]
     widths: dict[int, float] = {}
     write_table(ws, styles, 1, columns, ics_rows(outcome, reference), name="ICSs", widths=widths)
     apply_widths(ws, widths)
@@ -238,9 +208,10 @@ def _extra_million(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None
                       "holder and year, re-solved)")
     ranked, overspending = [], []
     for plan in sorted(_plans(outcome), key=lambda p: p.ics_code):
-        best = _best_million(plan)
+        best = ics_figures(plan).best_million
         if best is not None:
-            ranked.append([plan.ics_code, plan.ics_name, best[0], best[1], best[2], best[3], "fills vacancy"])
+            ranked.append([plan.ics_code, plan.ics_name, best.holder, best.year_label, best.vacancy_avoided_fte_years,
+                           best.weighted_unmet_avoided, "fills vacancy"])
         elif any(v.cuts_overspend for v in plan.marginal_budget):
             overspending.append([plan.ics_code, plan.ics_name, NOT_APPLICABLE, NOT_APPLICABLE, NOT_APPLICABLE,
                                  NOT_APPLICABLE, "an extra £1m goes to its overspend first"])
