@@ -1,13 +1,13 @@
 """What-ifs in the portal: a lead's form on an accepted submission, the national team's comparison, the rules.
 
-Through the framework's test client, with the real worker processes; `workforce compare` is the reference.
+Through the framework's test client (``test_portal_api``'s portal and accounts), with the real worker processes;
+`workforce compare` is the reference.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from cli import main
-from workforce.portal.app import create_app
-from workforce.portal.config import load_config
+from portal_server import api_poll as poll
+from test_portal_api import portal, signed_in  # noqa: F401 (portal: the fixture, with three accounts)
 
 REPO = Path(__file__).resolve().parents[1]
 QHG = next((REPO / "inputs").glob("QHG-*.xlsx"))
@@ -26,42 +26,11 @@ NO_INTERNATIONAL = {"name": "No international recruitment from 2027", "column_1"
                     "years_1": ["2027", "2028", "2029", "2030"]}
 
 
-@pytest.fixture
-def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
-    monkeypatch.setenv("WORKFORCE_PORTAL_DATA", str(tmp_path / "data"))
-    monkeypatch.delenv("WORKFORCE_DB", raising=False)
-    app = create_app(load_config())
-    store = app.state.store
-    passwords = {"qhg": store.add_user("lead@qhg.nhs.uk", "QHG", False),
-                 "qe1": store.add_user("lead@qe1.nhs.uk", "QE1", False),
-                 "national": store.add_user("team@england.nhs.uk", None, True)}
-    yield app, passwords
-    app.state.jobs.shutdown()
-    store.dispose()
-
-
-def signed_in(app: object, email: str, password: str) -> tuple[TestClient, str]:
-    client = TestClient(app)
-    response = client.post("/api/session", json={"email": email, "password": password})
-    assert response.status_code == 200, response.text
-    return client, response.json()["csrf_token"]
-
-
-def poll(client: TestClient, url: str, busy: object, seconds: float = 300) -> dict[str, object]:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        answer = client.get(url).json()
-        if not busy(answer):  # type: ignore[operator]
-            return answer
-        time.sleep(0.3)
-    raise AssertionError(f"{url} still busy")
-
-
 def planned(client: TestClient, csrf: str) -> str:
     with QHG.open("rb") as handle:
         sid = client.post("/api/submissions", files={"workbook": (QHG.name, handle)},
                           headers={"X-CSRF-Token": csrf}).json()["id"]
-    done = poll(client, f"/api/submissions/{sid}", lambda s: s["validation"] == "checking"
+    done = poll(client, f"/api/submissions/{sid}", lambda s: s["validation"] == "checking"  # type: ignore[arg-type]
                 or s["plan_status"] in ("waiting", "solving"))
     assert done["plan_status"] == "done", done
     return sid
