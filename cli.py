@@ -13,25 +13,34 @@ from pathlib import Path
 
 import click
 
-from workforce.cli_output import clear_failures, echo_issues, issues_payload, print_json, report_rollup, runs_lines
+from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are the command's exit codes too)
+    EXIT_INPUT,
+    EXIT_SOLVER,
+    DEFAULT_POLICY,
+    adjustment_lines,
+    clear_failures,
+    echo_issues,
+    existing_file,
+    invalid_input,
+    invalid_scenario,
+    issues_payload,
+    print_json,
+    report_rollup,
+    runs_lines,
+    scenario_or_exit,
+    scenario_payload,
+    solver_failed,
+)
 from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
 from workforce.inputs.issues import InputError, errors_in, warnings_in
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
-from workforce.scenario import DEFAULT_SCENARIO, ScenarioError, load_scenario
+from workforce.cli_compare import compare, national_comparison
+from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 
 EXIT_OK = 0
-EXIT_INPUT = 1
 EXIT_USAGE = 2
-EXIT_SOLVER = 3
-DEFAULT_POLICY = "the packaged default, same as models/base.toml"
 
 
-def _existing_file(path: Path) -> Path:
-    if not path.exists():
-        raise click.BadParameter(f"there is no file at {path}", param_hint="IN.xlsx")
-    if path.is_dir():
-        raise click.BadParameter(f"{path} is a folder, not a workbook", param_hint="IN.xlsx")
-    return path
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,7 +90,7 @@ def validate_command(workbook: Path, as_json: bool) -> None:
     """Check WORKBOOK and list every problem (the first 200, then how many more); exit 1 if there is any error."""
     from workforce.runner import check_workbook
 
-    _existing_file(workbook)
+    existing_file(workbook)
     data, issues, timings = check_workbook(workbook)
     errors = errors_in(issues)
     if as_json:
@@ -119,33 +128,22 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     not writable); 9 --out or --write-lp would replace the input.
     """
     from workforce.runner import solve_workbook
+    from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
 
-    _existing_file(workbook)
+    existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
-    try:
-        scenario = load_scenario(scenario_path)
-    except ScenarioError as exc:
-        for problem in exc.problems:
-            click.echo(f"Error: {problem}", err=True)
-        if as_json:
-            print_json({"status": "invalid_scenario", "errors": exc.problems})
-        sys.exit(EXIT_INPUT)
+    scenario = scenario_or_exit(scenario_path, as_json)
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
                                  time_limit_s=time_limit)
+    except AdjustmentError as exc:
+        invalid_scenario(exc.problems, as_json)
     except InputError as exc:
-        echo_issues(exc.issues)
-        click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
-        if as_json:
-            print_json({"status": "invalid", "input": str(workbook), **issues_payload(exc.issues)})
-        sys.exit(EXIT_INPUT)
+        invalid_input(workbook, exc, as_json)
     except SolveFailure as exc:
-        click.echo(f"Error: {exc}. No plan was written; try a longer --time-limit.", err=True)
-        if as_json:
-            print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
-        sys.exit(EXIT_SOLVER)
+        solver_failed(exc, "No plan was written; try a longer --time-limit.", as_json)
     plan = outcome.plan
     echo_issues(list(plan.warnings))
     if as_json:
@@ -155,14 +153,18 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "input": str(workbook),
             "output": str(outcome.output_path),
             "objectives": plan.objectives.as_dict(),
+            "scenario": scenario_payload(plan),
             "run_out_years": plan.run_out_years,
             "marginal_budget": [v.as_json() for v in plan.marginal_budget],
+            "budget_curve": [p.as_json() for p in plan.budget_curve],
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
         })
     else:
         o = plan.objectives
         click.echo(f"{plan.ics_name} ({plan.ics_code}): plan written to {outcome.output_path}", err=True)
+        for line in adjustment_lines(plan):
+            click.echo(line, err=True)
         click.echo(f"  solved model (plan and {plan.run_out_years} run-out years): overspend £{o.overspend_gbp:,.0f}; "
                    f"planning score (weighted unmet demand) {o.unmet_fte_years:,.1f} FTE-years; "
                    f"total cost £{o.cost_gbp:,.0f}", err=True)
@@ -171,12 +173,16 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 
 @main.command()
 @click.argument("input_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("more_scenarios", nargs=-1, metavar="[SCENARIO.toml]...", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="Folder for the ICS plans and the national workbook.")
 @click.option("--scenario", "scenario_path", type=click.Path(dir_okay=False, path_type=Path),
               default=DEFAULT_SCENARIO, show_default=DEFAULT_POLICY, help="Policy settings (TOML).")
 @click.option("--national", "national_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="National limits (TOML): solve the ICSs as one coupled national plan.")
+@click.option("--compare", "compare_paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Scenarios (TOML) to compare with --scenario, every ICS under each: writes "
+                   "national-comparison.xlsx in --out, by region and sector (e.g. --compare A.toml B.toml).")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Parallel ICS solves (one HiGHS thread each).")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -193,10 +199,12 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
               "[default: $WORKFORCE_DB, else outputs/runs.sqlite].")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 @clear_failures
-def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: Path | None, workers: int,
-           executor: str, scheduler: str | None, job_memory_mb: int, job_seconds: float, force: bool,
-           db: str | None, as_json: bool) -> None:
-    """Solve every ICS workbook in INPUT_DIR and write the national workbook.
+def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, scenario_path: Path,
+           national_path: Path | None, compare_paths: tuple[Path, ...], workers: int, executor: str,
+           scheduler: str | None, job_memory_mb: int, job_seconds: float, force: bool, db: str | None,
+           as_json: bool) -> None:
+    """Solve every ICS workbook in INPUT_DIR and write the national workbook (with --compare: the national
+    comparison of --scenario and each scenario instead; no ICS plan is written and no run recorded).
 
     \b
     Exit codes: 0 every ICS planned; 1 bad scenario or national file; 3 an ICS
@@ -216,12 +224,20 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
 
     if executor == "dask" and not scheduler:
         raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    if more_scenarios and not compare_paths:
+        raise click.UsageError(f"unexpected argument(s) {', '.join(map(str, more_scenarios))}: scenario files follow "
+                               "--compare")
+    if compare_paths and national_path is not None:
+        raise click.UsageError("--compare compares independent ICS plans; it cannot be combined with --national")
     problems: list[str] = []
     scenario = national = None
-    try:
-        scenario = load_scenario(scenario_path)
-    except ScenarioError as exc:
-        problems += exc.problems
+    compared: list[Scenario] = []
+    for path in (scenario_path, *compare_paths, *more_scenarios):
+        try:
+            compared.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems += exc.problems
+    scenario = compared[0] if compared and not problems else None
     if national_path is not None:
         try:
             national = load_national_limits(national_path)
@@ -233,11 +249,13 @@ def rollup(input_dir: Path, out_dir: Path, scenario_path: Path, national_path: P
         if as_json:
             print_json({"status": "invalid_settings", "errors": problems})
         sys.exit(EXIT_INPUT)
-    store = RunStore(database_url(db))
     options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=scenario, national=national,
                             workers=workers, executor=executor, scheduler=scheduler, force=force,
                             progress=None if as_json else progress_printer(), job_memory_mb=job_memory_mb,
                             job_seconds=job_seconds)
+    if compare_paths:
+        national_comparison(options, compared[1:], as_json)
+    store = RunStore(database_url(db))
     try:
         outcome = run_rollup(options, store)
     except LockHeld as exc:
@@ -359,6 +377,8 @@ def formulation() -> None:
 
     click.echo(formulation_text())
 
+
+main.add_command(compare)
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,16 @@ Run-out (issue 10, item 4): with ``run_out_years`` R the LP is that of the
 workbook extended by R years — demand and budgets repeat the last plan year,
 the pipeline is 0, everything else unchanged — applied here to the arrays
 (:func:`_run_out`), independently of ``workforce/horizon.py``.
+
+Per-year parameters (issue 11, item 1): a scenario can make any per-row
+parameter differ by year (``workforce.data.ByYear``), so every one is held
+here as an entities × H array (a number the workbook holds once fills its
+row).  The year each belongs to, as the issue's extension documents: caps,
+costs and the completion rate of a hire or training start are those of the
+year it is made or starts; leaver rates of the year staff leave (new starters:
+the year they arrive); work contribution, efficiency, salary, premium, shares,
+targets and priorities of the year itself.  The run-out repeats the last plan
+year's column.
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from workforce.data import ModelData, Role
+from workforce.data import ByYear, ModelData, Role
 
 GBP_PER_MODEL_UNIT = 1000.0  # money inside the LP is in £k
 INF = highspy.kHighsInf
@@ -62,8 +72,8 @@ class _Arrays:
     """ModelData as numpy arrays: roles (R), holders (B), channels (C), levers (L), routes (D), training (K)."""
 
     horizon: int
-    pooled_share: float
-    leaver_rate: np.ndarray
+    pooled_share: np.ndarray  # H
+    leaver_rate: np.ndarray  # every per-row parameter: entities x H
     new_starter_leaver_rate: np.ndarray
     staff_start_fte: np.ndarray
     salary_gbpk: np.ndarray
@@ -97,7 +107,7 @@ class _Arrays:
 
     @property
     def roles(self) -> int:
-        return len(self.leaver_rate)
+        return len(self.staff_start_fte)
 
     @property
     def holders(self) -> int:
@@ -108,11 +118,17 @@ def _arrays(d: ModelData) -> _Arrays:
     role_pos = {role.key: i for i, role in enumerate(d.roles)}
     holder_pos = {holder: b for b, holder in enumerate(d.budget_holders)}
 
-    def per_role(field: Callable[[Role], float]) -> np.ndarray:
-        return np.array([field(role) for role in d.roles], dtype=float)
+    H = d.horizon_years
 
-    def column(rows: tuple, field: Callable[[object], float], scale: float = 1.0) -> np.ndarray:
-        return np.array([field(row) for row in rows], dtype=float) / scale
+    def years(value: object) -> list[float]:
+        """One value per plan year: a per-year parameter's own values, or the workbook's one value repeated."""
+        return list(value.values) if isinstance(value, ByYear) else [float(value)] * H  # type: ignore[arg-type]
+
+    def per_role(field: Callable[[Role], object]) -> np.ndarray:
+        return np.array([years(field(role)) for role in d.roles], dtype=float).reshape(len(d.roles), H)
+
+    def column(rows: tuple, field: Callable[[object], object], scale: float = 1.0) -> np.ndarray:
+        return np.array([years(field(row)) for row in rows], dtype=float).reshape(len(rows), H) / scale
 
     def role_index(rows: tuple, field: Callable[[object], object]) -> np.ndarray:
         return np.array([role_pos[field(row)] for row in rows], dtype=np.int64)
@@ -122,9 +138,9 @@ def _arrays(d: ModelData) -> _Arrays:
 
     k = GBP_PER_MODEL_UNIT
     return _Arrays(
-        horizon=d.horizon_years, pooled_share=float(d.pooled_budget_share),
+        horizon=H, pooled_share=np.array(years(d.pooled_budget_share)),
         leaver_rate=per_role(lambda r: r.leaver_rate), new_starter_leaver_rate=per_role(lambda r: r.new_starter_leaver_rate),
-        staff_start_fte=per_role(lambda r: r.staff_in_post_fte), salary_gbpk=per_role(lambda r: r.salary_cost_gbp) / k,
+        staff_start_fte=np.array([r.staff_in_post_fte for r in d.roles], dtype=float), salary_gbpk=per_role(lambda r: r.salary_cost_gbp) / k,
         agency_premium=per_role(lambda r: r.agency_premium), agency_max_share=per_role(lambda r: r.agency_max_share),
         vacancy_target=per_role(lambda r: r.vacancy_target), priority=per_role(lambda r: r.priority),
         holder_of_role=np.array([holder_pos[role.budget_holder] for role in d.roles], dtype=np.int64),
@@ -159,12 +175,14 @@ def run_out_for(data: ModelData, setting: int | str) -> int:
 
 
 def _run_out(p: _Arrays, years: int) -> _Arrays:
-    """``p`` over H + ``years`` years: last plan year's demand and budget repeated, no pipeline."""
+    """``p`` over H + ``years`` years: last plan year's demand, budget and parameters repeated, no pipeline."""
     if years == 0:
         return p
     last = lambda grid: np.hstack([grid, np.repeat(grid[:, -1:], years, axis=1)])  # noqa: E731
-    return _Arrays(**{**p.__dict__, "horizon": p.horizon + years, "demand_fte": last(p.demand_fte),
-                      "budget_gbpk": last(p.budget_gbpk),
+    grids = {name: last(value) for name, value in p.__dict__.items()
+             if isinstance(value, np.ndarray) and value.ndim == 2 and name != "pipeline_fte"}
+    return _Arrays(**{**p.__dict__, **grids, "horizon": p.horizon + years,
+                      "pooled_share": np.append(p.pooled_share, np.repeat(p.pooled_share[-1], years)),
                       "pipeline_fte": np.hstack([p.pipeline_fte, np.zeros((p.roles, years))])})
 
 
@@ -203,7 +221,7 @@ def _columns(p: _Arrays) -> _Columns:
     hire_channel, hire_pos = _ragged(H - p.hire_lead_years)  # h[c, y] only where y + lead_c <= H
     start_route, start_pos = _ragged(H - p.train_duration_years)  # n[k, y] only where y + D_k <= H
     B = p.holders
-    pairs = [(b, b2) for b in range(B) for b2 in range(B) if b != b2] if p.pooled_share > 0 else []
+    pairs = [(b, b2) for b in range(B) for b2 in range(B) if b != b2] if p.pooled_share.max() > 0 else []
     pair_from = np.array([b for b, _ in pairs], dtype=np.int64)
     pair_to = np.array([b2 for _, b2 in pairs], dtype=np.int64)
     pair, transfer_pos = _ragged(np.full(len(pairs), H))
@@ -280,38 +298,39 @@ def _in_training(p: _Arrays, c: _Columns) -> tuple[np.ndarray, np.ndarray]:
 def _stock_flow(p: _Arrays, c: _Columns, rows: _Rows) -> None:
     """1. Stock flow, constants on the right (cohorts n[k, y - D_k]):
 
-    x[r,y] - (1-λ)x[r,y-1] - Σ q[l,y] - (1-ν) Σ h[c,y-lead_c] + Σ_from n[k,y] - Σ_to γ n - Σ_from (1-γ) n
-    = (1-ν) P[r,y]  (+ (1-λ) x[r,0] in year 1).
+    x[r,y] - (1-λ_y)x[r,y-1] - Σ q[l,y] - (1-ν_y) Σ h[c,y-lead_c] + Σ_from n[k,y] - Σ_to γ_j n[k,j]
+    - Σ_from (1-γ_j) n[k,j] = (1-ν_y) P[r,y]  (+ (1-λ_1) x[r,0] in year 1), j = y - D_k the cohort's start.
     """
     H = p.horizon
-    rhs = (1 - p.new_starter_leaver_rate)[:, None] * p.pipeline_fte
-    rhs[:, 0] += (1 - p.leaver_rate) * p.staff_start_fte
+    rhs = (1 - p.new_starter_leaver_rate) * p.pipeline_fte
+    rhs[:, 0] += (1 - p.leaver_rate[:, 0]) * p.staff_start_fte
     first = rows.new(rhs.ravel(), rhs.ravel(), p.roles * H)
     g = _Grid.of(p.roles, H)
     rows.add(first + g.entity * H + g.year - 1, c.grid("x", g.entity, g.year), 1.0)
     later = g.year >= 2
     rows.add(first + g.entity[later] * H + g.year[later] - 1, c.grid("x", g.entity[later], g.year[later] - 1),
-             -(1 - p.leaver_rate[g.entity[later]]))
+             -(1 - p.leaver_rate[g.entity[later], g.year[later] - 1]))
     lv = _Grid.of(len(p.lever_role), H)
     rows.add(first + p.lever_role[lv.entity] * H + lv.year - 1, c.grid("q", lv.entity, lv.year), -1.0)
     role = p.hire_role[c.hire_channel]
     arrives = c.hire_year + p.hire_lead_years[c.hire_channel]
     rows.add(first + role * H + arrives - 1, c.first("h") + np.arange(len(role)),
-             -(1 - p.new_starter_leaver_rate[role]))
+             -(1 - p.new_starter_leaver_rate[role, arrives - 1]))
     k = c.start_route
     col = c.first("n") + np.arange(len(k))
     done = c.start_year + p.train_duration_years[k]
     rows.add(first + p.train_from[k] * H + c.start_year - 1, col, 1.0)
-    rows.add(first + p.train_to[k] * H + done - 1, col, -p.train_completion[k])
-    rows.add(first + p.train_from[k] * H + done - 1, col, -(1 - p.train_completion[k]))
+    completion = p.train_completion[k, c.start_year - 1]
+    rows.add(first + p.train_to[k] * H + done - 1, col, -completion)
+    rows.add(first + p.train_from[k] * H + done - 1, col, -(1 - completion))
 
 
 def _retention(p: _Arrays, c: _Columns, rows: _Rows) -> None:
-    """2. q[l,y] <= ρ_l λ_r x[r,y-1] per lever, and Σ_l q[l,y] <= λ_r x[r,y-1] per role with levers."""
+    """2. q[l,y] <= ρ_{l,y} λ_{r,y} x[r,y-1] per lever, and Σ_l q[l,y] <= λ_{r,y} x[r,y-1] per role with levers."""
     H = p.horizon
     lv = _Grid.of(len(p.lever_role), H)
     role = p.lever_role[lv.entity]
-    coef = p.lever_reduction[lv.entity] * p.leaver_rate[role]
+    coef = p.lever_reduction[lv.entity, lv.year - 1] * p.leaver_rate[role, lv.year - 1]
     first = rows.new(-INF, np.where(lv.year == 1, coef * p.staff_start_fte[role], 0.0), len(lv.year))
     lever_rows = first + np.arange(len(lv.year))
     rows.add(lever_rows, c.grid("q", lv.entity, lv.year), 1.0)
@@ -322,15 +341,16 @@ def _retention(p: _Arrays, c: _Columns, rows: _Rows) -> None:
     slot[with_levers] = np.arange(len(with_levers))
     g = _Grid.of(len(with_levers), H)
     role_g = with_levers[g.entity]
-    total = rows.new(-INF, np.where(g.year == 1, p.leaver_rate[role_g] * p.staff_start_fte[role_g], 0.0), len(g.year))
+    total = rows.new(-INF, np.where(g.year == 1, p.leaver_rate[role_g, 0] * p.staff_start_fte[role_g], 0.0),
+                     len(g.year))
     rows.add(total + slot[role] * H + lv.year - 1, c.grid("q", lv.entity, lv.year), 1.0)
     later_g = g.year >= 2
     rows.add(total + np.flatnonzero(later_g), c.grid("x", role_g[later_g], g.year[later_g] - 1),
-             -p.leaver_rate[role_g[later_g]])
+             -p.leaver_rate[role_g[later_g], g.year[later_g] - 1])
 
 
 def _coverage(p: _Arrays, c: _Columns, rows: _Rows) -> None:
-    """3. x + Σ_from w I - Σ_from z + Σ_to η z + a + v >= Demand."""
+    """3. x + Σ_from w_y I - Σ_from z + Σ_to η_y z + a + v >= Demand."""
     H = p.horizon
     first = rows.new(p.demand_fte.ravel(), INF, p.roles * H)
     g = _Grid.of(p.roles, H)
@@ -339,25 +359,25 @@ def _coverage(p: _Arrays, c: _Columns, rows: _Rows) -> None:
         rows.add(here, c.grid(block, g.entity, g.year), 1.0)
     col, year = _in_training(p, c)
     k = c.start_route[col - c.first("n")]
-    rows.add(first + p.train_from[k] * H + year - 1, col, p.train_contribution[k])
+    rows.add(first + p.train_from[k] * H + year - 1, col, p.train_contribution[k, year - 1])
     dg = _Grid.of(len(p.deploy_from), H)
     z = c.grid("z", dg.entity, dg.year)
     rows.add(first + p.deploy_from[dg.entity] * H + dg.year - 1, z, -1.0)
-    rows.add(first + p.deploy_to[dg.entity] * H + dg.year - 1, z, p.deploy_efficiency[dg.entity])
+    rows.add(first + p.deploy_to[dg.entity] * H + dg.year - 1, z, p.deploy_efficiency[dg.entity, dg.year - 1])
 
 
 def _caps(p: _Arrays, c: _Columns, rows: _Rows) -> None:
-    """4. z <= σ x[from, y];  5. a <= α Demand;  6. v - e <= τ Demand."""
+    """4. z <= σ_y x[from, y];  5. a <= α_y Demand;  6. v - e <= τ_y Demand."""
     H = p.horizon
     dg = _Grid.of(len(p.deploy_from), H)
     first = rows.new(-INF, 0.0, len(dg.year))
     here = first + np.arange(len(dg.year))
     rows.add(here, c.grid("z", dg.entity, dg.year), 1.0)
-    rows.add(here, c.grid("x", p.deploy_from[dg.entity], dg.year), -p.deploy_share[dg.entity])
+    rows.add(here, c.grid("x", p.deploy_from[dg.entity], dg.year), -p.deploy_share[dg.entity, dg.year - 1])
     g = _Grid.of(p.roles, H)
-    agency = rows.new(-INF, (p.agency_max_share[:, None] * p.demand_fte).ravel(), p.roles * H)
+    agency = rows.new(-INF, (p.agency_max_share * p.demand_fte).ravel(), p.roles * H)
     rows.add(agency + np.arange(len(g.year)), c.grid("a", g.entity, g.year), 1.0)
-    target = rows.new(-INF, (p.vacancy_target[:, None] * p.demand_fte).ravel(), p.roles * H)
+    target = rows.new(-INF, (p.vacancy_target * p.demand_fte).ravel(), p.roles * H)
     rows.add(target + np.arange(len(g.year)), c.grid("v", g.entity, g.year), 1.0)
     rows.add(target + np.arange(len(g.year)), c.grid("e", g.entity, g.year), -1.0)
 
@@ -369,28 +389,29 @@ def _spend(p: _Arrays, c: _Columns) -> _Rows:
     spend.new(0.0, 0.0, p.holders * H)
     g = _Grid.of(p.roles, H)
     here = p.holder_of_role[g.entity] * H + g.year - 1
-    spend.add(here, c.grid("x", g.entity, g.year), p.salary_gbpk[g.entity])
-    spend.add(here, c.grid("a", g.entity, g.year), p.salary_gbpk[g.entity] * (1 + p.agency_premium[g.entity]))
+    salary = p.salary_gbpk[g.entity, g.year - 1]
+    spend.add(here, c.grid("x", g.entity, g.year), salary)
+    spend.add(here, c.grid("a", g.entity, g.year), salary * (1 + p.agency_premium[g.entity, g.year - 1]))
     ch = c.hire_channel
     spend.add(p.holder_of_role[p.hire_role[ch]] * H + c.hire_year - 1, c.first("h") + np.arange(len(ch)),
-              p.hire_cost_gbpk[ch])
+              p.hire_cost_gbpk[ch, c.hire_year - 1])
     lv = _Grid.of(len(p.lever_role), H)
     spend.add(p.holder_of_role[p.lever_role[lv.entity]] * H + lv.year - 1, c.grid("q", lv.entity, lv.year),
-              p.lever_cost_gbpk[lv.entity])
+              p.lever_cost_gbpk[lv.entity, lv.year - 1])
     k = c.start_route
     spend.add(p.holder_of_role[p.train_from[k]] * H + c.start_year - 1, c.first("n") + np.arange(len(k)),
-              p.train_cost_gbpk[k])
+              p.train_cost_gbpk[k, c.start_year - 1])
     col, year = _in_training(p, c)
     k_in = c.start_route[col - c.first("n")]
-    spend.add(p.holder_of_role[p.train_from[k_in]] * H + year - 1, col, p.salary_gbpk[p.train_from[k_in]])
+    spend.add(p.holder_of_role[p.train_from[k_in]] * H + year - 1, col, p.salary_gbpk[p.train_from[k_in], year - 1])
     dg = _Grid.of(len(p.deploy_from), H)
     spend.add(p.holder_of_role[p.deploy_to[dg.entity]] * H + dg.year - 1, c.grid("z", dg.entity, dg.year),
-              p.deploy_cost_gbpk[dg.entity])
+              p.deploy_cost_gbpk[dg.entity, dg.year - 1])
     return spend
 
 
 def _budget(p: _Arrays, c: _Columns, spend: _Rows, rows: _Rows) -> None:
-    """7. spend - o + Σ t_out - Σ t_in <= Budget;  Σ t_out <= share * Budget (pooled only)."""
+    """7. spend - o + Σ t_out - Σ t_in <= Budget;  Σ t_out <= share_y * Budget (pooled only)."""
     H = p.horizon
     first = rows.new(-INF, p.budget_gbpk.ravel(), p.holders * H)
     for r, col, val in zip(spend.row_chunks, spend.col_chunks, spend.val_chunks):
@@ -402,18 +423,18 @@ def _budget(p: _Arrays, c: _Columns, spend: _Rows, rows: _Rows) -> None:
     t = c.first("t") + np.arange(c.blocks["t"][1])
     rows.add(first + c.transfer_from * H + c.transfer_year - 1, t, 1.0)
     rows.add(first + c.transfer_to * H + c.transfer_year - 1, t, -1.0)
-    pooled = rows.new(-INF, p.pooled_share * p.budget_gbpk.ravel(), p.holders * H)
+    pooled = rows.new(-INF, (p.pooled_share[None, :] * p.budget_gbpk).ravel(), p.holders * H)
     rows.add(pooled + c.transfer_from * H + c.transfer_year - 1, t, 1.0)
 
 
 def _costs(p: _Arrays, c: _Columns, spend: _Rows, target_weight: float) -> np.ndarray:
-    """Stage costs: O1 = Σ o (£k); O2 = Σ priority (v + weight e) (FTE-years); O3 = Σ spend (£k)."""
+    """Stage costs: O1 = Σ o (£k); O2 = Σ priority_y (v + weight e) (FTE-years); O3 = Σ spend (£k)."""
     cost = np.zeros((3, c.count))
     start, size = c.blocks["o"]
     cost[0, start:start + size] = 1.0
     g = _Grid.of(p.roles, p.horizon)
-    cost[1, c.grid("v", g.entity, g.year)] = p.priority[g.entity]
-    cost[1, c.grid("e", g.entity, g.year)] = p.priority[g.entity] * target_weight
+    cost[1, c.grid("v", g.entity, g.year)] = p.priority[g.entity, g.year - 1]
+    cost[1, c.grid("e", g.entity, g.year)] = p.priority[g.entity, g.year - 1] * target_weight
     if spend.col_chunks:
         cost[2] = np.bincount(np.concatenate(spend.col_chunks), weights=np.concatenate(spend.val_chunks),
                               minlength=c.count)
@@ -432,8 +453,8 @@ def assemble(data: ModelData, target_weight: float = 10.0, run_out_years: int = 
     spend = _spend(p, c)
     _budget(p, c, spend, rows)
     col_upper = np.full(c.count, INF)
-    col_upper[c.first("h") + np.arange(len(c.hire_channel))] = p.hire_cap_fte[c.hire_channel]
-    col_upper[c.first("n") + np.arange(len(c.start_route))] = p.train_cap_fte[c.start_route]
+    col_upper[c.first("h") + np.arange(len(c.hire_channel))] = p.hire_cap_fte[c.hire_channel, c.hire_year - 1]
+    col_upper[c.first("n") + np.arange(len(c.start_route))] = p.train_cap_fte[c.start_route, c.start_year - 1]
     return BareLP(matrix=rows.matrix(c.count), row_lower=np.concatenate(rows.lower_chunks),
                   row_upper=np.concatenate(rows.upper_chunks), col_lower=np.zeros(c.count), col_upper=col_upper,
                   cost=_costs(p, c, spend, target_weight), blocks=dict(c.blocks))

@@ -24,6 +24,7 @@ from workforce.inputs.issues import warning
 from workforce.plan import (
     Action,
     ActionType,
+    BudgetCurvePoint,
     BudgetYear,
     Marginal,
     MarginalBudget,
@@ -215,7 +216,18 @@ def build_plan(specs: list[RoleSpec], *, horizon: int, budget_ratio: dict[str, t
                 objectives=_objectives(roles, budgets), roles=tuple(roles), budgets=tuple(budgets),
                 actions=tuple(_actions(specs, transfers_gbp, horizon)), marginals=tuple(ordered),
                 warnings=(issue,), run_out_years=5, marginal_budget=_million(budgets, values_1m), supply=supply,
-                stage_tolerance_gbp=1.0)
+                stage_tolerance_gbp=1.0, budget_curve=_curve(budgets, _objectives(roles, budgets)))
+
+
+def _curve(budgets: list[BudgetYear], objectives: Objectives) -> tuple[BudgetCurvePoint, ...]:
+    """A falling trade-off curve per holder through the plan's own objectives at 0% (as re-solves would give)."""
+    points = []
+    for holder in dict.fromkeys(b.budget_holder for b in budgets):
+        for change in (-0.10, -0.05, 0.0, 0.05, 0.10, 0.20):
+            fall = 1.0 - 2.0 * change if change < 0 else 1.0 - change / (1.0 + 5 * change)
+            points.append(BudgetCurvePoint(holder, change, objectives.overspend_gbp + max(0.0, -change) * 2e5,
+                                           objectives.unmet_fte_years * fall, objectives.unmet_fte_years * fall / 11))
+    return tuple(points)
 
 
 def _million(budgets: list[BudgetYear], values_1m: dict[tuple[int, str], float]) -> tuple[MarginalBudget, ...]:

@@ -173,3 +173,30 @@ def without_option(d: ModelData, sheet: str, position: int) -> ModelData:
     if sheet == "retention":
         return replace(d, retention=indexed([row for i, row in enumerate(d.retention) if i != position]))
     raise ValueError(f"no option sheet called {sheet}")
+
+
+def with_random_per_year_parameters(d: ModelData, seed: int) -> ModelData:
+    """The same ICS with about half of every per-row parameter made to differ by year (seeded): each chosen
+    column is multiplied by a factor from 0.7 to 1.3 in a random set of plan years, clipped to its valid range."""
+    from workforce.parameters import COLUMNS, Years
+    from workforce.scenarios.adjustment import Adjustment, Operation
+    from workforce.scenarios.apply import apply_adjustments
+
+    rng = random.Random(seed)
+    adjustments = []
+    for column in COLUMNS:
+        if column.years is not Years.PARAM or rng.random() < 0.5:
+            continue
+        years = tuple(sorted(rng.sample(range(d.first_year, d.first_year + d.horizon_years),
+                                        rng.randint(1, d.horizon_years))))
+        adjustments.append(Adjustment(column.sheet.name, column.name, Operation.MULTIPLY, rng.uniform(0.7, 1.3),
+                                      years=years))
+    return apply_adjustments(d, adjustments, f"random per-year {seed}", clip=True, unmatched_ok=True).data
+
+
+def per_year_parameter_count(d: ModelData) -> int:
+    """How many (record, column) parameters of ``d`` differ by year."""
+    from workforce.data import ByYear
+    from workforce.parameters import COLUMNS
+
+    return sum(isinstance(column.get(record), ByYear) for column in COLUMNS for record in column.sheet.records(d))

@@ -26,7 +26,7 @@ from model_fixtures import (
     data,
     role,
 )
-from random_data import large_model_data, random_model_data
+from random_data import large_model_data, random_model_data, with_random_per_year_parameters, per_year_parameter_count
 from workforce.data import ModelData
 from workforce.optimise import plan_for
 from workforce.plan import Objectives
@@ -60,6 +60,16 @@ def assert_agree(d: ModelData, run_out_years: int | str = 5) -> None:
 def test_random_ics_objectives_agree(seed: int) -> None:
     # Run-outs of 5 (the default), none, "auto" and 3, so the extension itself is cross-checked.
     assert_agree(random_model_data(seed, roles=5 + seed % 4, horizon=2 + seed % 4), (5, 0, "auto", 3)[seed % 4])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_per_year_parameters_agree(seed: int) -> None:
+    # Issue 11: any per-row parameter may differ by year (a scenario's `years`); the bare LP reads the same data
+    # year by year, with the year each parameter belongs to written from the issue's extension.
+    d = with_random_per_year_parameters(random_model_data(100 + seed, roles=5 + seed % 3, horizon=3 + seed % 3),
+                                        seed)
+    assert per_year_parameter_count(d) >= 5
+    assert_agree(d, (5, 0, "auto", 2)[seed % 4])
 
 
 def stock_flow_only() -> ModelData:

@@ -32,7 +32,9 @@ def test_formulation_text_lists_every_family_in_build_order() -> None:
     text = formulation_text()
     positions = [text.index(f"[{family.name}]") for family in FAMILIES]
     assert positions == sorted(positions)
-    assert "x[r,y] = (1 − λ_r)·x[r,y−1]" in text  # stock flow
-    assert "O2 = Σ_{r,y} priority_r · ( v[r,y] + W · e[r,y] )" in text
+    assert "x[r,y] = (1 − λ_{r,y})·x[r,y−1]" in text  # stock flow (parameters per year: issue 11)
+    assert "O2 = Σ_{r,y} priority_{r,y} · ( v[r,y] + W · e[r,y] )" in text
     assert text.index("[horizon]") < positions[0]  # the run-out is applied to the data before any family
+    assert text.index("[scenarios]") < text.index("[horizon]")  # a what-if's adjustments, before the run-out
+    assert "c'[r, y] = c[r, y] ∘ x     for r in rows(a), y in years(a)" in text
     assert "Demand[r, y]  = Demand[r, H]    for y = H+1..H+R" in text

@@ -35,7 +35,8 @@ def test_fixture_plan_opens_in_libreoffice_without_error_values(tmp_path: Path) 
     run = {r[0]: r[1] for r in wb["Run"].iter_rows(values_only=True) if r[0]}
     assert run["objective_cost_gbp"] == plan.objectives.cost_gbp  # type: ignore[attr-defined]
     with zipfile.ZipFile(converted) as archive:
-        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 3  # NHS, social care, money
+        # NHS, social care, money on the Summary; the budget curve
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 4
 
 
 def test_solved_sample_plan_opens_in_libreoffice_without_error_values(tmp_path: Path) -> None:

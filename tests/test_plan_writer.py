@@ -62,8 +62,8 @@ def test_sheets_in_order_and_run_sheet_provenance(tmp_path: Path) -> None:
     plan = small_plan()
     target = written(tmp_path, plan)
     wb = load_workbook(target)
-    assert wb.sheetnames == list(SHEETS) == ["Cover", "Summary", "Insights", "Extra £1m", "Actions", "Roles",
-                                             "Budget", "Run"]
+    assert wb.sheetnames == list(SHEETS) == ["Cover", "Summary", "Insights", "Extra £1m", "Budget curve", "Actions",
+                                             "Roles", "Budget", "Run"]
     run = run_values(target)
     for key, value in plan.objectives.as_dict().items():
         assert isinstance(run[key], (int, float)) and run[key] == pytest.approx(value)  # a number, not text
@@ -193,13 +193,14 @@ def test_summary_has_staffing_charts_for_nhs_and_social_care_with_vacancy_and_a_
     with zipfile.ZipFile(written(tmp_path)) as archive:
         charts = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
         texts = [archive.read(c).decode() for c in charts]
-    assert len(charts) == 3
+    assert len(charts) == 4  # three on the Summary, one on the Budget curve sheet
     staffing = [t for t in texts if "staffing against demand" in t]
     assert len(staffing) == 2 and any("NHS:" in t for t in staffing) and any("Adult social care:" in t for t in staffing)
     for name in ("Staff in post (own role)", "Deployed-in cover", "Trainee cover", "Agency",
                  "Vacancy (demand not covered)", "Demand"):
         assert all(name in t for t in staffing), name
     assert any("Spend against budget" in t for t in texts)
+    assert any("Vacancy (FTE-years) by budget change" in t for t in texts)
 
 
 # --- Actions, Roles, Budget, Insights ----------------------------------------------------------------------

@@ -39,6 +39,17 @@ def my_pid(_x: int) -> int:
     return os.getpid()
 
 
+class TwoPartError(Exception):
+    """Pickles (as its message) but cannot be rebuilt from it: its constructor takes two arguments."""
+
+    def __init__(self, stage: str, status: str) -> None:
+        super().__init__(f"{stage}: {status}")
+
+
+def raise_two_part(_x: int) -> int:
+    raise TwoPartError("stage", "status")
+
+
 @pytest.fixture
 def pool() -> LimitedPool:
     made = LimitedPool(2, 700 * MB, 3.0)
@@ -85,3 +96,10 @@ def test_shutdown_with_cancel_stops_work_in_flight() -> None:
     pool.shutdown(cancel_futures=True)
     assert time.monotonic() - started < 10
     assert isinstance(running.exception(), WorkerLost) and queued.cancelled()
+
+
+def test_an_answer_that_cannot_be_rebuilt_fails_its_task_alone(pool: LimitedPool) -> None:
+    lost = pool.submit(raise_two_part, 0)
+    with pytest.raises(RuntimeError, match="could not be read"):
+        lost.result(timeout=60)
+    assert pool.submit(double, 21).result(timeout=60) == 42  # the pool goes on

@@ -24,10 +24,28 @@ from workforce.failures import (
 from workforce.inputs.issues import MAX_LISTED, Issue, errors_in, listed, warnings_in
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from workforce.inputs.issues import InputError
+    from workforce.plan import Plan
     from workforce.rollup.outcome import RollupOutcome
+    from workforce.scenario import Scenario
+    from workforce.solve import SolveFailure
     from workforce.rollup.records import RunRecord
 
 Command = TypeVar("Command", bound=Callable[..., None])
+DEFAULT_POLICY = "the packaged default, same as models/base.toml"
+EXIT_INPUT = 1  # input errors: a bad workbook or scenario
+EXIT_SOLVER = 3  # the solver could not produce an optimal plan
+
+
+def existing_file(path: Path) -> Path:
+    """``path``, when it is a file; a usage error (exit 2) naming it otherwise."""
+    if not path.exists():
+        raise click.BadParameter(f"there is no file at {path}", param_hint="IN.xlsx")
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a folder, not a workbook", param_hint="IN.xlsx")
+    return path
 
 
 def print_json(payload: object) -> None:
@@ -52,6 +70,59 @@ def issues_payload(issues: list[Issue]) -> dict[str, object]:
     errors, warnings, more = listed(issues)
     return {"errors": [i.as_dict() for i in errors], "warnings": [i.as_dict() for i in warnings],
             "error_count": len(errors_in(issues)), "warning_count": len(warnings_in(issues)), "not_listed": more}
+
+
+def scenario_payload(plan: Plan) -> dict[str, object]:
+    """``{"name": ..., "adjustments": [...]}``: the scenario a plan was made under and what it changed."""
+    return {"name": plan.scenario_name, "adjustments": [a.as_json() for a in plan.adjustments]}
+
+
+def adjustment_lines(plan: Plan) -> list[str]:
+    """One line per adjustment for the terminal, under the scenario's name (nothing when there is none)."""
+    if not plan.adjustments:
+        return []
+    lines = [f'  scenario "{plan.scenario_name}":']
+    for a in plan.adjustments:
+        lines.append(f"    {a.number}. {a.adjustment.describe()}: {a.rows_matched} row(s), "
+                     f"{a.values_changed} value(s) changed")
+    return lines
+
+
+def invalid_input(workbook: Path, exc: InputError, as_json: bool) -> None:
+    """Every problem with the workbook, then exit 1 (nothing was solved or written)."""
+    echo_issues(exc.issues)
+    click.echo(f"{workbook}: {len(errors_in(exc.issues))} error(s). Nothing was solved or written.", err=True)
+    if as_json:
+        print_json({"status": "invalid", "input": str(workbook), **issues_payload(exc.issues)})
+    sys.exit(EXIT_INPUT)
+
+
+def solver_failed(exc: SolveFailure, then: str, as_json: bool) -> None:
+    """The solver could not finish; exit 3 (nothing written)."""
+    click.echo(f"Error: {exc}. {then}", err=True)
+    if as_json:
+        print_json({"status": "solver_failed", "stage": exc.stage, "solver_status": exc.status})
+    sys.exit(EXIT_SOLVER)
+
+
+def invalid_scenario(problems: list[str], as_json: bool) -> None:
+    """Every problem with a scenario file (or with applying it to a workbook), then exit 1."""
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if as_json:
+        print_json({"status": "invalid_scenario", "errors": problems})
+    sys.exit(EXIT_INPUT)
+
+
+def scenario_or_exit(path: Path, as_json: bool) -> Scenario:
+    """The policy file at ``path``, or every problem with it and exit 1."""
+    from workforce.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        invalid_scenario(exc.problems, as_json)
+        raise  # not reached: invalid_scenario exits
 
 
 def fail(exit_code: int, status: str, message: str, as_json: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 
 from workforce import horizon
+from workforce.scenarios import apply as adjustments
 from workforce.model import FAMILIES, Family
 
 REQUIRED_SECTIONS = ("Maths", "Symbols")
@@ -33,6 +34,8 @@ def family_problems(family: Family) -> list[str]:
 def formulation_text() -> str:
     """Every family's docstring, in build order, under a heading."""
     parts = ["ICS workforce planning LP — formulation (from workforce/model/*.py)", "=" * 70, ""]
+    title = "[scenarios]  workforce/scenarios/apply.py — a what-if's adjustments (applied to the data first)"
+    parts += [title, "-" * len(title), inspect.getdoc(adjustments) or "", ""]
     title = "[horizon]  workforce/horizon.py — the years the model covers (applied to the data first)"
     parts += [title, "-" * len(title), inspect.getdoc(horizon) or "", ""]
     for family in FAMILIES:

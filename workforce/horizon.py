@@ -18,7 +18,15 @@ the model is built, unchanged, from the workbook extended to H + R years:
     P[r, y]       = 0               for y = H+1..H+R     (nothing already committed)
 
 and everything else (staff, rates, costs, caps, lead times, durations,
-priorities, targets, pooled share) as in the plan years.  So the solve is
+priorities, targets, pooled share) as in the plan years: a parameter the
+workbook holds once holds in the run-out too, and one a scenario made differ
+by year (``workforce.data.ByYear``) takes its last plan year's value in every
+run-out year,
+
+    θ[·, y]       = θ[·, H]         for y = H+1..H+R     (per-year parameters)
+
+so a change a scenario makes "from 2027" goes on through the run-out, as a
+change to the workbook's one value would.  So the solve is
 exactly the solve of the workbook extended that way, and can be checked
 independently (``benchmarks/bare_lp.py`` applies the same extension).  The
 objectives O1, O2 and O3 are those of the extended model (plan and run-out
@@ -50,6 +58,7 @@ Symbols
 | Demand[r,y] | `ModelData.demand(role, y)` | FTE | Demand year columns (year H repeated) |
 | Budget[b,y] | `ModelData.budget(holder, y)` | £ | Budget year columns (year H repeated) |
 | P[r,y] | `ModelData.pipeline(role, y)` | FTE | Pipeline year columns (0 in the run-out) |
+| θ[·,y] | `in_year(param, y)` for a `ByYear` parameter | as its column | a column a scenario changed by year (year H repeated) |
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from workforce.data import ModelData
+from workforce.parameters import extend_per_year
 
 AUTO = "auto"
 MAX_AUTO_RUN_OUT_YEARS = 5
@@ -79,9 +89,11 @@ def run_out_years(setting: int | str, data: ModelData) -> int:
 
 
 def extend(data: ModelData, years: int) -> ModelData:
-    """``data`` with ``years`` run-out years: demand and budgets repeat the last plan year, pipeline is 0."""
+    """``data`` with ``years`` run-out years: demand, budgets and per-year parameters repeat the last plan year,
+    pipeline is 0."""
     if years == 0:
         return data
+    data = extend_per_year(data, years)
 
     def repeat_last(values: tuple[float, ...]) -> tuple[float, ...]:
         return tuple(values) + (values[-1],) * years

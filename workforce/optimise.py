@@ -1,14 +1,16 @@
 """Build, hand off, solve and extract: validated data in, :class:`Plan` out.
 
 No files are read or written here (except the optional LP file), so the CLI,
-the roll-up and the tests share one path from :class:`ModelData` to a plan.
+the roll-up and the tests share one path from :class:`ModelData` to a plan:
+the scenario's adjustments (``workforce/scenarios``), then its run-out
+(``workforce/horizon.py``), applied to the data; then build, solve, extract.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workforce.atomic import atomic_write
@@ -18,8 +20,10 @@ from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
 from workforce.marginal.budget import budget_rows, budget_values, vacancy_columns
+from workforce.marginal.curve import budget_curve
 from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
+from workforce.scenarios.apply import apply_adjustments, unmatched_warning
 from workforce.solve import compile_standard_form, load_values, solve_lexicographic
 
 
@@ -37,15 +41,24 @@ class Timer:
 
 
 def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnings: list[Issue], *,
-             timer: Timer | None = None, write_lp: Path | None = None, protected: Iterable[Path] = ()) -> Plan:
-    """Build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``: then
-    written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote).
+             timer: Timer | None = None, write_lp: Path | None = None, protected: Iterable[Path] = (),
+             unmatched_ok: bool = False, with_budget_values: bool = True) -> Plan:
+    """Adjust, build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``:
+    then written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote).
 
-    The model is built from ``data`` extended by the scenario's run-out (``workforce/horizon.py``); the
-    plan covers ``data``'s plan years.
+    The model is built from ``data`` with the scenario's adjustments applied (raises
+    ``workforce.scenarios.apply.AdjustmentError`` when they cannot be; ``unmatched_ok``: an adjustment that
+    matches no row is recorded with 0 rows instead), extended by its run-out (``workforce/horizon.py``); the
+    plan covers ``data``'s plan years and records the scenario's name and what each adjustment changed.
+    ``with_budget_values=False`` leaves out what an extra £1m does and the budget curve (re-solves a comparison of
+    scenarios does not show).
     """
     timer = timer if timer is not None else Timer()
     started = time.perf_counter()
+    adjusted = apply_adjustments(data, scenario.adjustments, scenario.label, unmatched_ok=unmatched_ok)
+    data = adjusted.data
+    warnings = list(warnings) + [unmatched_warning(a, scenario.label) for a in adjusted.applied if not a.rows_matched]
+    started = timer.lap("adjust", started)
     run_out = run_out_years(scenario.run_out_years, data)
     built = build_model(extend(data, run_out), scenario)
     if write_lp is not None:
@@ -54,17 +67,24 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     standard_form = compile_standard_form(built)
     started = timer.lap("hand_off", started)
     solution = solve_lexicographic(standard_form, options, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance, keep_state=True)
+                                   scenario.absolute_tolerance, keep_state=with_budget_values)
     load_values(standard_form, solution)
     started = timer.lap("solve", started)
     plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
     started = timer.lap("results", started)
+    plan = replace(plan, scenario_name=scenario.label, adjustments=adjusted.applied)
+    if not with_budget_values:
+        return plan
     assert solution.state is not None
-    values = budget_values(solution.state, budget_rows(built, standard_form, data.horizon_years),
-                           vacancy_columns(built, standard_form))
+    every_year = budget_rows(built, standard_form, None)
+    vacancy = vacancy_columns(built, standard_form)
+    values = budget_values(solution.state, [r for r in every_year if r.year < data.year_start(data.horizon_years + 1)],
+                           vacancy)
     plan = attach_marginal_budget(plan, values)
-    timer.lap("marginal", started)
-    return plan
+    started = timer.lap("marginal", started)
+    curve = budget_curve(solution.state, every_year, vacancy)
+    timer.lap("budget_curve", started)
+    return replace(plan, budget_curve=curve)
 
 
 LP_MARKER = b"\\* Source Pyomo model"  # the first bytes of every LP file Pyomo writes

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from workforce.inputs.issues import Issue
 from workforce.inputs.schema import year_label
+from workforce.scenarios.adjustment import Applied
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,28 @@ class MarginalBudget:
 
 
 @dataclass(frozen=True)
+class BudgetCurvePoint:
+    """One point of a budget holder's trade-off curve (``workforce/marginal/curve.py``): the plan re-solved with
+    that holder's budget changed by ``change`` (e.g. -0.05) in every year, over the solved model (plan and run-out
+    years).  ``available`` is False when the re-solve failed (the values are then not known)."""
+
+    holder: str
+    change: float
+    overspend_gbp: float
+    weighted_unmet: float  # the planning score
+    vacancy_fte_years: float
+    available: bool = True
+
+    def as_json(self) -> dict[str, object]:
+        """The ``--json`` record: exactly the keys of issue 11 (``null`` where a value is not available)."""
+        known = self.available
+        return {"holder": self.holder, "change": self.change,
+                "overspend_gbp": self.overspend_gbp if known else None,
+                "weighted_unmet": self.weighted_unmet if known else None,
+                "vacancy_fte_years": self.vacancy_fte_years if known else None}
+
+
+@dataclass(frozen=True)
 class SupplyRoute:
     """A way staff reach a role, for the plain-words reasons: a recruitment channel or a training route."""
 
@@ -234,7 +257,7 @@ class SupplyRoute:
     kind: str  # "recruitment" or "training"
     name: str  # channel or route
     years_to_arrive: int  # lead time, or training duration
-    max_per_year_fte: float
+    max_per_year_fte: float  # the cap (its largest value over the years, where a scenario changes it by year)
 
 
 @dataclass(frozen=True)
@@ -256,6 +279,9 @@ class Plan:
     supply: tuple[SupplyRoute, ...] = ()
     stage_tolerance_gbp: float = 0.0  # overspend or headroom within this of 0 is shown as 0
     target_weight: float = 10.0  # W of the planning score: priority x (vacancy + W x vacancy above target)
+    scenario_name: str = ""  # the policy file's name for this what-if (or its file name)
+    adjustments: tuple[Applied, ...] = ()  # what the scenario changed in the data (workforce/scenarios)
+    budget_curve: tuple[BudgetCurvePoint, ...] = ()  # each holder's budget changed by -10% to +20%, re-solved
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -306,4 +332,7 @@ def plan_from_json(text: str) -> Plan:
         supply=tuple(SupplyRoute(**r) for r in raw.get("supply", [])),
         stage_tolerance_gbp=raw.get("stage_tolerance_gbp", 0.0),
         target_weight=raw.get("target_weight", 10.0),
+        scenario_name=raw.get("scenario_name", ""),
+        adjustments=tuple(Applied.from_json(a) for a in raw.get("adjustments", [])),
+        budget_curve=tuple(BudgetCurvePoint(**p) for p in raw.get("budget_curve", [])),
     )

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from workforce.data import ModelData, role_label
+from workforce.data import ModelData, in_year, largest, role_label
 from workforce.inputs.issues import Issue
 from workforce.model import BuiltModel
 from workforce.model.budget import SPEND_CATEGORIES, spend_terms
@@ -86,34 +86,38 @@ def _role_year(m: object, ctx: Context, i: int, y: int) -> RoleYear:
     pipeline = d.pipeline(role.key, y)
     starts = sum(value(m.n[k, y]) for k in ix.routes_from_role[i] if (k, y) in m.n)
     in_training_fte = sum(trainees(m, ctx, k, y) for k in ix.routes_from_role[i])
-    cover = sum(d.training[k].work_contribution * trainees(m, ctx, k, y)
+    cover = sum(in_year(d.training[k].work_contribution, y) * trainees(m, ctx, k, y)
                 for k in ix.routes_from_role[i])
 
-    def cohort(k: int) -> float:
+    def cohort(k: int) -> tuple[float, float]:
+        """The completion rate and size of route k's cohort that finishes in year y (that of its start year)."""
         begun = y - d.training[k].duration_years
-        return value(m.n[k, begun]) if begun >= 1 and (k, begun) in m.n else 0.0
+        if begun >= 1 and (k, begun) in m.n:
+            return in_year(d.training[k].completion_rate, begun), value(m.n[k, begun])
+        return 0.0, 0.0
 
-    completers = sum(d.training[k].completion_rate * cohort(k) for k in ix.routes_to_role[i])
-    returners = sum((1.0 - d.training[k].completion_rate) * cohort(k) for k in ix.routes_from_role[i])
+    completers = sum(rate * size for rate, size in map(cohort, ix.routes_to_role[i]))
+    returners = sum((1.0 - rate) * size for rate, size in map(cohort, ix.routes_from_role[i]))
     deployed_out = sum(value(m.z[r, y]) for r in ix.deploy_from_role[i])
     deployed_in = sum(value(m.z[r, y]) for r in ix.deploy_to_role[i])
-    deployed_cover = sum(d.deployment[r].efficiency * value(m.z[r, y]) for r in ix.deploy_to_role[i])
+    deployed_cover = sum(in_year(d.deployment[r].efficiency, y) * value(m.z[r, y]) for r in ix.deploy_to_role[i])
     demand = d.demand(role.key, y)
     vacancy = value(m.v[i, y])
-    expected = role.leaver_rate * start
+    expected = in_year(role.leaver_rate, y) * start
+    target = in_year(role.vacancy_target, y)
     return RoleYear(
         year=d.year_start(y), sector=role.sector, staff_group=role.staff_group,
         budget_holder=role.budget_holder, demand_fte=demand,
         staff_in_post_start_fte=start, staff_in_post_fte=value(m.x[i, y]),
         expected_leavers_fte=expected, leavers_retained_fte=retained, leavers_fte=expected - retained,
         hires_arrived_fte=hires, pipeline_arrived_fte=pipeline,
-        new_starter_leavers_fte=role.new_starter_leaver_rate * (hires + pipeline),
+        new_starter_leavers_fte=in_year(role.new_starter_leaver_rate, y) * (hires + pipeline),
         training_starts_fte=starts, trainees_in_training_fte=in_training_fte, trainee_cover_fte=cover,
         training_completers_in_fte=completers, training_returners_fte=returners,
         deployed_out_fte=deployed_out, deployed_in_fte=deployed_in, deployed_in_cover_fte=deployed_cover,
         agency_fte=value(m.a[i, y]), vacancy_fte=vacancy, excess_vacancy_fte=value(m.e[i, y]),
-        vacancy_rate=vacancy / demand if demand > 0 else 0.0, vacancy_target=role.vacancy_target,
-        target_met=vacancy <= role.vacancy_target * demand + 1e-6, priority=role.priority,
+        vacancy_rate=vacancy / demand if demand > 0 else 0.0, vacancy_target=target,
+        target_met=vacancy <= target * demand + 1e-6, priority=in_year(role.priority, y),
     )
 
 
@@ -154,32 +158,32 @@ def _actions(m: object, ctx: Context) -> list[Action]:
             lead = ch.lead_time_years
             detail = "arrives in the same year" if lead == 0 else f"arrives in {d.year_label(y + lead)}"
             actions.append(Action(d.year_start(y), ActionType.RECRUIT, ch.channel, ch.role[0], ch.role[1],
-                                  detail, fte, fte * ch.cost_per_hire_gbp))
+                                  detail, fte, fte * in_year(ch.cost_per_hire_gbp, y)))
     for lever_id, y in ix.lever_year:
         fte = value(m.q[lever_id, y])
         if fte > ACTION_MIN_FTE:
             lever = d.retention[lever_id]
             actions.append(Action(d.year_start(y), ActionType.RETAIN, lever.lever, lever.role[0], lever.role[1],
-                                  "leavers kept", fte, fte * lever.cost_per_fte_retained_gbp))
+                                  "leavers kept", fte, fte * in_year(lever.cost_per_fte_retained_gbp, y)))
     for k, y in ix.start:
         fte = value(m.n[k, y])
         if fte > ACTION_MIN_FTE:
             route = d.training[k]
             detail = f"to {route.to_role[1]}, completing in {d.year_label(y + route.duration_years)}"
             actions.append(Action(d.year_start(y), ActionType.TRAIN, route.route, route.from_role[0],
-                                  route.from_role[1], detail, fte, fte * route.cost_per_start_gbp))
+                                  route.from_role[1], detail, fte, fte * in_year(route.cost_per_start_gbp, y)))
     for r, y in ix.deploy_year:
         fte = value(m.z[r, y])
         if fte > ACTION_MIN_FTE:
             route = d.deployment[r]
-            detail = f"to {role_label(route.to_role)}, covering {route.efficiency * fte:,.1f} FTE there"
+            detail = f"to {role_label(route.to_role)}, covering {in_year(route.efficiency, y) * fte:,.1f} FTE there"
             actions.append(Action(d.year_start(y), ActionType.DEPLOY, "One workforce", route.from_role[0],
-                                  route.from_role[1], detail, fte, fte * route.cost_per_fte_gbp))
+                                  route.from_role[1], detail, fte, fte * in_year(route.cost_per_fte_gbp, y)))
     for i, y in ix.role_year:
         fte = value(m.a[i, y])
         if fte > ACTION_MIN_FTE:
             role = d.roles[i]
-            cost = fte * role.salary_cost_gbp * (1.0 + role.agency_premium)
+            cost = fte * in_year(role.salary_cost_gbp, y) * (1.0 + in_year(role.agency_premium, y))
             actions.append(Action(d.year_start(y), ActionType.AGENCY, "Agency", role.sector, role.staff_group,
                                   "agency cover", fte, cost))
     for b, b2, y in ix.transfer:
@@ -278,10 +282,10 @@ def attach_marginal_budget(plan: Plan, values: tuple[MarginalBudget, ...]) -> Pl
 
 def supply_routes(d: ModelData) -> tuple[SupplyRoute, ...]:
     """Recruitment channels and training routes, by the role they supply (for the plain-words reasons)."""
-    routes = [SupplyRoute(role_label(c.role), "recruitment", c.channel, c.lead_time_years, c.max_hires_per_year_fte)
-              for c in d.recruitment]
-    routes += [SupplyRoute(role_label(k.to_role), "training", k.route, k.duration_years, k.max_starts_per_year_fte)
-               for k in d.training]
+    routes = [SupplyRoute(role_label(c.role), "recruitment", c.channel, c.lead_time_years,
+                          largest(c.max_hires_per_year_fte)) for c in d.recruitment]
+    routes += [SupplyRoute(role_label(k.to_role), "training", k.route, k.duration_years,
+                           largest(k.max_starts_per_year_fte)) for k in d.training]
     return tuple(routes)
 
 

@@ -2,11 +2,14 @@
 
 A scenario holds policy, never equations: the objective weights and
 tolerances of the lexicographic solve, the run-out past the plan's last year
-(``workforce/horizon.py``) and the HiGHS options.  Every key is
-checked; an unknown key or a value of the wrong type is an error naming the
-file and the key.  A file may begin with ``extends = "base.toml"`` (relative
-to itself) and override only what it changes; chains are followed and cycles
-refused.
+(``workforce/horizon.py``), the HiGHS options, and — for a what-if — a
+``name`` and ``[[adjust]]`` tables that change the validated data
+(``workforce/scenarios``).  Every key is checked; an unknown key or a value
+of the wrong type is an error naming the file and the key.  A file may begin
+with ``extends = "base.toml"`` (relative to itself) and override only what it
+changes; chains are followed and cycles refused.  Along a chain the tables
+are merged key by key, the last ``name`` given wins, and the adjustments of
+every file apply in order, the outermost base's first.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workforce.horizon import AUTO
+from workforce.scenarios.adjustment import ADJUST, Adjustment, parse_adjustments
 
 # The default policy ships inside the package (a wheel install has no models/ folder); models/base.toml is the
 # same file for users to read and extend (tests/test_package_data.py keeps the two identical).
@@ -24,6 +28,8 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent / "defaults" / "base.toml"
 METHODS = ("choose", "simplex", "ipm")
 MAX_RUN_OUT_YEARS = 20
 PRESOLVE = ("on", "off", "choose")
+NAME = "name"
+NAME_MAX_LENGTH = 100
 
 
 class ScenarioError(Exception):
@@ -69,6 +75,13 @@ class Scenario:
     run_out_years: int | str = 5  # a whole number >= 0, or "auto" (see workforce/horizon.py)
     path: str = ""
     text: str = ""  # the files' content, outermost last, for provenance
+    name: str = ""  # the what-if's name, as its file gives it ("" when no file does)
+    adjustments: tuple[Adjustment, ...] = ()  # changes to the validated data, in order (workforce/scenarios)
+
+    @property
+    def label(self) -> str:
+        """The scenario's name, or its file's name without ``.toml`` when no file gives one."""
+        return self.name or Path(self.path).stem
 
 
 # (table, key) -> (type, check, what is expected)
@@ -136,8 +149,17 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> list[tuple[Path, dict[str
 def _check(path: Path, content: dict[str, object]) -> list[str]:
     problems: list[str] = []
     for table, values in content.items():
+        if table == NAME:
+            if not isinstance(values, str) or not values.strip() or len(values) > NAME_MAX_LENGTH:
+                problems.append(f"{path}: 'name' is {values!r}; expected the scenario's name in quotes, at most "
+                                f"{NAME_MAX_LENGTH} characters")
+            continue
+        if table == ADJUST:
+            if not isinstance(values, list):
+                problems.append(f"{path}: 'adjust' must be tables written [[adjust]]")
+            continue
         if table not in _SCHEMA:
-            problems.append(f"{path}: unknown table or key '{table}' (expected one of: extends, "
+            problems.append(f"{path}: unknown table or key '{table}' (expected one of: extends, name, [[adjust]], "
                             + ", ".join(f"[{t}]" for t in _SCHEMA) + ")")
             continue
         if not isinstance(values, dict):
@@ -160,11 +182,19 @@ def load_scenario(path: Path | None = None) -> Scenario:
     chain = _read_chain(chosen, ())
     problems: list[str] = []
     merged: dict[str, dict[str, object]] = {table: {} for table in _SCHEMA}
+    name = ""
+    entries: list[tuple[str, object]] = []
     for file_path, content, _ in chain:
         problems.extend(_check(file_path, content))
         for table, values in content.items():
             if table in _SCHEMA and isinstance(values, dict):
                 merged[table].update(values)
+        if isinstance(content.get(NAME), str):
+            name = str(content[NAME]).strip()
+        if isinstance(content.get(ADJUST), list):
+            entries += [(str(file_path), raw) for raw in content[ADJUST]]  # type: ignore[union-attr]
+    adjustments, more = parse_adjustments(entries, name or chosen.stem)
+    problems += more
     if problems:
         raise ScenarioError(problems)
     objective = merged["objective"]
@@ -187,4 +217,6 @@ def load_scenario(path: Path | None = None) -> Scenario:
         run_out_years=horizon.get("run_out_years", 5),  # type: ignore[arg-type]
         path=str(chosen),
         text=text,
+        name=name,
+        adjustments=adjustments,
     )

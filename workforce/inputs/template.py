@@ -15,11 +15,12 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 
 from workforce.atomic import atomic_write
-from workforce.data import ModelData
+from workforce.data import ByYear, ModelData
 from workforce.report.sheets import write_cell
 from workforce.inputs.names import NAME_COLUMNS
 from workforce.inputs.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
 from workforce.inputs.vocabulary import NameKind, vocabulary
+from workforce.parameters import SHEETS as DATA_SHEETS, Years, columns_of
 
 BLANK_ROWS = 20  # empty table rows in a blank template, so dropdowns and checks apply as the user types
 LIST_ROWS = 500  # how far down a dropdown's source list is read
@@ -223,8 +224,13 @@ def write_blank_template(path: Path, *, ics_code: str | None = None, ics_name: s
 
 
 def model_data_tables(d: ModelData) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
-    """ICS fields and sheet records that read back as ``d`` (the reader's inverse, for tests and benchmarks)."""
+    """ICS fields and sheet records that read back as ``d`` (the reader's inverse, for tests and benchmarks).
+
+    A parameter a scenario made differ by year has no place in the workbook (it holds one value for all
+    years): ``ValueError`` names it.
+    """
     years = [year_label(d.year_start(y)) for y in d.years]
+    _check_one_value_each(d)
 
     def by_year(values: Sequence[float]) -> dict[str, object]:
         return dict(zip(years, values))
@@ -232,7 +238,8 @@ def model_data_tables(d: ModelData) -> tuple[dict[str, object], dict[str, list[d
     tables: dict[str, list[dict[str, object]]] = {
         "Workforce": [{"sector": r.sector, "staff_group": r.staff_group, "budget_holder": r.budget_holder,
                        "staff_in_post_fte": r.staff_in_post_fte, "leaver_rate": r.leaver_rate,
-                       "new_starter_leaver_rate": r.new_starter_leaver_rate, "salary_cost": r.salary_cost_gbp,
+                       "new_starter_leaver_rate": None if r.new_starter_follows_leaver_rate
+                       else r.new_starter_leaver_rate, "salary_cost": r.salary_cost_gbp,
                        "agency_premium": r.agency_premium, "agency_max_share": r.agency_max_share,
                        "vacancy_target": r.vacancy_target, "priority": r.priority} for r in d.roles],
         "Demand": [{"sector": k[0], "staff_group": k[1], **by_year(v)} for k, v in d.demand_fte.items()],
@@ -255,6 +262,15 @@ def model_data_tables(d: ModelData) -> tuple[dict[str, object], dict[str, list[d
     }
     fields = {"ics_code": d.ics_code, "ics_name": d.ics_name, "pooled_budget_share": d.pooled_budget_share}
     return fields, tables
+
+
+def _check_one_value_each(d: ModelData) -> None:
+    for sheet in DATA_SHEETS:
+        for record in sheet.records(d):
+            for column in columns_of(sheet):
+                if column.years is Years.PARAM and isinstance(column.get(record), ByYear):
+                    raise ValueError(f"{sheet.name}.{column.name} of {sheet.label(record)} differs by year: a "
+                                     "workbook holds one value for all years")
 
 
 def write_model_data(path: Path, d: ModelData, *, overwrite: bool = False) -> None:

@@ -295,7 +295,8 @@ def _build(ics: dict[str, object], plan_years: tuple[int, ...], roles: _Roles,
                                        else r.values["new_starter_leaver_rate"]),
               salary_cost_gbp=r.values["salary_cost"], agency_premium=r.values["agency_premium"],
               agency_max_share=r.values["agency_max_share"], vacancy_target=r.values["vacancy_target"],
-              priority=r.values["priority"])  # type: ignore[arg-type]
+              priority=r.values["priority"],
+              new_starter_follows_leaver_rate=r.values["new_starter_leaver_rate"] is None)  # type: ignore[arg-type]
          for k, r in roles.by_key.values()),
         key=lambda role: (key_text(role.sector), key_text(role.staff_group)))
     holders = sorted((str(row.key["budget_holder"]) for row in yearly[BUDGET.name].values()), key=key_text)

@@ -43,21 +43,21 @@ class BudgetRow:
         return np.array([self.limit_row, self.pool_row]), np.array([1.0, self.pooled_share])
 
 
-def budget_rows(built: BuiltModel, sf: StandardForm, plan_years: int) -> list[BudgetRow]:
-    """Every holder-year of the plan years, located in ``sf``."""
+def budget_rows(built: BuiltModel, sf: StandardForm, plan_years: int | None) -> list[BudgetRow]:
+    """Every holder-year of the plan years (``None``: of every year of the solved model), located in ``sf``."""
     m, d = built.model, built.ctx.data
     row_of = {id(con): i for i, con in enumerate(sf.rows)}
     col_of = {id(var): j for j, var in enumerate(sf.columns)}
     found = []
     for b, y in built.ctx.index.holder_year:
-        if y > plan_years:
+        if plan_years is not None and y > plan_years:
             continue
         holder = d.budget_holders[b]
         pool = m.budget.pool_cap[b, y] if (b, y) in m.budget.pool_cap else None
         found.append(BudgetRow(holder=holder, year=d.year_start(y), budget_gbp=d.budget(holder, y),
                                limit_row=row_of[id(m.budget.limit[b, y])],
                                pool_row=None if pool is None else row_of[id(pool)],
-                               pooled_share=d.pooled_budget_share, overspend_col=col_of[id(m.o[b, y])]))
+                               pooled_share=d.pooled_share(y), overspend_col=col_of[id(m.o[b, y])]))
     return found
 
 

@@ -5,18 +5,21 @@ Maths
 For every budget holder b and plan year y:
 
     spend[b,y] − o[b,y] + Σ_{b'} t[b→b',y] − Σ_{b'} t[b'→b,y] ≤ Budget[b,y]       (limit)
-    Σ_{b'} t[b→b',y] ≤ pooled_budget_share · Budget[b,y]                           (pool_cap)
+    Σ_{b'} t[b→b',y] ≤ pooled_budget_share_y · Budget[b,y]                         (pool_cap)
 
-The pooled transfers t exist only when pooled_budget_share > 0 (and the ICS
-has two or more budget holders).  Spend, by category:
+The pooled transfers t exist only when pooled_budget_share > 0 in some year
+(and the ICS has two or more budget holders).  Spend, by category:
 
-    spend[b,y] = Σ_{r of b} s_r·x[r,y]                                   salary
-               + Σ_{r of b} s_r·(1 + agency_premium_r)·a[r,y]            agency
-               + Σ_{c, role of c in b} cost_per_hire_c·h[c,y]            recruitment (hires made in y)
-               + Σ_{l, role of l in b} cost_per_fte_retained_l·q[l,y]    retention
-               + Σ_{k, from-role of k in b} cost_per_start_k·n[k,y]      training
-               + Σ_{k, from-role of k in b} s_from(k)·I[k,y]             trainee salary
-               + Σ_{d, to-role of d in b} cost_per_fte_d·z[d,y]          deployment
+    spend[b,y] = Σ_{r of b} s_{r,y}·x[r,y]                                     salary
+               + Σ_{r of b} s_{r,y}·(1 + agency_premium_{r,y})·a[r,y]          agency
+               + Σ_{c, role of c in b} cost_per_hire_{c,y}·h[c,y]              recruitment (hires made in y)
+               + Σ_{l, role of l in b} cost_per_fte_retained_{l,y}·q[l,y]      retention
+               + Σ_{k, from-role of k in b} cost_per_start_{k,y}·n[k,y]        training (starts in y)
+               + Σ_{k, from-role of k in b} s_{from(k),y}·I[k,y]               trainee salary
+               + Σ_{d, to-role of d in b} cost_per_fte_{d,y}·z[d,y]            deployment
+
+Every parameter is that of year y, the year the money is spent: the
+workbook's one value in every year unless a scenario changes it by year.
 
 Money is in £ thousands inside the model (``index.MONEY_UNIT_GBP``); the
 plan reports £.  ``spend_terms`` is the single definition of spend: the model
@@ -29,14 +32,14 @@ Symbols
 | Budget[b,y] | `ModelData.budget(holder, y)` | £ | Budget year columns |
 | o[b,y] | `m.o[b, y]` | £k | — |
 | t[b→b',y] | `m.t[b, b2, y]` | £k | — |
-| pooled_budget_share | `ModelData.pooled_budget_share` | fraction | ICS.pooled_budget_share |
-| s_r | `Role.salary_cost_gbp` | £ per FTE-year | Workforce.salary_cost |
-| agency_premium_r | `Role.agency_premium` | fraction | Workforce.agency_premium |
-| cost_per_hire_c | `RecruitmentChannel.cost_per_hire_gbp` | £ per FTE | Recruitment.cost_per_hire |
-| cost_per_fte_retained_l | `RetentionLever.cost_per_fte_retained_gbp` | £ per FTE | Retention.cost_per_fte_retained |
-| cost_per_start_k | `TrainingRoute.cost_per_start_gbp` | £ per FTE | Training.cost_per_start |
+| pooled_budget_share_y | `ModelData.pooled_share(y)` | fraction | ICS.pooled_budget_share |
+| s_{r,y} | `in_year(Role.salary_cost_gbp, y)` | £ per FTE-year | Workforce.salary_cost |
+| agency_premium_{r,y} | `in_year(Role.agency_premium, y)` | fraction | Workforce.agency_premium |
+| cost_per_hire_{c,y} | `in_year(RecruitmentChannel.cost_per_hire_gbp, y)` | £ per FTE | Recruitment.cost_per_hire |
+| cost_per_fte_retained_{l,y} | `in_year(RetentionLever.cost_per_fte_retained_gbp, y)` | £ per FTE | Retention.cost_per_fte_retained |
+| cost_per_start_{k,y} | `in_year(TrainingRoute.cost_per_start_gbp, y)` | £ per FTE | Training.cost_per_start |
 | I[k,y] | `context.in_training` | FTE | — |
-| cost_per_fte_d | `DeploymentRoute.cost_per_fte_gbp` | £ per FTE-year | Deployment.cost_per_fte |
+| cost_per_fte_{d,y} | `in_year(DeploymentRoute.cost_per_fte_gbp, y)` | £ per FTE-year | Deployment.cost_per_fte |
 
 Constraints: ``budget.limit[b, y]`` and ``budget.pool_cap[b, y]`` (≤);
 expression ``budget.spend[b, y]`` (£k).  The marginal value of ``limit`` is
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
+from workforce.data import in_year
 from workforce.model.context import Context
 from workforce.model.index import MONEY_UNIT_GBP, to_model_money
 
@@ -59,22 +63,23 @@ def spend_terms(m: pyo.ConcreteModel, ctx: Context, holder: int, y: int) -> dict
     terms: dict[str, list[tuple[float, object]]] = {category: [] for category in SPEND_CATEGORIES}
     for i in ix.roles_of_holder[holder]:
         role = d.roles[i]
-        terms["salary"].append((role.salary_cost_gbp, m.x[i, y]))
-        terms["agency"].append((role.salary_cost_gbp * (1.0 + role.agency_premium), m.a[i, y]))
+        salary = in_year(role.salary_cost_gbp, y)
+        terms["salary"].append((salary, m.x[i, y]))
+        terms["agency"].append((salary * (1.0 + in_year(role.agency_premium, y)), m.a[i, y]))
         for c in ix.channels_of_role[i]:
             if (c, y) in m.h:
-                terms["recruitment"].append((d.recruitment[c].cost_per_hire_gbp, m.h[c, y]))
+                terms["recruitment"].append((in_year(d.recruitment[c].cost_per_hire_gbp, y), m.h[c, y]))
         for lever in ix.levers_of_role[i]:
-            terms["retention"].append((d.retention[lever].cost_per_fte_retained_gbp, m.q[lever, y]))
+            terms["retention"].append((in_year(d.retention[lever].cost_per_fte_retained_gbp, y), m.q[lever, y]))
         for k in ix.routes_from_role[i]:
             route = d.training[k]
             if (k, y) in m.n:
-                terms["training"].append((route.cost_per_start_gbp, m.n[k, y]))
+                terms["training"].append((in_year(route.cost_per_start_gbp, y), m.n[k, y]))
             for j in range(max(1, y - route.duration_years + 1), y + 1):
                 if (k, j) in m.n:
-                    terms["trainee_salary"].append((role.salary_cost_gbp, m.n[k, j]))
+                    terms["trainee_salary"].append((salary, m.n[k, j]))
         for route_id in ix.deploy_to_role[i]:
-            terms["deployment"].append((d.deployment[route_id].cost_per_fte_gbp, m.z[route_id, y]))
+            terms["deployment"].append((in_year(d.deployment[route_id].cost_per_fte_gbp, y), m.z[route_id, y]))
     return terms
 
 
@@ -108,7 +113,7 @@ def add(m: pyo.ConcreteModel, ctx: Context) -> None:
     pooled = ix.holder_year if ix.transfer else ()
 
     def pool_cap(_b: pyo.Block, holder: int, y: int) -> object:
-        share_k = d.pooled_budget_share * to_model_money(d.budget(d.budget_holders[holder], y))
+        share_k = d.pooled_share(y) * to_model_money(d.budget(d.budget_holders[holder], y))
         return transfers_out(holder, y) <= share_k
 
     block.pool_cap = pyo.Constraint(pooled, rule=pool_cap)

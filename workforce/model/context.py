@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyomo.core as pyo
 
-from workforce.data import ModelData
+from workforce.data import ModelData, in_year
 from workforce.model.index import Index
 from workforce.scenario import Scenario
 
@@ -49,9 +49,11 @@ def in_training(m: pyo.ConcreteModel, ctx: Context, route: int, year: int) -> ob
     return sum(m.n[route, j] for j in range(max(1, year - duration + 1), year + 1) if (route, j) in m.n)
 
 
-def started_years_ago(m: pyo.ConcreteModel, ctx: Context, route: int, year: int) -> object:
-    """``n[k, y − D_k]``: the cohort of route ``k`` that finishes in ``year`` (0 if none)."""
-    start = year - ctx.data.training[route].duration_years
+def completing(m: pyo.ConcreteModel, ctx: Context, route: int, year: int) -> tuple[float, object]:
+    """``(γ_{k,j}, n[k, j])`` with j = y − D_k: the cohort of route ``k`` that finishes in ``year`` and its
+    completion rate (that of its start year); ``(0, 0)`` when no such cohort exists."""
+    route_data = ctx.data.training[route]
+    start = year - route_data.duration_years
     if start >= 1 and (route, start) in m.n:
-        return m.n[route, start]
-    return 0
+        return in_year(route_data.completion_rate, start), m.n[route, start]
+    return 0.0, 0

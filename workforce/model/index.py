@@ -54,7 +54,7 @@ def build_index(d: ModelData) -> Index:
     holder_of = {holder: b for b, holder in enumerate(d.budget_holders)}
     holders = tuple(range(len(d.budget_holders)))
     transfer: tuple[tuple[int, int, int], ...] = ()
-    if d.pooled_budget_share > 0 and len(holders) > 1:
+    if d.pools and len(holders) > 1:
         transfer = tuple((b, b2, y) for b in holders for b2 in holders if b != b2 for y in years)
     def group(pairs: list[tuple[int, int]], keys: range) -> dict[int, tuple[int, ...]]:
         grouped: dict[int, list[int]] = {key: [] for key in keys}

@@ -4,9 +4,10 @@ Maths
 -----
 For every role r and plan year y:
 
-    v[r,y] − e[r,y] ≤ τ_r · Demand[r,y]
+    v[r,y] − e[r,y] ≤ τ_{r,y} · Demand[r,y]
 
-so e[r,y] ≥ the vacancy above the highest acceptable level.  Objective O2
+so e[r,y] ≥ the vacancy above the highest acceptable level.  τ is the
+workbook's one value in every year unless a scenario changes it by year.  Objective O2
 weighs e by ``target_weight`` (10 in ``models/base.toml``) on top of v.
 
 Symbols
@@ -15,7 +16,7 @@ Symbols
 |---|---|---|---|
 | v[r,y] | `m.v[i, y]` | FTE | — |
 | e[r,y] | `m.e[i, y]` | FTE | — |
-| τ_r | `Role.vacancy_target` | fraction | Workforce.vacancy_target |
+| τ_{r,y} | `in_year(Role.vacancy_target, y)` | fraction | Workforce.vacancy_target |
 | Demand[r,y] | `ModelData.demand(role, y)` | FTE | Demand year columns |
 
 Constraint: ``targets.vacancy[r, y]`` (≤).
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
+from workforce.data import in_year
 from workforce.model.context import Context
 
 
@@ -36,6 +38,6 @@ def add(m: pyo.ConcreteModel, ctx: Context) -> None:
 
     def vacancy(_b: pyo.Block, i: int, y: int) -> object:
         role = d.roles[i]
-        return m.v[i, y] - m.e[i, y] <= role.vacancy_target * d.demand(role.key, y)
+        return m.v[i, y] - m.e[i, y] <= in_year(role.vacancy_target, y) * d.demand(role.key, y)
 
     block.vacancy = pyo.Constraint(ix.role_year, rule=vacancy)

@@ -126,3 +126,37 @@ def add_money_chart(wb: Workbook, source: ChartSource, anchor: tuple[int, int, i
     columns.combine(line)
     _finish(columns, "Spend against budget (£m)", {"name": "£m", "num_format": "£#,##0,,\"m\""}, width_px)
     _insert(source.ws, anchor, columns, description)
+
+
+# Lines told apart by dash and marker as well as colour: (colour, dash, marker), one per series in turn.
+LINE_STYLES = ((NHS_DARK_BLUE, "solid", "circle"), (NHS_BLACK, "dash", "diamond"),
+               (NHS_LIGHT_BLUE, "long_dash", "square"), (NHS_DARK_GREY, "round_dot", "triangle"),
+               (NHS_WARM_YELLOW, "dash_dot", "x"))
+
+
+@dataclass(frozen=True)
+class LineSeries:
+    """One line: cell references ``[sheet, row, col]`` of its name, and ``[sheet, r1, c1, r2, c2]`` of its
+    categories and values."""
+
+    name: list[object]
+    categories: list[object]
+    values: list[object]
+
+
+def add_line_chart(wb: Workbook, ws: Worksheet, anchor: tuple[int, int, int], title: str, series: list[LineSeries],
+                   x_axis: dict[str, object], y_axis: dict[str, object], description: str,
+                   width_px: int = CHART_WIDTH_PX) -> None:
+    """A line chart, one line per series, each with its own colour, dash and marker; ``description`` its alt text."""
+    chart = wb.add_chart({"type": "line"})
+    for i, line in enumerate(series):
+        colour, dash, marker = LINE_STYLES[i % len(LINE_STYLES)]
+        chart.add_series({"name": line.name, "categories": line.categories, "values": line.values,
+                          "line": {"color": colour, "width": 2.25, "dash_type": dash},
+                          "marker": {"type": marker, "size": 7, "fill": {"color": WHITE}, "border": {"color": colour}}})
+    chart.set_title({"name": title, "name_font": {"size": 11}})
+    chart.set_x_axis(x_axis)
+    chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}, **y_axis})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_size({"width": width_px, "height": CHART_HEIGHT_PX})
+    _insert(ws, anchor, chart, description)

@@ -1,4 +1,5 @@
-"""Write the plan workbook a board can read: Cover, Summary, Insights, Extra £1m, Actions, Roles, Budget, Run.
+"""Write the plan workbook a board can read: Cover, Summary, Insights, Extra £1m, Budget curve, Actions, Roles,
+Budget, Run.
 
 Written with xlsxwriter (faster than openpyxl for writing and with native
 charts), to a temporary file renamed into place (``workforce.atomic``).  The
@@ -27,13 +28,14 @@ from workforce.answers import Answers, board_answers
 from workforce.answers.labels import CODES_MEANING, HEADROOM, HEADROOM_MEANING, NOT_APPLICABLE
 from workforce.atomic import atomic_write
 from workforce.plan import Action, ActionType, Plan, RunInfo
+from workforce.report.budget_curve import BUDGET_CURVE, write_budget_curve
 from workforce.report.cover import COVER, write_cover
 from workforce.report.insights import EXTRA_MILLION, write_extra_million, write_insights
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
 from workforce.report.summary import has_national_fund, plan_period, write_summary
 
 PLAN_MARKER = "workforce_plan"  # custom document property: this file is a plan we may replace
-SHEETS = (COVER, "Summary", "Insights", EXTRA_MILLION, "Actions", "Roles", "Budget", "Run")
+SHEETS = (COVER, "Summary", "Insights", EXTRA_MILLION, BUDGET_CURVE, "Actions", "Roles", "Budget", "Run")
 NO_ACTIONS = "No actions: the plan keeps current staffing."
 UNKNOWN_CREATED = datetime(2000, 1, 1)  # document date when the run has no start time (keeps output reproducible)
 WORKBOOK_OPTIONS = {"constant_memory": False, "in_memory": True, "strings_to_formulas": False,
@@ -46,6 +48,8 @@ CONTENTS = (
                  "budgets move and why."),
     (EXTRA_MILLION, "What a full extra £1m does for each budget holder and year (re-solved), beside the rate at the "
                     "margin and the budgets it holds for."),
+    (BUDGET_CURVE, "Each budget holder's budget changed by -10% to +20% in every year, each re-solved: overspend, "
+                   "planning score and vacancy, with a chart; how the value of a pound falls as budgets grow."),
     ("Actions", "Every decision, year by year: recruitment, retention, training, deployment, agency, transfers."),
     ("Roles", "Each role and year: demand, staff in post and how it changes, agency, vacancy against target."),
     ("Budget", "Each budget holder and year: budget, spend by category, pooled transfers, headroom, overspend."),
@@ -53,13 +57,18 @@ CONTENTS = (
 )
 
 
-def is_plan_file(path: Path) -> bool:
-    """True when ``path`` is a plan this tool wrote (so it may be replaced)."""
+def has_marker(path: Path, marker: str) -> bool:
+    """True when ``path`` is a workbook whose custom document properties carry ``marker`` (this tool wrote it)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return PLAN_MARKER.encode() in archive.read("docProps/custom.xml")
+            return marker.encode() in archive.read("docProps/custom.xml")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
+
+
+def is_plan_file(path: Path) -> bool:
+    """True when ``path`` is a plan this tool wrote (so it may be replaced)."""
+    return has_marker(path, PLAN_MARKER)
 
 
 def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Path] = ()) -> None:
@@ -89,6 +98,7 @@ def _write(plan: Plan, run: RunInfo, path: Path) -> None:
     write_summary(wb, styles, plan, answers)
     write_insights(wb, styles, plan, answers)
     write_extra_million(wb, styles, plan, answers)
+    write_budget_curve(wb, styles, plan)
     _actions(wb, styles, plan)
     _roles(wb, styles, plan)
     _budget(wb, styles, plan)
@@ -213,7 +223,8 @@ def _budget(wb: Workbook, styles: Styles, plan: Plan) -> None:
 def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, object, str]]:
     """The Run sheet's key / value rows (keys are stable: scripts read them)."""
     texts = [("ics_code", plan.ics_code), ("input_file", run.input_file), ("input_sha256", run.input_sha256),
-             ("scenario_file", run.scenario_file), ("package_version", run.package_version),
+             ("scenario_file", run.scenario_file), ("scenario_name", plan.scenario_name or NOT_APPLICABLE),
+             ("package_version", run.package_version),
              ("pyomo_version", run.pyomo_version), ("highs_version", run.highs_version), ("status", run.status),
              ("started_at", run.started_at)]
     pairs: list[tuple[str, object, str]] = [(key, value, Fmt.TEXT) for key, value in texts]
@@ -234,6 +245,7 @@ def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float)
     widths: dict[int, float] = {0: 40, 1: 70}
     row = write_table(ws, styles, TABLE_TOP, [Column("key"), Column("value (unit in the key)", Fmt.GENERAL)], pairs,
                       name="Run", widths=widths) + 1
+    row = _adjustments(ws, styles, row, plan, widths) + 1
     ws.write_string(row, 0, "Scenario file content (blank lines left out)", styles.subtitle)
     lines = [[line] for line in run.scenario_text.splitlines() if line.strip()] or [[NOT_APPLICABLE]]
     write_table(ws, styles, row + 1, [Column("Scenario file line")], lines, name="Scenario", autofilter=False,
@@ -242,6 +254,20 @@ def _run(wb: Workbook, styles: Styles, plan: Plan, run: RunInfo, write_s: float)
     ws.set_column(1, 1, 70)
     ws.freeze_panes(TABLE_TOP + 1, 0)
     print_setup(ws, widths=widths)
+
+
+def _adjustments(ws: object, styles: Styles, row: int, plan: Plan, widths: dict[int, float]) -> int:
+    """The scenario's adjustments to the data, each with the rows it matched and the values it changed."""
+    ws.write_string(row, 0, f"Adjustments to the workbook's data ({plan.scenario_name or 'no scenario name'})",  # type: ignore[attr-defined]
+                    styles.subtitle)
+    if not plan.adjustments:
+        ws.write_string(row + 1, 0, "None: the plan uses the workbook's data as they are.", styles.note)  # type: ignore[attr-defined]
+        return row + 2
+    columns = [Column("Number (order applied)", Fmt.INTEGER), Column("Adjustment", Fmt.WRAPPED, 60),
+               Column("Rows matched (number)", Fmt.INTEGER), Column("Values changed (number)", Fmt.INTEGER)]
+    rows = [[a.number, a.adjustment.describe(), a.rows_matched, a.values_changed] for a in plan.adjustments]
+    return write_table(ws, styles, row + 1, columns, rows, name="Adjustments", autofilter=False,  # type: ignore[arg-type]
+                       widths=widths)
 
 
 def _shown(value: object) -> object:

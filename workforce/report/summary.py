@@ -54,6 +54,17 @@ def plan_period(plan: Plan) -> str:
     return f"{year_label(plan.years[0])} to {year_label(plan.years[-1])}"
 
 
+def scenario_sentence(plan: Plan) -> str:
+    """The scenario a plan was made under, in one sentence ("" for a plan that has no scenario name)."""
+    if not plan.scenario_name:
+        return ""
+    changes = len(plan.adjustments)
+    if not changes:
+        return f"Scenario: {plan.scenario_name} (the workbook's data as they are). "
+    return (f"Scenario: {plan.scenario_name} ({changes} adjustment{'s' if changes > 1 else ''} to the workbook's "
+            "data; the Run sheet lists them). ")
+
+
 def has_national_fund(plan: Plan) -> bool:
     return any(b.national_fund_gbp for b in plan.budgets)
 
@@ -213,12 +224,12 @@ def write_summary(wb: Workbook, styles: Styles, plan: Plan, answers: Answers) ->
     """The Summary sheet."""
     ws = wb.add_worksheet("Summary")
     title(ws, styles, f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}")
-    note_lines(ws, styles, 1, "Staff in FTE (full-time equivalent), money in £ (shown in millions here), years are "
-               "financial years (April to March). The Cover sheet explains every figure and the codes [x] and [z].",
-               KEY_POINT_CHARS)
+    top = note_lines(ws, styles, 1, scenario_sentence(plan) + "Staff in FTE (full-time equivalent), money in £ (shown "
+                     "in millions here), years are financial years (April to March). The Cover sheet explains every "
+                     "figure and the codes [x] and [z].", KEY_POINT_CHARS) + 1
     fund = has_national_fund(plan)
     widths: dict[int, float] = {0: 9}
-    row = _headline_table(ws, styles, 3, vacancy_table(answers), widths) + 1
+    row = _headline_table(ws, styles, top, vacancy_table(answers), widths) + 1
     row = _headline_table(ws, styles, row, money_table(answers), widths) + 1
     row = _key_points(ws, styles, row, answers) + 1
     page_two = row

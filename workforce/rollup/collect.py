@@ -7,6 +7,9 @@ duplicates, which ICSs sent nothing, and one run record per ICS with its plan's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Executor
+from functools import partial
 from pathlib import Path
 
 from workforce.inputs.issues import error
@@ -14,12 +17,22 @@ from workforce.plan import plan_from_json, plan_to_json
 from workforce.reference import ReferenceIcs
 from workforce.rollup.outcome import IcsOutcome, Submission
 from workforce.rollup.records import RunRecord, RunStore, Status, now
-from workforce.rollup.tasks import Checked, Solved
+from workforce.rollup.executors import run_all
+from workforce.rollup.tasks import Checked, Solved, check_lost, check_workbook
 
 
 def find_workbooks(input_dir: Path) -> list[Path]:
     """The files of the input folder a roll-up looks at (hidden files and Excel's lock files left out)."""
     return sorted(p for p in input_dir.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+
+
+def check_submissions(executor: Executor, paths: list[Path], reference: dict[str, ReferenceIcs],
+                      progress: Callable[[str], None] | None, memory_mb: int
+                      ) -> tuple[list[Submission], list[Checked], list[ReferenceIcs]]:
+    """Check every workbook through ``executor`` (a lost check is a rejection), then :func:`classify` them."""
+    checked = run_all(executor, [(check_workbook, (str(p),)) for p in paths], progress, "checked",
+                      on_failure=partial(check_lost, memory_mb=memory_mb))
+    return classify(checked, reference)  # type: ignore[arg-type]
 
 
 def classify(checked: list[Checked], reference: dict[str, ReferenceIcs]

@@ -214,6 +214,9 @@ class LimitedPool(Executor):
                         slot.process.join(timeout=1)
                         self._retire(slot, self._lost(slot))
                         continue
+                    except Exception as exc:  # sent whole but cannot be rebuilt here (e.g. an exception class
+                        # whose constructor takes other arguments): that task fails, the pool goes on
+                        kind, value = "error", RuntimeError(f"the task's answer could not be read ({exc!r})")
                     future, slot.future = slot.future, None
                     assert future is not None
                     if kind == "ok":

@@ -28,7 +28,8 @@ from workforce.atomic import CannotWrite, cannot_write, sha256_file
 from workforce.inputs.issues import errors_in
 from workforce.plan import Plan, plan_from_json
 from workforce.reference import default_output_path, reference_ics
-from workforce.rollup.collect import classify, find_workbooks, record_ics, totals
+from workforce.rollup.collect import check_submissions, find_workbooks, record_ics, totals
+from workforce.rollup.adjusted import adjust_for_scenario, unmatched_notes, with_scenario
 from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401
 from workforce.rollup.lock import output_lock
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK, write_national_workbook
@@ -50,8 +51,6 @@ from workforce.rollup.reuse import record_coupled_reuse, reusable_coupled, reuse
 from workforce.rollup.tasks import (
     Checked,
     Solved,
-    check_lost,
-    check_workbook,
     run_info,
     solve_and_write,
     solve_lost,
@@ -141,7 +140,7 @@ def run_rollup(options: RollupOptions, store: RunStore) -> RollupOutcome:
             _finish_or_discard(staging)
             _record_failure(store, run_id, f"{type(exc).__name__}: {exc}")
             raise
-        return replace(outcome, notes=tuple(notes))
+        return replace(outcome, notes=tuple(notes) + outcome.notes)
 
 
 def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, staging: Path) -> RollupOutcome:
@@ -154,10 +153,9 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
     check_targets(options.out_dir, [NATIONAL_WORKBOOK], paths)  # e.g. an input named national-plan.xlsx: refused now
     with make_executor(options.executor, options.workers, options.scheduler, memory_mb=options.job_memory_mb,
                        seconds=options.job_seconds) as executor:
-        checked = run_all(executor, [(check_workbook, (str(p),)) for p in paths], options.progress, "checked",
-                          on_failure=partial(check_lost, memory_mb=options.job_memory_mb))
+        submissions, accepted, missing = check_submissions(executor, paths, reference, options.progress,
+                                                           options.job_memory_mb)
         seconds["check"] = time.perf_counter() - started
-        submissions, accepted, missing = classify(checked, reference)  # type: ignore[arg-type]
         check_targets(options.out_dir, [_plan_name(c.data.ics_code) for c in accepted], paths)  # type: ignore[union-attr]
         combined_input = hashlib.sha256("".join(sorted(f"{c.data.ics_code}:{c.sha256};" for c in accepted))
                                         .encode()).hexdigest()
@@ -185,12 +183,13 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
     publish(options.out_dir, staging, [Path(o.output_path).name for o in ics if o.plan is not None]
             + [NATIONAL_WORKBOOK], paths)
     seconds["write"] = time.perf_counter() - started
+    notes = unmatched_notes(ics)
     failed = [o for o in ics if o.status == Status.FAILED]
     rejected = [s for s in submissions if s.status != "accepted"] + [o for o in ics if o.status == Status.REJECTED]
     exit_code = EXIT_SOLVER if failed else EXIT_REJECTED if rejected or missing else EXIT_OK
     planned = sum(o.status in Status.DONE for o in ics)
     status = Status.FAILED if ics and not planned else Status.SUCCEEDED
-    outcome = replace(outcome, status=status, exit_code=exit_code, national_sha256=national_sha)
+    outcome = replace(outcome, status=status, exit_code=exit_code, national_sha256=national_sha, notes=tuple(notes))
     objectives = totals(ics)
     store.finish(run_id, status=status, output_sha256=national_sha, timings=seconds,
                  objective_overspend_gbp=objectives[0], objective_unmet_fte_years=objectives[1],
@@ -233,6 +232,7 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
              staging: Path) -> tuple[list[IcsOutcome], CoupledResult | None]:
     national = options.national
     assert national is not None
+    accepted, misfits, applied = adjust_for_scenario(accepted, options.scenario)  # the scenario's data, first
     independent: dict[str, Plan] = {}
     for c in accepted:  # independent plans, when recorded, let the coupled solve skip what they settle
         found = store.find_reusable_ics(ics_code=c.data.ics_code, input_sha256=c.sha256, scenario_sha256=scen_sha,
@@ -250,6 +250,7 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
     calls = []
     fixed = result.fixed_lps or (None,) * len(result.plans)
     for c, plan, lp in zip(accepted, result.plans, fixed):  # budget values computed in the workers, in parallel
+        plan = with_scenario(plan, options.scenario, applied[c.data.ics_code])
         run = run_info(plan, c.file_name, c.sha256, options.scenario, "optimal (coupled national plan)",
                        result.seconds, started_at)
         calls.append((value_and_write_plan, (plan, lp, options.scenario, run,
@@ -261,5 +262,10 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
             solved = Solved(c.data.ics_code, Status.SUCCEEDED, plan, path, digest, result.seconds, result.shortcut,
                             started_at, now())
             outcomes.append(record_ics(store, run_id, version, scen_sha, national.sha256, c, solved, None,
+                                       options.out_dir / _plan_name(c.data.ics_code)))
+        for c, message in misfits:
+            at = now()
+            rejected = Solved(c.data.ics_code, Status.REJECTED, None, "", "", {}, message, at, at)
+            outcomes.append(record_ics(store, run_id, version, scen_sha, national.sha256, c, rejected, None,
                                        options.out_dir / _plan_name(c.data.ics_code)))
     return outcomes, result

@@ -146,6 +146,7 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
     """Solve one ICS with one HiGHS thread and write its plan as ``workforce solve`` would (never raises)."""
     from workforce.optimise import Timer, plan_for
     from workforce.report.plan_writer import write_plan
+    from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
 
     started_at = datetime.now(timezone.utc)
@@ -153,7 +154,7 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
     timer = Timer()
     single = replace(scenario, solver=replace(scenario.solver, threads=1))
     try:
-        plan = plan_for(data, single, single.solver, list(warnings), timer=timer)
+        plan = plan_for(data, single, single.solver, list(warnings), timer=timer, unmatched_ok=True)
         started = time.perf_counter()
         write_plan(plan, run_info(plan, input_name, input_sha256, single, "optimal", timer.seconds, started_at),
                    target, protected=[Path(p) for p in protected])
@@ -162,6 +163,10 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
                       started_at, datetime.now(timezone.utc))
     except SolveFailure as exc:
         message = str(exc)
+    except AdjustmentError as exc:  # the scenario does not fit this ICS's workbook: rejected, like a bad workbook
+        return Solved(data.ics_code, "rejected", None, str(target), "", timer.seconds,
+                      "the scenario's adjustments cannot be applied to this ICS: " + "; ".join(exc.problems),
+                      started_at, datetime.now(timezone.utc))
     except CannotWrite as exc:
         return Solved(data.ics_code, "failed", None, str(target), "", timer.seconds, str(exc), started_at,
                       datetime.now(timezone.utc), cannot_write=True)
