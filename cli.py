@@ -20,6 +20,10 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
     adjustment_lines,
     clear_failures,
     echo_issues,
+    futures_count_given,
+    futures_lines,
+    futures_payload,
+    seed_given,
     existing_file,
     invalid_input,
     invalid_scenario,
@@ -39,8 +43,6 @@ from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_s
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-
-
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,10 +118,23 @@ def validate_command(workbook: Path, as_json: bool) -> None:
               help="Also write the stage-1 LP with readable names to this file (never over an input).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds HiGHS may take for all three stages [default: from the scenario].")
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@click.option("--futures", "futures_count", type=int, default=None, callback=futures_count_given,
+              help="Sample this many futures (1 to 100,000) from the workbook's Uncertainty sheet and add a Range "
+                   "sheet: each future re-planned, and with this plan's first year held.")
+@click.option("--seed", type=int, default=None, callback=seed_given,
+              help="Seed of the futures (a whole number, 0 or more) [default: 0]: the same seed gives the same "
+                   "futures and the same --json, byte for byte.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Futures solved at once (one HiGHS thread each), through the roll-up's executor.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Local process pool, or a Dask cluster (--scheduler), for the futures.")
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout (with --futures: "
+              "without timings, so that it is the same for a seed).")
 @clear_failures
 def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: Path | None,
-          time_limit: float | None, as_json: bool) -> None:
+          time_limit: float | None, futures_count: int | None, seed: int | None, workers: int, executor: str,
+          scheduler: str | None, as_json: bool) -> None:
     """Solve WORKBOOK and write the plan workbook.
 
     \b
@@ -127,6 +142,8 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     plan (nothing written); 7 the plan could not be written (disk full, folder
     not writable); 9 --out or --write-lp would replace the input.
     """
+    from workforce.futures.run import FuturesRequest
+    from workforce.rollup.executors import progress_printer
     from workforce.runner import solve_workbook
     from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
@@ -134,10 +151,17 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
+    if executor == "dask" and not scheduler:
+        raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    if seed is not None and futures_count is None:
+        raise click.BadParameter("a seed only chooses futures: give --futures N with it", param_hint="--seed")
     scenario = scenario_or_exit(scenario_path, as_json)
+    request = None if futures_count is None else FuturesRequest(futures_count, seed or 0, 0, workers, executor,
+                                                                 scheduler)
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
-                                 time_limit_s=time_limit)
+                                 time_limit_s=time_limit, futures=request,
+                                 progress=None if as_json else progress_printer())
     except AdjustmentError as exc:
         invalid_scenario(exc.problems, as_json)
     except InputError as exc:
@@ -147,7 +171,7 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     plan = outcome.plan
     echo_issues(list(plan.warnings))
     if as_json:
-        print_json({
+        payload = {
             "status": outcome.run.status,
             "ics_code": plan.ics_code,
             "input": str(workbook),
@@ -159,11 +183,15 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "budget_curve": [p.as_json() for p in plan.budget_curve],
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
-        })
+        }
+        print_json(payload if outcome.futures is None else {**futures_payload(outcome), **{
+            k: v for k, v in payload.items() if k != "timings_s"}})
     else:
         o = plan.objectives
         click.echo(f"{plan.ics_name} ({plan.ics_code}): plan written to {outcome.output_path}", err=True)
         for line in adjustment_lines(plan):
+            click.echo(line, err=True)
+        for line in futures_lines(outcome):
             click.echo(line, err=True)
         click.echo(f"  solved model (plan and {plan.run_out_years} run-out years): overspend £{o.overspend_gbp:,.0f}; "
                    f"planning score (weighted unmet demand) {o.unmet_fte_years:,.1f} FTE-years; "

@@ -29,12 +29,11 @@ from workforce.futures.lexsolve import WarmLex
 from workforce.futures.outcomes import Outcome, OutcomeIndex, outcome_index
 from workforce.futures.sampling import Future
 from workforce.futures.space import FutureSpace, prepare_space
+from workforce.futures.summary import CENTRAL, HEDGED  # noqa: F401 (the names of the first-year plans held)
 from workforce.marginal.resolve import stage_basis
 from workforce.scenario import Scenario, SolverOptions
 from workforce.solve import compile_standard_form, solve_lexicographic
 
-CENTRAL = "central"  # the name of the central plan's first year among the plans held
-HEDGED = "hedged"
 
 
 @dataclass(frozen=True)

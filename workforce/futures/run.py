@@ -31,6 +31,18 @@ CHUNK = 25  # futures per task: enough to pay for sending the prepared space, fe
 
 
 @dataclass(frozen=True)
+class FuturesRequest:
+    """What ``workforce solve --futures N --seed S [--hedge S]`` asks for, and where to run it."""
+
+    count: int
+    seed: int = 0
+    hedge: int = 0  # futures the hedged first year is solved for (0: no hedged plan)
+    workers: int = 2
+    executor: str = "local"
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True)
 class FuturesRun:
     """Every future's outcomes, and what the Range sheet needs to say how they were made."""
 

@@ -26,14 +26,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from workforce.futures.evaluate import CENTRAL
-from workforce.futures.outcomes import Labels, Outcome
-from workforce.futures.run import FuturesRun
+if TYPE_CHECKING:  # the plan writer reads a summary without loading the solver's modules
+    from workforce.futures.outcomes import Labels, Outcome
+    from workforce.futures.run import FuturesRun
 
 PERFECT = "perfect"  # (a): each future re-planned with perfect foresight
+CENTRAL = "central"  # (b): the central plan's first year held
+HEDGED = "hedged"  # (b) for the hedged first year (workforce.futures.two_stage)
 KINDS = (PERFECT, CENTRAL)
 KIND_TITLES = {PERFECT: "Re-planned with perfect foresight",
                CENTRAL: "The central plan's first year held, later years re-planned"}
@@ -174,3 +177,25 @@ def summary(run: FuturesRun) -> RangeSummary:
                                  int(sum(counts))))
     return RangeSummary(run.count, run.seed, run.labels, kinds, tuple(clipping),
                         sum(1 for res in run.results if res.built_in_full), run.certain)
+
+
+def range_json(result: RangeSummary) -> dict[str, object]:
+    """The Range sheet's figures for ``--json`` (years as labels, e.g. "2026/27")."""
+    from workforce.inputs.schema import year_label
+
+    def rows(figures: dict[tuple[str, int], Band | Chance], key: str) -> list[dict[str, object]]:
+        return [{key: name, "year": year_label(year), **value.as_json()} for (name, year), value in figures.items()]
+
+    kinds: dict[str, object] = {}
+    for kind, k in result.kinds.items():
+        kinds[kind] = {
+            "vacancy_rate": rows(k.vacancy_rate, "family"), "vacancy_fte": rows(k.vacancy_fte, "family"),
+            "spend_gbp": rows(k.spend_gbp, "holder"), "overspend_gbp": rows(k.overspend_gbp, "holder"),
+            "overspend_probability": rows(k.overspend_chance, "holder"),
+            "expected_overspend_gbp": [{"holder": h, "year": year_label(y), "mean": m, "se": se}
+                                       for (h, y), (m, se) in k.expected_overspend_gbp.items()],
+            "target_probability": rows(k.target_chance, "role")}
+    return {"futures": result.count, "seed": result.seed, "certain": result.certain,
+            "built_in_full": result.built_in_full,
+            "clipping": [{"range": c.key, "description": c.description, "futures": c.futures, "values": c.values}
+                         for c in result.clipping], **kinds}
