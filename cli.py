@@ -23,6 +23,7 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
     futures_count_given,
     futures_lines,
     futures_payload,
+    hedge_given,
     seed_given,
     existing_file,
     invalid_input,
@@ -124,6 +125,10 @@ def validate_command(workbook: Path, as_json: bool) -> None:
 @click.option("--seed", type=int, default=None, callback=seed_given,
               help="Seed of the futures (a whole number, 0 or more) [default: 0]: the same seed gives the same "
                    "futures and the same --json, byte for byte.")
+@click.option("--hedge", "hedge_count", type=int, default=None, callback=hedge_given,
+              help="Also choose a hedged first year: one plan for this many futures of its own (1 to 200; 50 is a "
+                   "good start), shown beside this plan's first year and compared on the --futures N fresh "
+                   "futures (a \"Hedged year 1\" sheet).")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Futures solved at once (one HiGHS thread each), through the roll-up's executor.")
 @click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -133,7 +138,8 @@ def validate_command(workbook: Path, as_json: bool) -> None:
               "without timings, so that it is the same for a seed).")
 @clear_failures
 def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: Path | None,
-          time_limit: float | None, futures_count: int | None, seed: int | None, workers: int, executor: str,
+          time_limit: float | None, futures_count: int | None, seed: int | None, hedge_count: int | None,
+          workers: int, executor: str,
           scheduler: str | None, as_json: bool) -> None:
     """Solve WORKBOOK and write the plan workbook.
 
@@ -155,9 +161,12 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
         raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
     if seed is not None and futures_count is None:
         raise click.BadParameter("a seed only chooses futures: give --futures N with it", param_hint="--seed")
+    if hedge_count is not None and futures_count is None:
+        raise click.BadParameter("the hedged first year is compared with this plan's on fresh futures: give "
+                                 "--futures N with it", param_hint="--hedge")
     scenario = scenario_or_exit(scenario_path, as_json)
-    request = None if futures_count is None else FuturesRequest(futures_count, seed or 0, 0, workers, executor,
-                                                                 scheduler)
+    request = None if futures_count is None else FuturesRequest(futures_count, seed or 0, hedge_count or 0, workers,
+                                                                 executor, scheduler)
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
                                  time_limit_s=time_limit, futures=request,

@@ -100,6 +100,18 @@ def futures_count_given(_ctx: click.Context, _param: click.Parameter, value: int
     return value
 
 
+MAX_HEDGE_FUTURES = 200  # the two-stage LP holds every future: ~1,000 rows each for a sample ICS, and its solve
+# time grows faster than that (50 futures take seconds, 200 minutes); beyond it, sample more fresh futures instead
+
+
+def hedge_given(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """``--hedge``: at least 1 and at most MAX_HEDGE_FUTURES."""
+    if value is not None and not 1 <= value <= MAX_HEDGE_FUTURES:
+        raise click.BadParameter(f"{value:,} futures asked for the hedged plan: give a whole number from 1 to "
+                                 f"{MAX_HEDGE_FUTURES} (one LP holds them all; 50 is a good start)")
+    return value
+
+
 def seed_given(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
     """``--seed``: a whole number, 0 or more."""
     if value is not None and value < 0:
@@ -121,7 +133,12 @@ def futures_payload(outcome: SolveOutcome) -> dict[str, object]:
         rows = [{"index": r.future.index, "multipliers": r.future.named(run.ranges),
                  "objectives": Objectives(*r.perfect.objectives).as_dict()}  # type: ignore[union-attr]
                 for r in run.results]
-    return {"futures": rows, "range": range_json(outcome.ranges)}
+    payload: dict[str, object] = {"futures": rows, "range": range_json(outcome.ranges)}
+    if outcome.hedge is not None:
+        from workforce.futures.hedge import hedge_json
+
+        payload["hedge"] = hedge_json(outcome.hedge)
+    return payload
 
 
 def futures_lines(outcome: SolveOutcome) -> list[str]:
@@ -137,7 +154,19 @@ def futures_lines(outcome: SolveOutcome) -> list[str]:
     from workforce.inputs.schema import year_label
 
     return [f"  {ranges.count:,} futures (seed {ranges.seed}) on the Range sheet; holding this plan's first year, the "
-            f"likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"]
+            f"likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"] + hedge_lines(outcome)
+
+
+def hedge_lines(outcome: SolveOutcome) -> list[str]:
+    """Two lines on the hedged first year, for the terminal."""
+    if outcome.hedge is None:
+        return []
+    h, oos = outcome.hedge.hedge, outcome.hedge.out_of_sample
+    c, d = oos["central"], oos["hedged"]
+    return [f"  hedged first year (solved for {h.futures:,} futures; the \"Hedged year 1\" sheet): on "
+            f"{outcome.hedge.count:,} fresh futures, probability of overspend {d.probability_of_overspend:.0%} "
+            f"against {c.probability_of_overspend:.0%} for this plan's first year, expected overspend "
+            f"£{d.expected_overspend_gbp:,.0f} against £{c.expected_overspend_gbp:,.0f}"]
 
 
 def invalid_input(workbook: Path, exc: InputError, as_json: bool) -> None:

@@ -27,6 +27,7 @@ from workforce.scenario import Scenario, SolverOptions
 from workforce.optimise import Timer, is_lp_file, plan_for
 from workforce.solve import highs_version
 from workforce.futures.run import FuturesRequest, FuturesRun
+from workforce.futures.hedge import HedgeSummary
 from workforce.futures.summary import RangeSummary
 from workforce.inputs.validate import reference_ics_codes, validate
 
@@ -40,6 +41,7 @@ class SolveOutcome:
     output_path: Path
     futures: FuturesRun | None = None
     ranges: RangeSummary | None = None
+    hedge: HedgeSummary | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -94,8 +96,9 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
     plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
                     timer=timer, write_lp=write_lp, protected=[input_path, target])
     started = time.perf_counter()
-    futures_run = ranges = None
+    futures_run = ranges = hedge = None
     if futures is not None and futures.count:
+        from workforce.futures.hedge import PLANS, hedge_summary
         from workforce.futures.run import run_futures
         from workforce.futures.summary import summary
         from workforce.scenarios.apply import apply_adjustments
@@ -103,8 +106,11 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
         central = apply_adjustments(data, scenario.adjustments, scenario.label).data
         futures_run = run_futures(central, replace(scenario, solver=options), plan, count=futures.count,
                                   seed=futures.seed, workers=futures.workers, executor=futures.executor,
-                                  scheduler=futures.scheduler, progress=progress)
+                                  scheduler=futures.scheduler, progress=progress, hedge=futures.hedge)
         ranges = summary(futures_run)
+        if futures_run.hedge is not None:
+            hedge = hedge_summary(futures_run.hedge, {p: futures_run.outcomes(p) for p in PLANS}, futures.count,
+                                  futures.seed)
         started = timer.lap("futures", started)
     run = RunInfo(
         input_file=input_path.name, input_sha256=sha256_of(input_path),
@@ -112,6 +118,6 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
         highs_version=highs_version(), pyomo_version=pyomo_version, solver_options=options.as_dict(),
         status="optimal", objectives=plan.objectives, timings_s=timer.seconds, started_at=started_at,
     )
-    write_plan(plan, run, target, protected=[input_path], ranges=ranges)
+    write_plan(plan, run, target, protected=[input_path], ranges=ranges, hedge=hedge)
     timer.lap("write", started)
-    return SolveOutcome(plan=plan, run=run, output_path=target, futures=futures_run, ranges=ranges)
+    return SolveOutcome(plan=plan, run=run, output_path=target, futures=futures_run, ranges=ranges, hedge=hedge)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from workforce.data import ModelData, UncertainRange
-from workforce.futures.evaluate import CENTRAL, FutureResult, Prepared, evaluate, prepare
+from workforce.futures.evaluate import CENTRAL, HEDGED, FutureResult, Prepared, evaluate, prepare
+from workforce.futures.hedge import Hedge, certain_hedge, hedge_first_year
 from workforce.futures.outcomes import Labels, Outcome, plan_outcome
 from workforce.futures.sampling import Future, sample_futures
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
@@ -53,6 +54,7 @@ class FuturesRun:
     central: Outcome  # the plan's own figures
     results: tuple[FutureResult, ...]  # empty when the workbook gives no ranges
     prepared: Prepared | None
+    hedge: Hedge | None = None  # with --hedge: the hedged first year, also held in every future (b)
 
     @property
     def certain(self) -> bool:
@@ -104,15 +106,31 @@ def evaluate_chunk(prepared: Prepared, futures: tuple[Future, ...], plans: dict[
 
 def run_futures(data: ModelData, scenario: Scenario, plan: Plan, *, count: int, seed: int, workers: int = 2,
                 executor: str = "local", scheduler: str | None = None,
-                progress: Callable[[str], None] | None = None) -> FuturesRun:
+                progress: Callable[[str], None] | None = None, hedge: int = 0) -> FuturesRun:
     """``count`` futures of ``data`` (the scenario's adjustments already applied), each (a) re-planned and (b) with
-    the central plan's first year held; ``plan`` is the central plan (its figures are the central outcome)."""
+    the central plan's first year held; ``plan`` is the central plan (its figures are the central outcome).
+
+    With ``hedge`` = S > 0, first the hedged first year for S futures of its own (``workforce.futures.hedge``),
+    then held in each of the ``count`` futures too.
+    """
     labels = Labels.of(data, plan.horizon_years)
     central = plan_outcome(plan, labels)
     if not data.uncertainty:
-        return FuturesRun((), seed, count, labels, central, (), None)
+        hedged = None
+        if hedge:
+            o = plan.objectives
+            hedged = certain_hedge(prepare(data, scenario, plan.horizon_years), hedge, o.overspend_gbp,
+                                   o.unmet_fte_years)
+        return FuturesRun((), seed, count, labels, central, (), None, hedged)
     prepared = prepare(data, scenario, plan.horizon_years)
+    plans = {CENTRAL: prepared.central_shares}
+    hedged = None
+    if hedge:
+        if progress is not None:
+            progress(f"the hedged first year: one LP over {hedge:,} futures of its own")
+        hedged = hedge_first_year(prepared, data.uncertainty, seed, hedge)
+        plans[HEDGED] = hedged.shares[HEDGED]
     futures = sample_futures(data.uncertainty, seed, count)
-    results = solve_futures(prepared, futures, {CENTRAL: prepared.central_shares}, perfect=True, workers=workers,
+    results = solve_futures(prepared, futures, plans, perfect=True, workers=workers,
                             executor=executor, scheduler=scheduler, progress=progress)
-    return FuturesRun(data.uncertainty, seed, count, labels, central, tuple(results), prepared)
+    return FuturesRun(data.uncertainty, seed, count, labels, central, tuple(results), prepared, hedged)

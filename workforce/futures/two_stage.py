@@ -80,7 +80,6 @@ INF = highspy.kHighsInf
 BASIC, NONBASIC_LOWER, NONBASIC_UPPER = (int(highspy.HighsBasisStatus.kBasic), int(highspy.HighsBasisStatus.kLower),
                                         int(highspy.HighsBasisStatus.kUpper))
 PRIMAL = 4  # HiGHS simplex_strategy: stages 2 and 3 start primal feasible (the bound holds the last optimum)
-MAX_HEDGE_FUTURES = 200  # --hedge at most this: the extensive form grows with S (200 × a sample ICS ≈ 200,000 rows)
 
 
 @dataclass(frozen=True)
