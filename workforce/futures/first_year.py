@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workforce.data import role_label
+from workforce.data import in_year, role_label
 from workforce.futures.space import Layout
 from workforce.model import BuiltModel
 from workforce.plan import ActionType
@@ -70,6 +70,7 @@ class FirstYear:
     own: np.ndarray  # position in θ's matrix part of the decision's coefficient in its cap row (-1: none)
     others: tuple[np.ndarray, ...]  # positions of the cap row's other coefficients
     other_columns: tuple[np.ndarray, ...]  # their columns
+    unit_cost_gbp: np.ndarray  # £ per FTE of the decision in year 1, as the plan's Actions sheet costs it
 
     def limits(self, layout: Layout, theta: np.ndarray, col_value: np.ndarray) -> np.ndarray:
         """ℓ of each decision in the LP θ at the solution ``col_value`` (FTE)."""
@@ -124,23 +125,29 @@ def first_year(built: BuiltModel, sf: StandardForm, layout: Layout) -> FirstYear
     col_of = {id(v): j for j, v in enumerate(sf.columns)}
     row_of = {id(c): i for i, c in enumerate(sf.rows)}
     found: list[tuple[Decision, object, object]] = []
+    unit_cost: list[float] = []  # as workforce/results.py's actions
     for c in d.recruitment:
         if (c.index, 1) in m.h:
             detail = "arrives in the same year" if c.lead_time_years == 0 else f"arrives in {d.year_label(1 + c.lead_time_years)}"
             found.append((Decision(ActionType.RECRUIT, c.channel, c.role[0], c.role[1], detail), m.h[c.index, 1], None))
+            unit_cost.append(in_year(c.cost_per_hire_gbp, 1))
     for k in d.training:
         if (k.index, 1) in m.n:
             found.append((Decision(ActionType.TRAIN, k.route, k.from_role[0], k.from_role[1], f"to {k.to_role[1]}"),
                           m.n[k.index, 1], None))
+            unit_cost.append(in_year(k.cost_per_start_gbp, 1))
     for lever in d.retention:
         found.append((Decision(ActionType.RETAIN, lever.lever, lever.role[0], lever.role[1], "leavers kept"),
                       m.q[lever.index, 1], m.retention.lever_cap[lever.index, 1]))
+        unit_cost.append(in_year(lever.cost_per_fte_retained_gbp, 1))
     for i, role in enumerate(d.roles):
         found.append((Decision(ActionType.AGENCY, "Agency", role.sector, role.staff_group, "agency cover"),
                       m.a[i, 1], m.agency.cap[i, 1]))
+        unit_cost.append(in_year(role.salary_cost_gbp, 1) * (1.0 + in_year(role.agency_premium, 1)))
     for route in d.deployment:
         found.append((Decision(ActionType.DEPLOY, "One workforce", route.from_role[0], route.from_role[1],
                                f"to {role_label(route.to_role)}"), m.z[route.index, 1], m.deployment.cap[route.index, 1]))
+        unit_cost.append(in_year(route.cost_per_fte_gbp, 1))
     columns, rows, own, others, other_columns = [], [], [], [], []
     for _, var, con in found:
         col = col_of[id(var)]
@@ -159,4 +166,4 @@ def first_year(built: BuiltModel, sf: StandardForm, layout: Layout) -> FirstYear
             other_columns.append(rest_columns.astype(np.int64))
     return FirstYear(tuple(dec for dec, _, _ in found), np.array(columns, dtype=np.int64),
                      np.array(rows, dtype=np.int64), np.array(own, dtype=np.int64), tuple(others),
-                     tuple(other_columns))
+                     tuple(other_columns), np.array(unit_cost, dtype=float))

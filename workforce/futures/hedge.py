@@ -15,9 +15,9 @@ the central plan's and every figure is the plan's own.
 
 A decision's FTE is its share times its limit in the central data (what it
 means for the plan as written: the central plan's own amounts for the central
-shares); its £ is that FTE times the decision's unit cost in the plan's cost
-objective (cost per hire, per start, per FTE retained or deployed; salary
-with the agency premium for agency), in the first year.
+shares); its £ is that FTE times the decision's unit cost in the first year,
+as the plan's Actions sheet costs it (cost per hire, per start, per FTE
+retained or deployed; salary with the agency premium for agency).
 
 ``--json`` ``hedge`` (all money in £, planning score in weighted FTE-years)::
 
@@ -57,7 +57,6 @@ from workforce.futures.outcomes import Outcome
 from workforce.futures.sampling import HEDGE_STREAM, sample_futures
 from workforce.futures.summary import CENTRAL, HEDGED, chance, mean_and_se
 from workforce.futures.two_stage import Expected, solve_two_stage
-from workforce.model.index import MONEY_UNIT_GBP
 
 PLANS = (CENTRAL, HEDGED)
 
@@ -76,10 +75,9 @@ class Hedge:
 
 
 def _in_central_data(prepared: Prepared, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each decision's FTE (share × central limit) and £ (FTE × unit cost of the cost objective)."""
+    """Each decision's FTE (share × central limit) and £ (FTE × its unit cost in year 1)."""
     fte = shares * prepared.central_limits
-    unit_cost = prepared.space.layout.part(prepared.space.central, "cost")[2][prepared.first.columns]
-    return fte, fte * unit_cost * MONEY_UNIT_GBP
+    return fte, fte * prepared.first.unit_cost_gbp
 
 
 def _hedge(prepared: Prepared, count: int, certain: bool, shares: np.ndarray,
