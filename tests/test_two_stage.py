@@ -212,7 +212,7 @@ def test_solve_with_hedge_writes_the_sheet_and_the_json(ranged: Path, tmp_path: 
     wb = load_workbook(out)
     assert wb.sheetnames.index("Hedged year 1") == wb.sheetnames.index("Range") + 1
     text = {str(c.value) for line in wb["Hedged year 1"].iter_rows() for c in line if c.value is not None}
-    assert {"Hedged (FTE)", "Hedged cost (£)", "Probability of overspend (some holder, some plan year)"} <= text
+    assert {"Hedged (FTE)", "Hedged: first-year cost (£)", "Probability of overspend (some holder, some plan year)"} <= text
 
 
 def test_bad_hedges_are_refused(ranged: Path, tmp_path: Path) -> None:

@@ -38,7 +38,9 @@ def _notes(summary: HedgeSummary) -> str:
             f"{summary.count:,} fresh futures (seed {summary.seed}), later years re-planned, which shows what each "
             "risks in futures it was not chosen for. A first-year decision is held as the same share of what each "
             "future allows (the international nurses available, the leavers a lever can reach); below, each is shown "
-            "in FTE and £ as it would be with the central inputs. Use the hedged first year when the chance of "
+            "in FTE and £ as it would be with the central inputs, £ being the decision's own cost in the first year "
+            "as the Actions sheet counts it (per hire, per start, per FTE retained or deployed; agency at salary "
+            "and premium), not the salaries that follow. Use the hedged first year when the chance of "
             "overspend matters more than the last FTE of vacancy filled.")
 
 
@@ -111,8 +113,8 @@ def write_hedge(wb: Workbook, styles: Styles, summary: HedgeSummary) -> None:
                  Column("Detail", Fmt.WRAPPED, 24), Column("Central plan: share of the limit (%)", Fmt.RATE),
                  Column("Hedged: share of the limit (%)", Fmt.RATE), Column("Central plan (FTE)", Fmt.FTE),
                  Column("Hedged (FTE)", Fmt.FTE), Column("Change (FTE)", Fmt.FTE),
-                 Column("Central plan cost (£)", Fmt.GBP), Column("Hedged cost (£)", Fmt.GBP),
-                 Column("Change in cost (£)", Fmt.GBP)]
+                 Column("Central plan: first-year cost (£)", Fmt.GBP),
+                 Column("Hedged: first-year cost (£)", Fmt.GBP), Column("Change in cost (£)", Fmt.GBP)]
     rows, total = _decision_rows(summary)
     row = write_table(ws, styles, row + 1, decisions, rows, name="Hedge_decisions", widths=widths,
                       emphasised=() if total is None else (total,))
