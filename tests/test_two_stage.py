@@ -235,3 +235,16 @@ def test_same_future_twice_gives_the_central_answer_when_it_is_the_central_data(
     assert solved.hedged.overspend_gbp == pytest.approx(0.0, abs=1e-2) == solved.central.overspend_gbp
     assert solved.hedged.weighted_unmet == pytest.approx(4.0) == solved.central.weighted_unmet
     assert solved.shares == pytest.approx([0.6, 0.0], abs=1e-6)
+
+
+def test_with_no_ranges_solve_hedge_reports_the_central_plan_twice(tmp_path: Path) -> None:
+    workbook = write_workbook(tmp_path / "certain.xlsx")
+    result = run_cli("solve", str(workbook), "--futures", "3", "--hedge", "2", "--out", str(tmp_path / "p.xlsx"),
+                     "--json")
+    assert result.exit_code == EXIT_OK, result.output
+    payload = json.loads(result.stdout)
+    hedge = payload["hedge"]
+    assert hedge["certain"] and hedge["hedged"] == hedge["central"]
+    assert hedge["hedged"]["expected_overspend_gbp"] == payload["objectives"]["objective_overspend_gbp"]
+    assert hedge["out_of_sample"]["hedged"] == hedge["out_of_sample"]["central"]
+    assert all(d["hedged_share"] == d["central_share"] for d in hedge["decisions"])

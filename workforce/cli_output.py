@@ -147,7 +147,8 @@ def futures_lines(outcome: SolveOutcome) -> list[str]:
     if ranges is None:
         return []
     if ranges.certain:
-        return [f"  {ranges.count:,} futures: the workbook gives no ranges, so each is the plan itself (Range sheet)"]
+        return [f"  {ranges.count:,} futures: the workbook gives no ranges, so each is the plan itself (Range sheet)"] \
+            + hedge_lines(outcome)
     held = ranges.kinds["central"].overspend_chance
     worst = max(held.items(), key=lambda item: item[1].p)
     (holder, year), chance = worst
@@ -158,7 +159,7 @@ def futures_lines(outcome: SolveOutcome) -> list[str]:
 
 
 def hedge_lines(outcome: SolveOutcome) -> list[str]:
-    """Two lines on the hedged first year, for the terminal."""
+    """A line on the hedged first year, for the terminal."""
     if outcome.hedge is None:
         return []
     h, oos = outcome.hedge.hedge, outcome.hedge.out_of_sample
