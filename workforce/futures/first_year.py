@@ -94,13 +94,17 @@ class FirstYear:
             shares = np.where(limits > SHARE_FLOOR, values / limits, 0.0)
         return np.clip(shares, 0.0, 1.0)
 
-    def held(self, layout: Layout, theta: np.ndarray, shares: np.ndarray) -> np.ndarray:
-        """θ with every first-year decision held at its share of its limit (module docstring)."""
+    def held(self, layout: Layout, theta: np.ndarray, shares: np.ndarray, only: np.ndarray | None = None
+             ) -> np.ndarray:
+        """θ with every first-year decision (or those where ``only`` is True) held at its share of its limit
+        (module docstring)."""
         theta = theta.copy()
         lower, upper = layout.part(theta, "col_lower"), layout.part(theta, "col_upper")
         row_lower, row_upper = layout.part(theta, "row_lower"), layout.part(theta, "row_upper")
         matrix = layout.part(theta, "matrix")
         for i, (col, row, share) in enumerate(zip(self.columns, self.rows, shares)):
+            if only is not None and not only[i]:
+                continue
             if row == NO_ROW:
                 lower[col] = upper[col] = share * upper[col]
             else:
