@@ -248,3 +248,12 @@ def test_with_no_ranges_solve_hedge_reports_the_central_plan_twice(tmp_path: Pat
     assert hedge["hedged"]["expected_overspend_gbp"] == payload["objectives"]["objective_overspend_gbp"]
     assert hedge["out_of_sample"]["hedged"] == hedge["out_of_sample"]["central"]
     assert all(d["hedged_share"] == d["central_share"] for d in hedge["decisions"])
+
+
+def test_the_hedge_is_solved_for_futures_of_its_own(sample: tuple[object, object, object]) -> None:
+    data = sample[0]
+    ranges = data.uncertainty  # type: ignore[attr-defined]
+    fresh = sample_futures(ranges, 3, 20)
+    own = sample_futures(ranges, 3, 20, stream=HEDGE_STREAM)
+    assert not {f.multipliers for f in fresh} & {f.multipliers for f in own}
+    assert own == sample_futures(ranges, 3, 20, stream=HEDGE_STREAM)
