@@ -12,7 +12,10 @@ starts (``workforce.futures.lexsolve``) and the central plan's first-year
 shares (``workforce.futures.first_year``).  :func:`evaluate` runs a share of
 the futures in one worker, one HiGHS thread: for each, θ (fast, or built in
 full when it clips), the perfect-foresight plan (a), and each first-year plan
-held (b) — the central plan's, and for ``--hedge`` the hedged plan's.
+held (b) — the central plan's, and for ``--hedge`` the hedged plan's — each
+warm-started from the bases the same future's (a) ended with (from the
+central bases when (a) is not asked for): a future's answers never depend on
+another future's.
 """
 
 from __future__ import annotations
@@ -116,13 +119,15 @@ def evaluate(prepared: Prepared, futures: Sequence[Future], plans: Mapping[str, 
         clipped = tuple(a.values_clipped for a in adjusted.applied)
         full = bool(any(clipped) or not space.exact)
         outcome = None
+        warm = None  # the central plan's bases; after (a), the bases this future's own stages ended with
         if perfect:
             solved = solver.solve(theta)
             outcome = prepared.index.outcome(layout, theta, solved.optima, solved.col_value, solved.row_value)
+            warm = solved.bases
         held = {}
         for name, shares in plans.items():
             fixed = prepared.first.held(layout, theta, shares)
-            solved = solver.solve(fixed)
+            solved = solver.solve(fixed, warm)
             held[name] = prepared.index.outcome(layout, fixed, solved.optima, solved.col_value, solved.row_value)
         results.append(FutureResult(future, clipped, full, outcome, held))
     return results
