@@ -17,7 +17,7 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from workforce.futures.summary import KIND_TITLES, KINDS, Band, RangeSummary
+from workforce.futures.summary import KIND_SHORT as SHORT, KIND_TITLES, Band, RangeSummary
 from workforce.inputs.schema import year_label
 from workforce.report.charts import CHART_HEIGHT_ROWS, CHART_WIDTH_PX, FanSeries, add_fan_chart
 from workforce.report.sheets import (
@@ -32,7 +32,6 @@ from workforce.report.sheets import (
 )
 
 RANGE = "Range"
-SHORT = {"perfect": "Re-planned (perfect foresight)", "central": "Central first year held"}
 CHART_GAP_PX = 10
 
 
@@ -67,7 +66,7 @@ def _band_rows(summary: RangeSummary, figure: str, names: tuple[str, ...]) -> li
     rows = []
     for year in summary.labels.year_starts:
         for name in names:
-            for kind in KINDS:
+            for kind in summary.kinds:
                 bands = getattr(summary.kinds[kind], figure)
                 rows.append([year_label(year), name, SHORT[kind]] + _band_cells(bands[(name, year)]))
     return rows
@@ -76,7 +75,7 @@ def _band_rows(summary: RangeSummary, figure: str, names: tuple[str, ...]) -> li
 def _overspend_rows(summary: RangeSummary) -> list[list[object]]:
     rows = _band_rows(summary, "overspend_gbp", summary.labels.holders)
     keys = [(holder, year, kind) for year in summary.labels.year_starts for holder in summary.labels.holders
-            for kind in KINDS]
+            for kind in summary.kinds]
     for cells, (holder, year, kind) in zip(rows, keys):
         k = summary.kinds[kind]
         chance = k.overspend_chance[(holder, year)]
@@ -88,7 +87,7 @@ def _target_rows(summary: RangeSummary) -> list[list[object]]:
     rows = []
     for year in summary.labels.year_starts:
         for role in summary.labels.roles:
-            for kind in KINDS:
+            for kind in summary.kinds:
                 chance = summary.kinds[kind].target_chance[(role, year)]
                 rows.append([year_label(year), role, SHORT[kind], chance.p, chance.se,
                              "Yes" if chance.central else "No"])
@@ -141,7 +140,7 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     title(ws, styles, f"Range: the plan under uncertainty ({summary.count:,} futures)")
     top = note_lines(ws, styles, 1, _notes(summary)) + 1
     families = summary.labels.family_names
-    chart_rows = CHART_HEIGHT_ROWS * len(KINDS)
+    chart_rows = CHART_HEIGHT_ROWS * len(summary.kinds)
     row = top + chart_rows
     widths: dict[int, float] = {}
     rate, fte, gbp = Fmt.RATE, Fmt.FTE, Fmt.GBP
@@ -173,13 +172,13 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     last_col = max(widths)
     data_col = last_col + 2
     sources = {}
-    for k, kind in enumerate(KINDS):
+    for k, kind in enumerate(summary.kinds):
         for f, family in enumerate(families):
             sources[(kind, family)] = _chart_data(ws, styles, top + (k * len(families) + f) * 8, data_col, summary,
                                                   kind, family, widths)
     apply_widths(ws, widths)
     chart_px = CHART_WIDTH_PX  # two side by side fit the printed page at the sheet's 70% print scale
-    for k, kind in enumerate(KINDS):
+    for k, kind in enumerate(summary.kinds):
         for f, family in enumerate(families):
             add_fan_chart(wb, ws, (top + k * CHART_HEIGHT_ROWS, 0, f * (chart_px + CHART_GAP_PX)),
                           f"{family} vacancy rate: {SHORT[kind].lower()}", sources[(kind, family)],
