@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +24,7 @@ from test_uncertainty_sheet import row, with_ranges
 from workbook_fixture import write_workbook
 from workforce.futures.evaluate import evaluate, prepare
 from workforce.futures.outcomes import Labels, Outcome, plan_outcome
-from workforce.futures.run import FuturesRun, run_futures
+from workforce.futures.run import FuturesRun, run_futures, solve_futures
 from workforce.futures.sampling import sample_futures
 from workforce.futures.summary import (
     CENTRAL,
@@ -40,6 +41,7 @@ from workforce.inputs.validate import load_model_data
 from workforce.optimise import plan_for
 from workforce.report.plan_writer import write_plan
 from workforce.scenario import load_scenario
+from workforce.solve import SolveFailure
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = load_scenario()
@@ -235,3 +237,14 @@ def test_a_second_first_year_held_joins_the_summary_and_the_range_sheet(tmp_path
     ws = load_workbook(target)["Range"]
     assert len(ws._charts) == 6
     assert "Hedged first year held" in {c.value for line in ws.iter_rows() for c in line}
+
+
+def test_a_future_that_cannot_be_solved_is_named_and_reaches_the_command_from_its_worker() -> None:
+    data, _ = load_model_data(SAMPLE)
+    prepared = prepare(data, SCENARIO, data.horizon_years)  # type: ignore[arg-type]
+    hurried = replace(prepared, options=replace(prepared.options, time_limit_s=1e-9))
+    futures = sample_futures(data.uncertainty, 1, 2)  # type: ignore[attr-defined]
+    with pytest.raises(SolveFailure) as raised:  # through the local process pool: the failure pickles
+        solve_futures(hurried, futures, {CENTRAL: prepared.central_shares}, perfect=True, workers=1)
+    assert raised.value.stage == "overspend in future 0, re-planned with perfect foresight"
+    assert raised.value.status == "time limit reached"
