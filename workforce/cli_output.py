@@ -149,13 +149,15 @@ def futures_lines(outcome: SolveOutcome) -> list[str]:
     if ranges.certain:
         return [f"  {ranges.count:,} futures: the workbook gives no ranges, so each is the plan itself (Range sheet)"] \
             + hedge_lines(outcome)
-    held = ranges.kinds["central"].overspend_chance
-    worst = max(held.items(), key=lambda item: item[1].p)
-    (holder, year), chance = worst
     from workforce.inputs.schema import year_label
 
-    return [f"  {ranges.count:,} futures (seed {ranges.seed}) on the Range sheet; holding this plan's first year, the "
-            f"likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"] + hedge_lines(outcome)
+    held = ranges.kinds["central"].overspend_chance
+    (holder, year), chance = max(held.items(), key=lambda item: item[1].p)
+    first = f"  {ranges.count:,} futures (seed {ranges.seed}) on the Range sheet; holding this plan's first year, "
+    if chance.p == 0:
+        return [first + "no budget holder overspends in any of them"] + hedge_lines(outcome)
+    return [first + f"the likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"] \
+        + hedge_lines(outcome)
 
 
 def hedge_lines(outcome: SolveOutcome) -> list[str]:
