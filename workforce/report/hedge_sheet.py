@@ -89,9 +89,9 @@ def _decision_rows(summary: HedgeSummary) -> tuple[list[list[object]], int | Non
                      float(h.shares[HEDGED][i]), central_fte, hedged_fte, hedged_fte - central_fte, central_gbp,
                      hedged_gbp, hedged_gbp - central_gbp])
     if not rows:
-        return [["[z]", "Neither plan takes a first-year decision", "", "", "", 0, 0, 0, 0, 0, 0, 0, 0]], None
+        return [["[z]", "Neither plan takes a first-year decision", None, None, None, 0, 0, 0, 0, 0, 0, 0, 0]], None
     totals = [sum(float(r[c]) for r in rows) for c in range(10, 13)]  # type: ignore[arg-type]
-    rows.append(["Total", "All first-year decisions listed", "", "", "", None, None, None, None, None, *totals])
+    rows.append(["Total", "All first-year decisions listed", None, None, None, None, None, None, None, None, *totals])
     return rows, len(rows) - 1
 
 
@@ -104,8 +104,9 @@ def write_hedge(wb: Workbook, styles: Styles, summary: HedgeSummary) -> None:
     widths: dict[int, float] = {}
     ws.write_string(row, 0, "How the two first years compare", styles.subtitle)
     compare = [Column("Measure", Fmt.WRAPPED, 34), Column("Unit"), Column("Futures", Fmt.WRAPPED, 16),
-               Column("Central plan's first year", Fmt.NUMBER), Column("Hedged first year", Fmt.NUMBER),
-               Column("Difference (hedged − central)", Fmt.NUMBER)]
+               Column("Central plan's first year (the row's unit)", Fmt.NUMBER),
+               Column("Hedged first year (the row's unit)", Fmt.NUMBER),
+               Column("Difference, hedged − central (the row's unit)", Fmt.NUMBER)]
     row = write_table(ws, styles, row + 1, compare, _comparison_rows(summary), name="Hedge_comparison",
                       widths=widths) + 1
     ws.write_string(row, 0, "First-year decisions (in the central inputs)", styles.subtitle)
