@@ -248,3 +248,20 @@ def test_a_future_that_cannot_be_solved_is_named_and_reaches_the_command_from_it
         solve_futures(hurried, futures, {CENTRAL: prepared.central_shares}, perfect=True, workers=1)
     assert raised.value.stage == "overspend in future 0, re-planned with perfect foresight"
     assert raised.value.status == "time limit reached"
+
+
+def test_futures_of_a_scenario_are_around_the_scenario_plan(tmp_path: Path) -> None:
+    """The scenario's adjustments are applied once, before the futures: nearly certain ranges give the plan of the
+    scenario (budgets 5% lower), not of the workbook as it stands."""
+    workbook = write_workbook(tmp_path / "narrow.xlsx", with_ranges(
+        row("Workforce", "leaver_rate", 0.999999, 1.000001), row("Budget", "amount", 0.999999, 1.000001)))
+    args = ["solve", str(workbook), "--scenario", str(REPO / "models" / "budgets-5-percent-lower.toml"),
+            "--futures", "4", "--out", str(tmp_path / "p.xlsx"), "--json"]
+    payload = json.loads(run(*args).stdout)
+    plain = json.loads(run("solve", str(workbook), "--out", str(tmp_path / "q.xlsx"), "--json").stdout)
+    assert payload["objectives"] != plain["objectives"]
+    for future in payload["futures"]:
+        for name in OBJECTIVES:
+            assert future["objectives"][name] == pytest.approx(payload["objectives"][name], rel=1e-4, abs=1.0)
+    for b in payload["range"][PERFECT]["spend_gbp"]:
+        assert b["p10"] == pytest.approx(b["central"], rel=1e-4) and b["p90"] == pytest.approx(b["central"], rel=1e-4)
