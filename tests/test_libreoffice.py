@@ -61,3 +61,13 @@ def test_plan_with_a_range_sheet_opens_in_libreoffice_with_its_fan_charts(tmp_pa
     assert error_cells(converted) == []
     with zipfile.ZipFile(converted) as archive:  # the Summary's three, the budget curve, four fan charts
         assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 8
+
+
+def test_plan_with_a_hedged_year_1_sheet_opens_in_libreoffice_without_error_values(tmp_path: Path) -> None:
+    soffice()
+    plan_path = tmp_path / "plan.xlsx"
+    solve_workbook(SAMPLE, load_scenario(), output_path=plan_path, futures=FuturesRequest(6, seed=5, hedge=3))
+    converted = round_trip(plan_path, tmp_path)
+    wb = load_workbook(converted)
+    assert wb.sheetnames == [SHEETS[0], SHEETS[1], "Range", "Hedged year 1", *SHEETS[2:]]
+    assert error_cells(converted) == []
