@@ -20,6 +20,11 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
     adjustment_lines,
     clear_failures,
     echo_issues,
+    futures_count_given,
+    futures_lines,
+    futures_payload,
+    hedge_given,
+    seed_given,
     existing_file,
     invalid_input,
     invalid_scenario,
@@ -39,8 +44,6 @@ from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_s
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-
-
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,10 +119,28 @@ def validate_command(workbook: Path, as_json: bool) -> None:
               help="Also write the stage-1 LP with readable names to this file (never over an input).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds HiGHS may take for all three stages [default: from the scenario].")
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+@click.option("--futures", "futures_count", type=int, default=None, callback=futures_count_given,
+              help="Sample this many futures (1 to 100,000) from the workbook's Uncertainty sheet and add a Range "
+                   "sheet: each future re-planned, and with this plan's first year held.")
+@click.option("--seed", type=int, default=None, callback=seed_given,
+              help="Seed of the futures (a whole number, 0 or more) [default: 0]: the same seed gives the same "
+                   "futures and the same --json, byte for byte.")
+@click.option("--hedge", "hedge_count", type=int, default=None, callback=hedge_given,
+              help="Also choose a hedged first year: one plan for this many futures of its own (1 to 200; 50 is a "
+                   "good start), shown beside this plan's first year and compared on the --futures N fresh "
+                   "futures (a \"Hedged year 1\" sheet).")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Futures solved at once (one HiGHS thread each), through the roll-up's executor.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Local process pool, or a Dask cluster (--scheduler), for the futures.")
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout (with --futures: "
+              "without timings, so that it is the same for a seed).")
 @clear_failures
 def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: Path | None,
-          time_limit: float | None, as_json: bool) -> None:
+          time_limit: float | None, futures_count: int | None, seed: int | None, hedge_count: int | None,
+          workers: int, executor: str,
+          scheduler: str | None, as_json: bool) -> None:
     """Solve WORKBOOK and write the plan workbook.
 
     \b
@@ -127,6 +148,8 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     plan (nothing written); 7 the plan could not be written (disk full, folder
     not writable); 9 --out or --write-lp would replace the input.
     """
+    from workforce.futures.run import FuturesRequest
+    from workforce.rollup.executors import progress_printer
     from workforce.runner import solve_workbook
     from workforce.scenarios.apply import AdjustmentError
     from workforce.solve import SolveFailure
@@ -134,20 +157,33 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
+    if executor == "dask" and not scheduler:
+        raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    if seed is not None and futures_count is None:
+        raise click.BadParameter("a seed only chooses futures: give --futures N with it", param_hint="--seed")
+    if hedge_count is not None and futures_count is None:
+        raise click.BadParameter("the hedged first year is compared with this plan's on fresh futures: give "
+                                 "--futures N with it", param_hint="--hedge")
     scenario = scenario_or_exit(scenario_path, as_json)
+    request = None if futures_count is None else FuturesRequest(futures_count, seed or 0, hedge_count or 0, workers,
+                                                                 executor, scheduler)
+    progress = None if as_json or request is None else progress_printer()
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
-                                 time_limit_s=time_limit)
+                                 time_limit_s=time_limit, futures=request, progress=progress)
     except AdjustmentError as exc:
         invalid_scenario(exc.problems, as_json)
     except InputError as exc:
         invalid_input(workbook, exc, as_json)
     except SolveFailure as exc:
         solver_failed(exc, "No plan was written; try a longer --time-limit.", as_json)
+    finally:
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
     plan = outcome.plan
     echo_issues(list(plan.warnings))
     if as_json:
-        print_json({
+        payload = {
             "status": outcome.run.status,
             "ics_code": plan.ics_code,
             "input": str(workbook),
@@ -159,11 +195,15 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
             "budget_curve": [p.as_json() for p in plan.budget_curve],
             "timings_s": outcome.run.timings_s,
             "warnings": [i.as_dict() for i in plan.warnings],
-        })
+        }
+        print_json(payload if outcome.futures is None else {**futures_payload(outcome), **{
+            k: v for k, v in payload.items() if k != "timings_s"}})
     else:
         o = plan.objectives
         click.echo(f"{plan.ics_name} ({plan.ics_code}): plan written to {outcome.output_path}", err=True)
         for line in adjustment_lines(plan):
+            click.echo(line, err=True)
+        for line in futures_lines(outcome):
             click.echo(line, err=True)
         click.echo(f"  solved model (plan and {plan.run_out_years} run-out years): overspend £{o.overspend_gbp:,.0f}; "
                    f"planning score (weighted unmet demand) {o.unmet_fte_years:,.1f} FTE-years; "

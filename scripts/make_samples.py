@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from workforce.inputs.schema import year_label  # noqa: E402
 from workforce.inputs.template import write_blank_template, write_input_workbook  # noqa: E402
+from workforce.inputs.uncertainty import SUGGESTED  # noqa: E402
 from workforce.reference import REFERENCE_ICS_CSV  # noqa: E402
 
 FIRST_YEAR = 2026
@@ -338,8 +339,13 @@ def workbook_tables(ics: dict[str, str], index: int, vacancy_factor: dict[str, f
     fields = {"ics_code": ics["ods_code"], "ics_name": ics["icb_name"],
               # assumption: every third ICS pools 5% of its health and care budgets
               "pooled_budget_share": 0.05 if index % 3 == 0 else 0.0}
+    # The template's suggested ranges (workforce/inputs/uncertainty.py quotes the update's figures for each):
+    # leaver rates x0.8 to x1.25, international supply x0.5 to x2 (P10 to P90, lognormal).
+    uncertainty = [{"table": s.table, "column": s.column, **dict(s.where), "low": s.low, "high": s.high,
+                    "distribution": "lognormal"} for s in SUGGESTED]
     tables = {"Workforce": workforce, "Demand": demand, "Recruitment": recruitment, "Retention": retention,
-              "Deployment": deployment, "Training": training, "Budget": budget, "Pipeline": pipeline}
+              "Deployment": deployment, "Training": training, "Budget": budget, "Pipeline": pipeline,
+              "Uncertainty": uncertainty}
     return fields, tables
 
 

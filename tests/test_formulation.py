@@ -6,7 +6,8 @@ import types
 
 import pytest
 
-from workforce.formulation import family_problems, formulation_text
+from workforce.formulation import family_problems, formulation_text, module_problems
+from workforce.futures import two_stage
 from workforce.model import FAMILIES, Family
 
 
@@ -38,3 +39,10 @@ def test_formulation_text_lists_every_family_in_build_order() -> None:
     assert text.index("[scenarios]") < text.index("[horizon]")  # a what-if's adjustments, before the run-out
     assert "c'[r, y] = c[r, y] ∘ x     for r in rows(a), y in years(a)" in text
     assert "Demand[r, y]  = Demand[r, H]    for y = H+1..H+R" in text
+
+
+def test_the_two_stage_lp_carries_its_maths_and_is_printed_last() -> None:
+    assert module_problems("two-stage", two_stage) == []
+    text = formulation_text()
+    assert text.index("[two-stage]") > text.index(f"[{FAMILIES[-1].name}]")
+    assert "E_k = (1/S) Σ_ω c_k^ω · x^ω" in text

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from workforce.scenario import Scenario
     from workforce.solve import SolveFailure
     from workforce.rollup.records import RunRecord
+    from workforce.runner import SolveOutcome
 
 Command = TypeVar("Command", bound=Callable[..., None])
 DEFAULT_POLICY = "the packaged default, same as models/base.toml"
@@ -86,6 +87,89 @@ def adjustment_lines(plan: Plan) -> list[str]:
         lines.append(f"    {a.number}. {a.adjustment.describe()}: {a.rows_matched} row(s), "
                      f"{a.values_changed} value(s) changed")
     return lines
+
+
+MAX_FUTURES = 100_000  # about 45 minutes for a sample ICS on 2 workers (bench_futures.py: 55 ms a future)
+
+
+def futures_count_given(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """``--futures``: at least 1 and at most MAX_FUTURES."""
+    if value is not None and not 1 <= value <= MAX_FUTURES:
+        raise click.BadParameter(f"{value:,} futures asked for: give a whole number from 1 to {MAX_FUTURES:,} "
+                                 "(1,000 gives a probability to within about 1.6 percentage points, one standard error)")
+    return value
+
+
+MAX_HEDGE_FUTURES = 200  # the two-stage LP holds every future: ~1,000 rows each for a sample ICS, and its solve
+# time grows faster than that (50 futures take seconds, 200 minutes); beyond it, sample more fresh futures instead
+
+
+def hedge_given(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """``--hedge``: at least 1 and at most MAX_HEDGE_FUTURES."""
+    if value is not None and not 1 <= value <= MAX_HEDGE_FUTURES:
+        raise click.BadParameter(f"{value:,} futures asked for the hedged plan: give a whole number from 1 to "
+                                 f"{MAX_HEDGE_FUTURES} (one LP holds them all; 50 is a good start)")
+    return value
+
+
+def seed_given(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
+    """``--seed``: a whole number, 0 or more."""
+    if value is not None and value < 0:
+        raise click.BadParameter(f"{value} is negative: the seed is a whole number, 0 or more")
+    return value
+
+
+def futures_payload(outcome: SolveOutcome) -> dict[str, object]:
+    """``futures`` (each future of (a): its index, multipliers by Uncertainty row and objectives) and ``range``."""
+    from workforce.futures.summary import range_json
+    from workforce.plan import Objectives
+
+    run = outcome.futures
+    assert run is not None and outcome.ranges is not None
+    if run.certain:
+        rows = [{"index": k, "multipliers": {}, "objectives": outcome.plan.objectives.as_dict()}
+                for k in range(run.count)]
+    else:
+        rows = [{"index": r.future.index, "multipliers": r.future.named(run.ranges),
+                 "objectives": Objectives(*r.perfect.objectives).as_dict()}  # type: ignore[union-attr]
+                for r in run.results]
+    payload: dict[str, object] = {"futures": rows, "range": range_json(outcome.ranges)}
+    if outcome.hedge is not None:
+        from workforce.futures.hedge import hedge_json
+
+        payload["hedge"] = hedge_json(outcome.hedge)
+    return payload
+
+
+def futures_lines(outcome: SolveOutcome) -> list[str]:
+    """A line on the futures, for the terminal."""
+    ranges = outcome.ranges
+    if ranges is None:
+        return []
+    if ranges.certain:
+        return [f"  {ranges.count:,} futures: the workbook gives no ranges, so each is the plan itself (Range sheet)"] \
+            + hedge_lines(outcome)
+    from workforce.inputs.schema import year_label
+
+    held = ranges.kinds["central"].overspend_chance
+    (holder, year), chance = max(held.items(), key=lambda item: item[1].p)
+    first = f"  {ranges.count:,} futures (seed {ranges.seed}) on the Range sheet; holding this plan's first year, "
+    if chance.p == 0:
+        return [first + "no budget holder overspends in any of them"] + hedge_lines(outcome)
+    return [first + f"the likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"] \
+        + hedge_lines(outcome)
+
+
+def hedge_lines(outcome: SolveOutcome) -> list[str]:
+    """A line on the hedged first year, for the terminal."""
+    if outcome.hedge is None:
+        return []
+    h, oos = outcome.hedge.hedge, outcome.hedge.out_of_sample
+    c, d = oos["central"], oos["hedged"]
+    return [f"  hedged first year (solved for {h.futures:,} futures; the \"Hedged year 1\" sheet): on "
+            f"{outcome.hedge.count:,} fresh futures, probability of overspend {d.probability_of_overspend:.0%} "
+            f"against {c.probability_of_overspend:.0%} for this plan's first year, expected overspend "
+            f"£{d.expected_overspend_gbp:,.0f} against £{c.expected_overspend_gbp:,.0f}"]
 
 
 def invalid_input(workbook: Path, exc: InputError, as_json: bool) -> None:

@@ -159,12 +159,40 @@ class TrainingRoute:
 
 
 @dataclass(frozen=True)
+class UncertainRange:
+    """One row of the optional Uncertainty sheet: a range on the values of one column (``workforce/futures``).
+
+    In each sampled future, every value of ``column`` of ``table`` that the filters ``where`` match is
+    multiplied by one draw of a multiplier whose 10th and 90th percentiles are ``low`` and ``high``
+    (``workforce.futures.distributions``); rows with the same non-empty ``group`` share one draw.  ``row`` is
+    the sheet row, which names the range in ``--json`` ("Uncertainty!7").  ``table`` and ``column`` are spelt
+    as the schema spells them; ``where`` as :class:`workforce.scenarios.adjustment.Adjustment` holds it.
+    """
+
+    row: int
+    table: str
+    column: str
+    where: tuple[tuple[str, tuple[str, ...]], ...]
+    low: float
+    high: float
+    distribution: str  # "lognormal", "triangular" or "uniform"
+    group: str = ""  # "" = a draw of its own
+
+    @property
+    def key(self) -> str:
+        """How ``--json`` names the range: ``"Uncertainty!7"``."""
+        return f"Uncertainty!{self.row}"
+
+
+@dataclass(frozen=True)
 class ModelData:
     """One ICS's validated inputs.
 
     ``demand_fte``, ``budget_gbp`` and ``pipeline_fte`` map a role or budget
     holder to one value per plan year (index 0 is plan year 1).  Every role
-    has a pipeline entry (zeros where the workbook has none).
+    has a pipeline entry (zeros where the workbook has none).  ``uncertainty``
+    holds the ranges the workbook gives its inputs; the model never reads it
+    (sampled futures are adjustments of these data, ``workforce/futures``).
     """
 
     ics_code: str
@@ -181,6 +209,7 @@ class ModelData:
     retention: tuple[RetentionLever, ...] = ()
     deployment: tuple[DeploymentRoute, ...] = ()
     training: tuple[TrainingRoute, ...] = ()
+    uncertainty: tuple[UncertainRange, ...] = ()  # the Uncertainty sheet: no rows means the data are certain
     _roles_by_key: dict[RoleKey, Role] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

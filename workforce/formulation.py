@@ -18,16 +18,21 @@ TABLE_HEADER = "| symbol | code | unit | workbook column |"
 
 def family_problems(family: Family) -> list[str]:
     """What a family's docstring is missing (empty when complete)."""
-    doc = inspect.getdoc(family.module) or ""
-    problems = [f"{family.name}: no '{section}' section" for section in REQUIRED_SECTIONS
+    return module_problems(family.name, family.module)
+
+
+def module_problems(name: str, module: object) -> list[str]:
+    """What a formulation module's docstring is missing (empty when complete)."""
+    doc = inspect.getdoc(module) or ""
+    problems = [f"{name}: no '{section}' section" for section in REQUIRED_SECTIONS
                 if f"\n{section}\n" not in f"\n{doc}\n"]
     if TABLE_HEADER not in doc:
-        problems.append(f"{family.name}: no symbol table headed '{TABLE_HEADER}'")
+        problems.append(f"{name}: no symbol table headed '{TABLE_HEADER}'")
     else:
         table = doc.split(TABLE_HEADER, 1)[1].strip().splitlines()
         rows = [line for line in table[1:] if line.startswith("|")]
         if not rows:
-            problems.append(f"{family.name}: the symbol table has no rows")
+            problems.append(f"{name}: the symbol table has no rows")
     return problems
 
 
@@ -41,4 +46,8 @@ def formulation_text() -> str:
     for family in FAMILIES:
         title = f"[{family.name}]  workforce/model/{family.name}.py"
         parts += [title, "-" * len(title), inspect.getdoc(family.module) or "", ""]
+    from workforce.futures import two_stage
+
+    title = "[two-stage]  workforce/futures/two_stage.py — the hedged first year over many futures (solve --hedge)"
+    parts += [title, "-" * len(title), inspect.getdoc(two_stage) or "", ""]
     return "\n".join(parts)

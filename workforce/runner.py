@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,16 +26,22 @@ from workforce.report.plan_writer import is_plan_file, write_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.optimise import Timer, is_lp_file, plan_for
 from workforce.solve import highs_version
+from workforce.futures.run import FuturesRequest, FuturesRun
+from workforce.futures.hedge import HedgeSummary
+from workforce.futures.summary import RangeSummary
 from workforce.inputs.validate import reference_ics_codes, validate
 
 
 @dataclass(frozen=True)
 class SolveOutcome:
-    """What a solve produced: the plan, its provenance and where it was written."""
+    """What a solve produced: the plan, its provenance and where it was written (and its futures, if asked)."""
 
     plan: Plan
     run: RunInfo
     output_path: Path
+    futures: FuturesRun | None = None
+    ranges: RangeSummary | None = None
+    hedge: HedgeSummary | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -62,7 +69,8 @@ def check_workbook(input_path: Path) -> tuple[object, list[Issue], dict[str, flo
 
 def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | None = None,
                    out_dir: Path = Path("outputs"), write_lp: Path | None = None,
-                   time_limit_s: float | None = None) -> SolveOutcome:
+                   time_limit_s: float | None = None, futures: FuturesRequest | None = None,
+                   progress: Callable[[str], None] | None = None) -> SolveOutcome:
     """Solve one ICS workbook and write its plan.
 
     Raises :class:`InputError` (nothing written) when the workbook has errors,
@@ -70,7 +78,8 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
     when the plan or the LP file would replace the input or a file this tool did
     not write, :class:`workforce.atomic.CannotWrite` when the disk refuses, and
     :class:`workforce.solve.SolveFailure` when HiGHS cannot prove an optimal
-    plan (nothing written).
+    plan (nothing written).  With ``futures``, the plan's futures are sampled and
+    solved (``workforce/futures``) and the plan gains a Range sheet.
     """
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     data, issues, timings = check_workbook(input_path)
@@ -87,12 +96,28 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
     plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
                     timer=timer, write_lp=write_lp, protected=[input_path, target])
     started = time.perf_counter()
+    futures_run = ranges = hedge = None
+    if futures is not None and futures.count:
+        from workforce.futures.hedge import PLANS, hedge_summary
+        from workforce.futures.run import run_futures
+        from workforce.futures.summary import summary
+        from workforce.scenarios.apply import apply_adjustments
+
+        central = apply_adjustments(data, scenario.adjustments, scenario.label).data
+        futures_run = run_futures(central, replace(scenario, solver=options), plan, count=futures.count,
+                                  seed=futures.seed, workers=futures.workers, executor=futures.executor,
+                                  scheduler=futures.scheduler, progress=progress, hedge=futures.hedge)
+        ranges = summary(futures_run)
+        if futures_run.hedge is not None:
+            hedge = hedge_summary(futures_run.hedge, {p: futures_run.outcomes(p) for p in PLANS}, futures.count,
+                                  futures.seed)
+        started = timer.lap("futures", started)
     run = RunInfo(
         input_file=input_path.name, input_sha256=sha256_of(input_path),
         scenario_file=scenario.path, scenario_text=scenario.text, package_version=__version__,
         highs_version=highs_version(), pyomo_version=pyomo_version, solver_options=options.as_dict(),
         status="optimal", objectives=plan.objectives, timings_s=timer.seconds, started_at=started_at,
     )
-    write_plan(plan, run, target, protected=[input_path])
+    write_plan(plan, run, target, protected=[input_path], ranges=ranges, hedge=hedge)
     timer.lap("write", started)
-    return SolveOutcome(plan=plan, run=run, output_path=target)
+    return SolveOutcome(plan=plan, run=run, output_path=target, futures=futures_run, ranges=ranges, hedge=hedge)

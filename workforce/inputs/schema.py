@@ -278,7 +278,47 @@ PIPELINE = SheetSpec(
     year_description="FTE committed to arrive in the year",
 )
 
-SHEETS: tuple[SheetSpec, ...] = (ICS, WORKFORCE, DEMAND, RECRUITMENT, RETENTION, DEPLOYMENT, TRAINING, BUDGET, PIPELINE)
+def _filter(name: str, what: str) -> ColumnSpec:
+    return ColumnSpec(name, Kind.TEXT, f"Optional: only the rows of that sheet whose {what} is this name "
+                      "(leave empty for every row).", required=False, default=None)
+
+
+def _percentile(name: str, which: str) -> ColumnSpec:
+    return ColumnSpec(name, Kind.NUMBER, f"The {which} of the multiplier of the workbook's value: 0.8 means 20% "
+                      "below, 1.25 means 25% above. low and high make an 80% interval.", unit="multiplier",
+                      minimum=0.0, min_exclusive=True)
+
+
+UNCERTAINTY = SheetSpec(
+    name="Uncertainty",
+    layout=Layout.TABLE,
+    required=False,
+    description="Optional ranges on inputs, for plans under uncertainty (workforce solve --futures N): each row "
+                "multiplies the values it matches, in every year, by a multiplier drawn in each future. No rows "
+                "means the inputs are certain.",
+    columns=(
+        _text("table", "The sheet whose values are uncertain, e.g. Workforce, Recruitment, Demand, Budget."),
+        _text("column", "A numeric column of that sheet, e.g. leaver_rate or max_hires_per_year; amount for the "
+              "year columns of Demand, Budget and Pipeline."),
+        _filter("sector", "sector"),
+        _filter("staff_group", "staff group"),
+        _filter("channel", "recruitment channel"),
+        _filter("budget_holder", "budget holder"),
+        _filter("lever", "retention lever"),
+        _filter("route", "training route"),
+        _percentile("low", "10th percentile (P10)"),
+        _percentile("high", "90th percentile (P90)"),
+        ColumnSpec("distribution", Kind.TEXT, "The shape between and beyond low and high: lognormal (the "
+                   "default), triangular (most likely the workbook's value; low at most 1, high at least 1) or "
+                   "uniform.", required=False, default="lognormal", examples=("lognormal", "triangular", "uniform")),
+        ColumnSpec("group", Kind.TEXT, "Optional: rows with the same group move together (one draw each future, "
+                   "perfectly correlated); leave empty for a row that moves on its own.", required=False,
+                   default=None),
+    ),
+)
+
+SHEETS: tuple[SheetSpec, ...] = (ICS, WORKFORCE, DEMAND, RECRUITMENT, RETENTION, DEPLOYMENT, TRAINING, BUDGET, PIPELINE,
+                                 UNCERTAINTY)
 
 
 def sheet_by_name(name: str) -> SheetSpec | None:
@@ -350,6 +390,7 @@ class WorkbookDoc:
         "Sectors, staff groups, channels and routes: pick the standard names in the dropdowns (`workforce "
         "vocabulary` lists them and the synonyms read as each); another name is kept as written and reported.",
         "Sheet names and column headers are matched ignoring case, surrounding spaces and spaces vs underscores.",
-        "Optional sheets (Recruitment, Retention, Deployment, Training, Pipeline) may be left empty or deleted.",
+        "Optional sheets (Recruitment, Retention, Deployment, Training, Pipeline, Uncertainty) may be left empty or "
+        "deleted.",
         "Type values, not formulas: a formula the file holds no saved result for cannot be read.",
     ))

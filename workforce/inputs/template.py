@@ -18,7 +18,8 @@ from workforce.atomic import atomic_write
 from workforce.data import ByYear, ModelData
 from workforce.report.sheets import write_cell
 from workforce.inputs.names import NAME_COLUMNS
-from workforce.inputs.schema import SHEETS, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
+from workforce.inputs.schema import SHEETS, UNCERTAINTY, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
+from workforce.inputs.uncertainty import SUGGESTED
 from workforce.inputs.vocabulary import NameKind, vocabulary
 from workforce.parameters import SHEETS as DATA_SHEETS, Years, columns_of
 
@@ -65,6 +66,15 @@ def _list_source(spec: SheetSpec, col: ColumnSpec) -> str | None:
     """Dropdown source of the Workforce sheet's budget holders: the Budget sheet."""
     if col.name == "budget_holder" and spec.name == "Workforce":
         return f"=Budget!$A$2:$A${LIST_ROWS}"
+    return None
+
+
+def _choices(spec: SheetSpec, col: ColumnSpec) -> list[str] | None:
+    """A short fixed list to pick from: the Uncertainty sheet's tables and distributions."""
+    if spec is UNCERTAINTY and col.name == "table":
+        return [sheet.name for sheet in DATA_SHEETS]
+    if spec is UNCERTAINTY and col.name == "distribution":
+        return list(col.examples)
     return None
 
 
@@ -121,6 +131,10 @@ def _table_sheet(wb: Workbook, spec: SheetSpec, rows: Sequence[Record], years: S
                                              "error_message": f"Expected a number of at least 0 ({spec.year_unit})."}
         if rule:
             ws.data_validation(1, c, count + BLANK_ROWS, c, rule)
+        choices = _choices(spec, col) if col else None
+        if choices:
+            ws.data_validation(1, c, count + BLANK_ROWS, c, {"validate": "list", "source": choices,
+                                                              "error_message": "Pick one from the list."})
         source = _list_source(spec, col) if col else None
         if source:
             ws.data_validation(1, c, count + BLANK_ROWS, c, {"validate": "list", "source": source,
@@ -177,8 +191,23 @@ def _instructions(wb: Workbook) -> None:
                      "a number of at least 0", f"{spec.year_description}: one column per plan year")
             for c, text in enumerate(cells):
                 ws.write_string(row, c, text, wrap)
+    _suggested_ranges(ws, row + 2, bold, wrap)
     for c, width in enumerate((26, 22, 10, 10, 28, 90)):
         ws.set_column(c, c, width)
+
+
+def _suggested_ranges(ws: object, row: int, bold: object, wrap: object) -> None:
+    """Suggested rows for the Uncertainty sheet, each with the evidence for it."""
+    ws.write_string(row, 0, "Suggested ranges: copy the rows you agree with to the Uncertainty sheet", bold)  # type: ignore[attr-defined]
+    for c, header in enumerate(("table", "column", "filter", "low", "high", "evidence")):
+        ws.write_string(row + 1, c, header, bold)  # type: ignore[attr-defined]
+    for r, suggestion in enumerate(SUGGESTED, start=row + 2):
+        where = "; ".join(f"{name} = {value}" for name, value in suggestion.where) or "none (every row)"
+        for c, value in enumerate((suggestion.table, suggestion.column, where)):
+            ws.write_string(r, c, value, wrap)  # type: ignore[attr-defined]
+        ws.write_number(r, 3, suggestion.low, wrap)  # type: ignore[attr-defined]
+        ws.write_number(r, 4, suggestion.high, wrap)  # type: ignore[attr-defined]
+        ws.write_string(r, 5, suggestion.evidence, wrap)  # type: ignore[attr-defined]
 
 
 def write_input_workbook(path: Path, tables: Mapping[str, Sequence[Record]] | None, *,
@@ -259,6 +288,9 @@ def model_data_tables(d: ModelData) -> tuple[dict[str, object], dict[str, list[d
                       "cost_per_start": k.cost_per_start_gbp, "max_starts_per_year": k.max_starts_per_year_fte,
                       "completion_rate": k.completion_rate, "work_contribution": k.work_contribution}
                      for k in d.training],
+        "Uncertainty": [{"table": r.table, "column": r.column, **{name: names[0] for name, names in r.where},
+                         "low": r.low, "high": r.high, "distribution": r.distribution, "group": r.group or None}
+                        for r in d.uncertainty],
     }
     fields = {"ics_code": d.ics_code, "ics_name": d.ics_name, "pooled_budget_share": d.pooled_budget_share}
     return fields, tables

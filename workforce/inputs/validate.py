@@ -4,7 +4,8 @@ Order: the ICS sheet (plan years), then each sheet's cells
 (``cells``), then standard names (``names``: sectors, staff groups, channels
 and routes as the national vocabulary spells them), then cross-sheet
 references (roles, budget holders, options), then plausibility warnings
-(``plausibility``).  Roles are matched across sheets by their standard
+(``plausibility``), then the optional Uncertainty sheet (``uncertainty``:
+its ranges, and last whether each matches a row of the data).  Roles are matched across sheets by their standard
 names (local names ignoring case, spacing, punctuation and plurals, the
 Workforce sheet's spelling kept); budget holders ignoring case and repeated
 spaces, the Budget sheet's spelling kept.  Rows are put in a canonical order so that shuffling rows or
@@ -13,6 +14,7 @@ reordering sheets gives identical data, and so an identical plan.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from workforce.data import (
@@ -27,10 +29,11 @@ from workforce.data import (
 from workforce.inputs.issues import InputError, Issue, error, errors_in, warning
 from workforce.inputs.reader import RawWorkbook, read_workbook
 from workforce.reference import REFERENCE_ICS_CSV, reference_ics_codes
-from workforce.inputs.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, WORKFORCE, year_label
+from workforce.inputs.schema import BUDGET, DEMAND, ICS, PIPELINE, SHEETS, UNCERTAINTY, WORKFORCE, year_label
 from workforce.inputs.cells import MISSING, Row, YearlyRow, key_text, read_fields, read_table, read_yearly
 from workforce.inputs.names import Standardised, standardise
 from workforce.inputs.plausibility import CheckedSheets, plausibility_warnings
+from workforce.inputs.uncertainty import read_ranges, unmatched
 from workforce.inputs.vocabulary import name_key
 
 def _role_text(sector: object, group: object) -> str:
@@ -178,9 +181,16 @@ def validate(raw: RawWorkbook, reference_codes: frozenset[str] | None) -> tuple[
         title.get(BUDGET.name, BUDGET.name), {key: row for key, row in roles.by_key.values()},
         {k: r for k, r in yearly[DEMAND.name].items() if isinstance(k, tuple)},
         {k: r for k, r in yearly[BUDGET.name].items() if isinstance(k, str)}, ways_in))
-    if errors_in(issues) or plan_years is None:
-        return None, issues
-    return _build(ics, plan_years, roles, tables, yearly), issues
+    uncertain_rows = tables.get(UNCERTAINTY.name, [])
+    uncertain_sheet = title.get(UNCERTAINTY.name, UNCERTAINTY.name)
+    ranges, range_issues = read_ranges(uncertain_rows, uncertain_sheet)
+    if plan_years is None or any(i.sheet != uncertain_sheet for i in errors_in(issues)):
+        return None, issues + range_issues
+    data = _build(ics, plan_years, roles, tables, yearly)
+    range_issues += unmatched(ranges, data, uncertain_sheet, uncertain_rows)  # needs the other sheets: checked last
+    if errors_in(issues + range_issues):  # the Uncertainty sheet's own cells, or its ranges
+        return None, issues + range_issues
+    return replace(data, uncertainty=ranges), issues + range_issues
 
 
 def _check_cross_references(raw: RawWorkbook, roles: _Roles, tables: dict[str, list[Row]],

@@ -160,3 +160,41 @@ def add_line_chart(wb: Workbook, ws: Worksheet, anchor: tuple[int, int, int], ti
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.set_size({"width": width_px, "height": CHART_HEIGHT_PX})
     _insert(ws, anchor, chart, description)
+
+
+@dataclass(frozen=True)
+class FanSeries:
+    """Cell ranges ``[sheet, r1, c1, r2, c2]`` of a fan chart's years and figures (P90 − P10 is the band)."""
+
+    categories: list[object]
+    p10: list[object]
+    band: list[object]
+    p50: list[object]
+    central: list[object]
+
+
+def add_fan_chart(wb: Workbook, ws: Worksheet, anchor: tuple[int, int, int], title: str, series: FanSeries,
+                  y_axis: dict[str, object], description: str, width_px: int = CHART_WIDTH_PX) -> None:
+    """A fan chart: the band from P10 to P90 shaded with a pattern (an invisible P10 area beneath it), the median
+    as a solid line with circles, the central plan as a dashed line with diamonds; ``description`` its alt text."""
+    area = wb.add_chart({"type": "area", "subtype": "stacked"})
+    area.add_series({"name": "P10", "categories": series.categories, "values": series.p10,
+                     "fill": {"none": True}, "border": {"none": True}})
+    area.add_series({"name": "80% of futures (P10 to P90)", "categories": series.categories, "values": series.band,
+                     "pattern": {"pattern": "wide_upward_diagonal", "fg_color": NHS_LIGHT_BLUE, "bg_color": WHITE},
+                     "border": {"color": NHS_LIGHT_BLUE}})
+    lines = wb.add_chart({"type": "line"})
+    lines.add_series({"name": "Median of futures (P50)", "categories": series.categories, "values": series.p50,
+                      "line": {"color": NHS_DARK_BLUE, "width": 2.25},
+                      "marker": {"type": "circle", "size": 6, "fill": {"color": WHITE},
+                                 "border": {"color": NHS_DARK_BLUE}}})
+    lines.add_series({"name": "Central plan", "categories": series.categories, "values": series.central,
+                      "line": {"color": NHS_BLACK, "width": 2.25, "dash_type": "dash"},
+                      "marker": {"type": "diamond", "size": 7, "fill": {"color": WHITE},
+                                 "border": {"color": NHS_BLACK}}})
+    area.combine(lines)
+    area.set_title({"name": title, "name_font": {"size": 11}})
+    area.set_y_axis({"min": 0, "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}, **y_axis})
+    area.set_legend({"position": "bottom", "font": {"size": 8}, "delete_series": [0]})
+    area.set_size({"width": width_px, "height": CHART_HEIGHT_PX})
+    _insert(ws, anchor, area, description)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,12 +28,18 @@ from xlsxwriter.workbook import Workbook
 from workforce.answers import Answers, board_answers
 from workforce.answers.labels import CODES_MEANING, HEADROOM, HEADROOM_MEANING, NOT_APPLICABLE
 from workforce.atomic import atomic_write
+from workforce.futures.summary import RangeSummary
 from workforce.plan import Action, ActionType, Plan, RunInfo
 from workforce.report.budget_curve import BUDGET_CURVE, write_budget_curve
 from workforce.report.cover import COVER, write_cover
+from workforce.report.hedge_sheet import HEDGE_SHEET, write_hedge
+from workforce.report.range_sheet import RANGE, write_range
 from workforce.report.insights import EXTRA_MILLION, write_extra_million, write_insights
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, title, write_table
 from workforce.report.summary import has_national_fund, plan_period, write_summary
+
+if TYPE_CHECKING:  # the hedge's figures only: writing a plan does not load the two-stage solver
+    from workforce.futures.hedge import HedgeSummary
 
 PLAN_MARKER = "workforce_plan"  # custom document property: this file is a plan we may replace
 SHEETS = (COVER, "Summary", "Insights", EXTRA_MILLION, BUDGET_CURVE, "Actions", "Roles", "Budget", "Run")
@@ -55,6 +62,12 @@ CONTENTS = (
     ("Budget", "Each budget holder and year: budget, spend by category, pooled transfers, headroom, overspend."),
     ("Run", "Provenance: input file, policy, versions, solver options, objectives of the solved model, timings."),
 )
+RANGE_CONTENTS = (RANGE, "The plan under uncertainty: futures drawn from the workbook's ranges, re-planned and with "
+                         "this plan's first year held; fan charts of vacancy, P10/P50/P90 of vacancy, spend and "
+                         "overspend, the probability of overspend and of meeting each target, standard errors.")
+HEDGE_CONTENTS = (HEDGE_SHEET, "A first-year plan chosen for many futures at once, beside the central plan's first "
+                               "year: decisions in FTE and £, expected overspend, probability of overspend and "
+                               "vacancy of each on fresh futures.")
 
 
 def has_marker(path: Path, marker: str) -> bool:
@@ -71,18 +84,22 @@ def is_plan_file(path: Path) -> bool:
     return has_marker(path, PLAN_MARKER)
 
 
-def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Path] = ()) -> None:
-    """Write ``plan`` to ``target`` atomically.
+def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Path] = (),
+               ranges: RangeSummary | None = None, hedge: HedgeSummary | None = None) -> None:
+    """Write ``plan`` to ``target`` atomically (with ``ranges``, the plan under uncertainty: a Range sheet; with
+    ``hedge``, the hedged first year beside the central one: a "Hedged year 1" sheet).
 
     Raises :class:`workforce.atomic.OutputPathError` (nothing written) when
     ``target`` is one of ``protected`` (the inputs) or an existing file this
     tool did not write.  If writing fails, an existing ``target`` is left as
     it was.
     """
-    atomic_write(Path(target), lambda tmp: _write(plan, run, tmp), protected=protected, may_replace=is_plan_file)
+    atomic_write(Path(target), lambda tmp: _write(plan, run, tmp, ranges, hedge), protected=protected,
+                 may_replace=is_plan_file)
 
 
-def _write(plan: Plan, run: RunInfo, path: Path) -> None:
+def _write(plan: Plan, run: RunInfo, path: Path, ranges: RangeSummary | None = None,
+           hedge: HedgeSummary | None = None) -> None:
     started = time.perf_counter()
     wb = Workbook(str(path), WORKBOOK_OPTIONS)
     heading = f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}"
@@ -92,10 +109,16 @@ def _write(plan: Plan, run: RunInfo, path: Path) -> None:
     wb.set_custom_property(PLAN_MARKER, f"{plan.ics_code} plan")
     styles = Styles(wb)
     answers = board_answers(plan)
+    uncertain = (() if ranges is None else (RANGE_CONTENTS,)) + (() if hedge is None else (HEDGE_CONTENTS,))
+    contents = CONTENTS[:1] + uncertain + CONTENTS[1:]
     write_cover(wb, styles, heading, "A workforce plan made by optimisation: what to recruit, retain, train, deploy "
-                "and buy from agencies, year by year, within the budgets, and what would help most.", CONTENTS,
+                "and buy from agencies, year by year, within the budgets, and what would help most.", contents,
                 plan_notes(plan, answers))
     write_summary(wb, styles, plan, answers)
+    if ranges is not None:
+        write_range(wb, styles, ranges)
+    if hedge is not None:
+        write_hedge(wb, styles, hedge)
     write_insights(wb, styles, plan, answers)
     write_extra_million(wb, styles, plan, answers)
     write_budget_curve(wb, styles, plan)

@@ -119,7 +119,7 @@ def find_column(table: str, column: str) -> Column | None:
     return None
 
 
-def _sheet_named(table: str) -> str | None:
+def sheet_named(table: str) -> str | None:
     wanted = normalise_name(table)
     return next((s.name for s in SHEETS if normalise_name(s.name) == wanted), None)
 
@@ -182,7 +182,7 @@ def parse_adjustment(raw: object, where: str) -> tuple[Adjustment | None, list[s
         return None, [f"{where}: must be a table, written [[adjust]]"]
     problems = [f"{where}: unknown key '{key}' (expected one of: {', '.join(KEYS)})" for key in raw if key not in KEYS]
     table, column_name = raw.get("table"), raw.get("column")
-    sheet = _sheet_named(table) if isinstance(table, str) else None
+    sheet = sheet_named(table) if isinstance(table, str) else None
     column = find_column(table, column_name) if isinstance(table, str) and isinstance(column_name, str) else None
     if not isinstance(table, str):
         problems.append(f"{where}: 'table' must name a workbook sheet, one of: {', '.join(s.name for s in SHEETS)}")
@@ -224,4 +224,5 @@ def parse_adjustments(entries: list[tuple[str, object]], scenario: str) -> tuple
     return tuple(adjustments), problems
 
 
-__all__ = ["ADJUST", "AMOUNT", "Adjustment", "Applied", "Operation", "find_column", "parse_adjustment", "parse_adjustments"]
+__all__ = ["ADJUST", "AMOUNT", "Adjustment", "Applied", "Operation", "find_column", "parse_adjustment", "parse_adjustments",
+           "sheet_named"]

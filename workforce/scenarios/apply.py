@@ -76,6 +76,14 @@ def _matches(column: Column, record: Record, adjustment: Adjustment) -> bool:
     return all(any(same_name(col, name, names[col](record)) for name in wanted) for col, wanted in adjustment.where)
 
 
+def rows_matched(data: ModelData, adjustment: Adjustment) -> int:
+    """How many records of its sheet ``adjustment``'s filters match in ``data`` (its column must exist)."""
+    column = find_column(adjustment.table, adjustment.column)
+    if column is None:
+        raise ValueError(f"no numeric column {adjustment.column} on a sheet {adjustment.table}")
+    return sum(_matches(column, record, adjustment) for record in column.sheet.records(data))
+
+
 def _outside(spec: ColumnSpec, value: float) -> bool:
     low = spec.minimum is not None and (value <= spec.minimum if spec.min_exclusive else value < spec.minimum)
     high = spec.maximum is not None and value > spec.maximum
