@@ -104,15 +104,23 @@ def evaluate_chunk(prepared: Prepared, futures: tuple[Future, ...], plans: dict[
 
 def run_futures(data: ModelData, scenario: Scenario, plan: Plan, *, count: int, seed: int, workers: int = 2,
                 executor: str = "local", scheduler: str | None = None,
-                progress: Callable[[str], None] | None = None) -> FuturesRun:
+                progress: Callable[[str], None] | None = None, in_process: bool = False) -> FuturesRun:
     """``count`` futures of ``data`` (the scenario's adjustments already applied), each (a) re-planned and (b) with
-    the central plan's first year held; ``plan`` is the central plan (its figures are the central outcome)."""
+    the central plan's first year held; ``plan`` is the central plan (its figures are the central outcome).
+
+    ``in_process``: solve the chunks one after another in this process — a roll-up's worker solving one ICS's
+    futures (``workforce.rollup.futures``) — the same chunks, so the same figures as through an executor.
+    """
     labels = Labels.of(data, plan.horizon_years)
     central = plan_outcome(plan, labels)
     if not data.uncertainty:
         return FuturesRun((), seed, count, labels, central, (), None)
     prepared = prepare(data, scenario, plan.horizon_years)
     futures = sample_futures(data.uncertainty, seed, count)
-    results = solve_futures(prepared, futures, {CENTRAL: prepared.central_shares}, perfect=True, workers=workers,
-                            executor=executor, scheduler=scheduler, progress=progress)
+    plans = {CENTRAL: prepared.central_shares}
+    if in_process:
+        results = [result for part in chunks(futures) for result in evaluate_chunk(prepared, part, plans, True)]
+    else:
+        results = solve_futures(prepared, futures, plans, perfect=True, workers=workers, executor=executor,
+                                scheduler=scheduler, progress=progress)
     return FuturesRun(data.uncertainty, seed, count, labels, central, tuple(results), prepared)
