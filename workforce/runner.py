@@ -103,7 +103,7 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
         central = apply_adjustments(data, scenario.adjustments, scenario.label).data
         futures_run = run_futures(central, replace(scenario, solver=options), plan, count=futures.count,
                                   seed=futures.seed, workers=futures.workers, executor=futures.executor,
-                                  scheduler=futures.scheduler, progress=progress)
+                                  scheduler=futures.scheduler, progress=progress, in_process=futures.in_process)
         ranges = summary(futures_run)
         started = timer.lap("futures", started)
     run = RunInfo(

@@ -40,6 +40,7 @@ class FuturesRequest:
     workers: int = 2
     executor: str = "local"
     scheduler: str | None = None
+    in_process: bool = False  # solve the chunks in this process (the portal's limited worker): no executor
 
 
 @dataclass(frozen=True)
