@@ -7,9 +7,9 @@ social care by year — P10 to P90 as a band, the median as a solid line with ci
 with squares — and, per budget holder and year, the probability of overspend with its standard error and the
 P90 overspend.
 
-Accessibility (WCAG 2.2 AA): each chart is an ``<svg role="img">`` named by its ``<title>`` and described by a
-``<desc>`` that states the first and last years' figures; the same figures are in the table beside it, so nothing
-is shown by the chart alone.  Lines and band edges are at least 3:1 against white; colours come from the style
+Accessibility (WCAG 2.2 AA): each chart is an ``<svg role="img">`` named by its ``<title>`` (aria-labelledby)
+and described (aria-describedby) by a ``<desc>`` that states the first and last years' figures; the same figures
+are in the table beside it, so nothing is shown by the chart alone.  Lines and band edges are at least 3:1 against white; colours come from the style
 sheet (classes only: the content-security policy forbids inline styles).
 """
 
@@ -50,7 +50,8 @@ def _scale_top(values: list[float]) -> float:
 def fan_svg(chart_id: str, title: str, points: list[dict[str, object]]) -> Markup:
     """The chart's SVG: ``points`` the rows of range_json's vacancy_rate for one family, in year order."""
     years = [str(p["year"]) for p in points]
-    p10, p50, p90, plan = ([float(p[k]) for p in points] for k in ("p10", "p50", "p90", "central"))  # type: ignore[arg-type]
+    p10, p50, p90, plan = ([float(p[k]) for p in points]  # type: ignore[arg-type]
+                           for k in ("p10", "p50", "p90", "central"))
     top = _scale_top(p90 + plan)
     width, height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -64,7 +65,8 @@ def fan_svg(chart_id: str, title: str, points: list[dict[str, object]]) -> Marku
         return " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
 
     parts = [f'<svg class="fan" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" focusable="false" '
-             f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+             f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
+             'xmlns="http://www.w3.org/2000/svg">',
              f'<title id="{chart_id}-title">{escape(title)}</title>',
              f'<desc id="{chart_id}-desc">{escape(_description(years, p10, p50, p90, plan))}</desc>']
     for t in range(TICKS + 1):

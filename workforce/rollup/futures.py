@@ -20,7 +20,7 @@ future of one ICS cannot re-plan alone, so ``--futures`` with ``--national`` is 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 from functools import partial
@@ -82,7 +82,7 @@ def futures_lost(args: tuple[object, ...], exc: BaseException, *, memory_mb: int
 
 def national_futures(planned: Sequence[tuple[ModelData, Plan]], scenario: Scenario, count: int, seed: int,
                      executor: Executor, reference: dict[str, ReferenceIcs], memory_mb: int,
-                     progress: object = None) -> NationalRange:
+                     progress: Callable[[str], None] | None = None) -> NationalRange:
     """Every planned ICS's futures (``planned``: its checked data and its plan), added up nationally."""
     from workforce.rollup.executors import run_all
     from workforce.rollup.national_writer import NationalNames
