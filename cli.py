@@ -158,16 +158,19 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     scenario = scenario_or_exit(scenario_path, as_json)
     request = None if futures_count is None else FuturesRequest(futures_count, seed or 0, 0, workers, executor,
                                                                  scheduler)
+    progress = None if as_json or request is None else progress_printer()
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
-                                 time_limit_s=time_limit, futures=request,
-                                 progress=None if as_json else progress_printer())
+                                 time_limit_s=time_limit, futures=request, progress=progress)
     except AdjustmentError as exc:
         invalid_scenario(exc.problems, as_json)
     except InputError as exc:
         invalid_input(workbook, exc, as_json)
     except SolveFailure as exc:
         solver_failed(exc, "No plan was written; try a longer --time-limit.", as_json)
+    finally:
+        if progress is not None:
+            click.echo(err=True)  # end the progress line
     plan = outcome.plan
     echo_issues(list(plan.warnings))
     if as_json:

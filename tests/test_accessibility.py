@@ -41,6 +41,19 @@ def test_solved_sample_plan_meets_the_points(tmp_path: Path) -> None:
     assert any(c.value in ("[x]", "[z]") for ws in wb.worksheets for row in ws.iter_rows() for c in row)
 
 
+def test_plan_with_a_range_sheet_meets_the_points(tmp_path: Path) -> None:
+    from workforce.futures.run import FuturesRequest
+
+    target = tmp_path / "plan.xlsx"
+    solve_workbook(next((REPO / "inputs").glob("QHG-*.xlsx")), load_scenario(), output_path=target,
+                   futures=FuturesRequest(30, seed=2))
+    assert workbook_problems(target) == []
+    with zipfile.ZipFile(target) as archive:
+        names = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        fans = [archive.read(n).decode() for n in names if "80% of futures" in archive.read(n).decode()]
+    assert len(fans) == 4 and all("<a:pattFill" in xml and 'prstDash val="dash"' in xml for xml in fans)
+
+
 def test_a_checker_that_can_fail(tmp_path: Path) -> None:
     # The checks catch what they look for: a blank number, a header without a unit, frozen columns.
     from xlsxwriter import Workbook

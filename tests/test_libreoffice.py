@@ -13,6 +13,7 @@ from libreoffice import error_cells, round_trip, soffice
 from openpyxl import load_workbook
 from plan_fixture import renamed, run_info, small_plan
 
+from workforce.futures.run import FuturesRequest
 from workforce.report.plan_writer import SHEETS, write_plan
 from workforce.runner import solve_workbook
 from workforce.scenario import load_scenario
@@ -48,3 +49,15 @@ def test_solved_sample_plan_opens_in_libreoffice_without_error_values(tmp_path: 
     assert error_cells(converted) == []
     run = {r[0]: r[1] for r in load_workbook(converted)["Run"].iter_rows(values_only=True) if r[0]}
     assert isinstance(run["objective_cost_gbp"], (int, float)) and run["objective_cost_gbp"] > 0
+
+
+def test_plan_with_a_range_sheet_opens_in_libreoffice_with_its_fan_charts(tmp_path: Path) -> None:
+    soffice()
+    plan_path = tmp_path / "plan.xlsx"
+    solve_workbook(SAMPLE, load_scenario(), output_path=plan_path, futures=FuturesRequest(20, seed=5))
+    converted = round_trip(plan_path, tmp_path)
+    wb = load_workbook(converted)
+    assert wb.sheetnames == [SHEETS[0], SHEETS[1], "Range", *SHEETS[2:]]
+    assert error_cells(converted) == []
+    with zipfile.ZipFile(converted) as archive:  # the Summary's three, the budget curve, four fan charts
+        assert len([n for n in archive.namelist() if n.startswith("xl/charts/chart")]) == 8

@@ -64,8 +64,8 @@ def test_a_plan_with_ranges_shows_its_fan_charts_and_overspend_risk(portal: obje
         expected = [[r[0]] + [shown(v, "rate") for v in (r[3], r[4], r[5], r[9])] for r in rates
                     if r[1] == family and r[2] == HELD]
         assert page.tables[f"{chart}-table"][1:] == expected
-    _, money = sheet_table(plan["Range"], "tbl_Range_money")
-    expected = [[r[1], r[0], shown(r[10], "rate"), shown(r[11], "rate"), shown(r[7], "gbp"), shown(r[12], "gbp")]
+    _, money = sheet_table(plan["Range"], "tbl_Range_overspend")
+    expected = [[r[1], r[0], shown(r[12], "rate"), shown(r[13], "rate"), shown(r[5], "gbp"), shown(r[9], "gbp")]
                 for r in money if r[2] == HELD]
     assert page.tables["overspend-risk"][1:] == expected
 

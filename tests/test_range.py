@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,14 +19,29 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import EXIT_OK, EXIT_USAGE, main
+from plan_fixture import run_info
 from test_uncertainty_sheet import row, with_ranges
 from workbook_fixture import write_workbook
-from workforce.futures.outcomes import Labels, Outcome
-from workforce.futures.run import run_futures
-from workforce.futures.summary import CENTRAL, PERFECT, band, chance, mean_and_se, percentile_se, summarise
+from workforce.futures.evaluate import evaluate, prepare
+from workforce.futures.outcomes import Labels, Outcome, plan_outcome
+from workforce.futures.run import FuturesRun, run_futures, solve_futures
+from workforce.futures.sampling import sample_futures
+from workforce.futures.summary import (
+    CENTRAL,
+    HEDGED,
+    PERFECT,
+    band,
+    chance,
+    mean_and_se,
+    percentile_se,
+    summarise,
+    summary,
+)
 from workforce.inputs.validate import load_model_data
 from workforce.optimise import plan_for
+from workforce.report.plan_writer import write_plan
 from workforce.scenario import load_scenario
+from workforce.solve import SolveFailure
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = load_scenario()
@@ -199,3 +215,53 @@ def test_holding_the_first_year_is_never_better_than_perfect_foresight() -> None
             assert (o.vacancy_fte >= -1e-6).all() and (o.demand_fte > 0).all()
             assert (o.overspend_gbp >= 0).all() and (o.spend_gbp >= 0).all()
             assert o.overspend_gbp.sum() <= o.objectives[0] + tol_gbp  # the plan years' share of the whole
+
+
+def test_a_second_first_year_held_joins_the_summary_and_the_range_sheet(tmp_path: Path) -> None:
+    """The plumbing a hedged plan uses: another first-year plan in ``FutureResult.held`` (here: nothing done in
+    the first year) is summarised beside (a) and (b) and gets its rows and fan charts on the Range sheet."""
+    data, _ = load_model_data(SAMPLE)
+    plan = plan_for(data, SCENARIO, SCENARIO.solver, [])
+    prepared = prepare(data, SCENARIO, data.horizon_years)  # type: ignore[arg-type]
+    futures = sample_futures(data.uncertainty, 3, 6)  # type: ignore[attr-defined]
+    nothing = np.zeros_like(prepared.central_shares)
+    results = evaluate(prepared, futures, {CENTRAL: prepared.central_shares, HEDGED: nothing})
+    labels = Labels.of(data, plan.horizon_years)  # type: ignore[arg-type]
+    futures_run = FuturesRun(data.uncertainty, 3, 6, labels, plan_outcome(plan, labels), tuple(results), prepared)  # type: ignore[arg-type]
+    figures = summary(futures_run)
+    assert tuple(figures.kinds) == (PERFECT, CENTRAL, HEDGED)
+    for r in results:  # doing nothing in the first year is never better than re-planning it
+        assert r.held[HEDGED].objectives[1] >= r.perfect.objectives[1] * (1 - 1e-6)  # type: ignore[union-attr]
+    target = tmp_path / "plan.xlsx"
+    write_plan(plan, run_info(plan), target, ranges=figures)
+    ws = load_workbook(target)["Range"]
+    assert len(ws._charts) == 6
+    assert "Hedged first year held" in {c.value for line in ws.iter_rows() for c in line}
+
+
+def test_a_future_that_cannot_be_solved_is_named_and_reaches_the_command_from_its_worker() -> None:
+    data, _ = load_model_data(SAMPLE)
+    prepared = prepare(data, SCENARIO, data.horizon_years)  # type: ignore[arg-type]
+    hurried = replace(prepared, options=replace(prepared.options, time_limit_s=1e-9))
+    futures = sample_futures(data.uncertainty, 1, 2)  # type: ignore[attr-defined]
+    with pytest.raises(SolveFailure) as raised:  # through the local process pool: the failure pickles
+        solve_futures(hurried, futures, {CENTRAL: prepared.central_shares}, perfect=True, workers=1)
+    assert raised.value.stage == "overspend in future 0, re-planned with perfect foresight"
+    assert raised.value.status == "time limit reached"
+
+
+def test_futures_of_a_scenario_are_around_the_scenario_plan(tmp_path: Path) -> None:
+    """The scenario's adjustments are applied once, before the futures: nearly certain ranges give the plan of the
+    scenario (budgets 5% lower), not of the workbook as it stands."""
+    workbook = write_workbook(tmp_path / "narrow.xlsx", with_ranges(
+        row("Workforce", "leaver_rate", 0.999999, 1.000001), row("Budget", "amount", 0.999999, 1.000001)))
+    args = ["solve", str(workbook), "--scenario", str(REPO / "models" / "budgets-5-percent-lower.toml"),
+            "--futures", "4", "--out", str(tmp_path / "p.xlsx"), "--json"]
+    payload = json.loads(run(*args).stdout)
+    plain = json.loads(run("solve", str(workbook), "--out", str(tmp_path / "q.xlsx"), "--json").stdout)
+    assert payload["objectives"] != plain["objectives"]
+    for future in payload["futures"]:
+        for name in OBJECTIVES:
+            assert future["objectives"][name] == pytest.approx(payload["objectives"][name], rel=1e-4, abs=1.0)
+    for b in payload["range"][PERFECT]["spend_gbp"]:
+        assert b["p10"] == pytest.approx(b["central"], rel=1e-4) and b["p90"] == pytest.approx(b["central"], rel=1e-4)

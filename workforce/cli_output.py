@@ -89,7 +89,7 @@ def adjustment_lines(plan: Plan) -> list[str]:
     return lines
 
 
-MAX_FUTURES = 100_000  # about 20 minutes of a large ICS on 2 workers; standard errors hardly shrink beyond
+MAX_FUTURES = 100_000  # about 45 minutes for a sample ICS on 2 workers (bench_futures.py: 55 ms a future)
 
 
 def futures_count_given(_ctx: click.Context, _param: click.Parameter, value: int | None) -> int | None:
@@ -131,13 +131,14 @@ def futures_lines(outcome: SolveOutcome) -> list[str]:
         return []
     if ranges.certain:
         return [f"  {ranges.count:,} futures: the workbook gives no ranges, so each is the plan itself (Range sheet)"]
-    held = ranges.kinds["central"].overspend_chance
-    worst = max(held.items(), key=lambda item: item[1].p)
-    (holder, year), chance = worst
     from workforce.inputs.schema import year_label
 
-    return [f"  {ranges.count:,} futures (seed {ranges.seed}) on the Range sheet; holding this plan's first year, the "
-            f"likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"]
+    held = ranges.kinds["central"].overspend_chance
+    (holder, year), chance = max(held.items(), key=lambda item: item[1].p)
+    first = f"  {ranges.count:,} futures (seed {ranges.seed}) on the Range sheet; holding this plan's first year, "
+    if chance.p == 0:
+        return [first + "no budget holder overspends in any of them"]
+    return [first + f"the likeliest overspend is {holder} in {year_label(year)}: {chance.p:.0%} of futures"]
 
 
 def invalid_input(workbook: Path, exc: InputError, as_json: bool) -> None:

@@ -63,6 +63,10 @@ class SolveFailure(Exception):
         self.status = status
         super().__init__(f"the solver stopped without an optimal plan while minimising {stage} ({status})")
 
+    def __reduce__(self) -> tuple[type[SolveFailure], tuple[str, str]]:
+        """Picklable, so that a failure in a worker process reaches the parent as itself."""
+        return SolveFailure, (self.stage, self.status)
+
 
 @dataclass(frozen=True)
 class StandardForm:

@@ -12,7 +12,10 @@ starts (``workforce.futures.lexsolve``) and the central plan's first-year
 shares (``workforce.futures.first_year``).  :func:`evaluate` runs a share of
 the futures in one worker, one HiGHS thread: for each, θ (fast, or built in
 full when it clips), the perfect-foresight plan (a), and each first-year plan
-held (b) — the central plan's, and for ``--hedge`` the hedged plan's.
+held (b) — the central plan's, and for ``--hedge`` the hedged plan's — each
+warm-started from the bases the same future's (a) ended with (from the
+central bases when (a) is not asked for): a future's answers never depend on
+another future's.
 """
 
 from __future__ import annotations
@@ -25,14 +28,14 @@ import numpy as np
 
 from workforce.data import ModelData
 from workforce.futures.first_year import FirstYear, first_year
-from workforce.futures.lexsolve import WarmLex
+from workforce.futures.lexsolve import Bases, Solved, WarmLex
 from workforce.futures.outcomes import Outcome, OutcomeIndex, outcome_index
 from workforce.futures.sampling import Future
 from workforce.futures.space import FutureSpace, prepare_space
 from workforce.futures.summary import CENTRAL, HEDGED  # noqa: F401 (the names of the first-year plans held)
 from workforce.marginal.resolve import stage_basis
 from workforce.scenario import Scenario, SolverOptions
-from workforce.solve import compile_standard_form, solve_lexicographic
+from workforce.solve import SolveFailure, compile_standard_form, solve_lexicographic
 
 
 
@@ -104,7 +107,8 @@ def evaluate(prepared: Prepared, futures: Sequence[Future], plans: Mapping[str, 
              perfect: bool = True) -> list[FutureResult]:
     """Solve ``futures`` (in a worker): (a) when ``perfect``, and (b) for each first-year plan in ``plans``.
 
-    Raises :class:`workforce.solve.SolveFailure` when a stage of some future cannot be solved.
+    Raises :class:`workforce.solve.SolveFailure` when a stage of some future cannot be solved (its stage names
+    the future and the plan: "overspend in future 17, the central first year held").
     """
     space, layout = prepared.space, prepared.space.layout
     scenario = space.scenario
@@ -116,13 +120,23 @@ def evaluate(prepared: Prepared, futures: Sequence[Future], plans: Mapping[str, 
         clipped = tuple(a.values_clipped for a in adjusted.applied)
         full = bool(any(clipped) or not space.exact)
         outcome = None
+        warm = None  # the central plan's bases; after (a), the bases this future's own stages ended with
         if perfect:
-            solved = solver.solve(theta)
+            solved = _solve(solver, theta, None, f"future {future.index}, re-planned with perfect foresight")
             outcome = prepared.index.outcome(layout, theta, solved.optima, solved.col_value, solved.row_value)
+            warm = solved.bases
         held = {}
         for name, shares in plans.items():
             fixed = prepared.first.held(layout, theta, shares)
-            solved = solver.solve(fixed)
+            solved = _solve(solver, fixed, warm, f"future {future.index}, the {name} first year held")
             held[name] = prepared.index.outcome(layout, fixed, solved.optima, solved.col_value, solved.row_value)
         results.append(FutureResult(future, clipped, full, outcome, held))
     return results
+
+
+def _solve(solver: WarmLex, theta: np.ndarray, bases: Bases | None, which: str) -> Solved:
+    """``solver.solve``, a failure naming the future and the plan (``which``)."""
+    try:
+        return solver.solve(theta, bases)
+    except SolveFailure as exc:
+        raise SolveFailure(f"{exc.stage} in {which}", exc.status) from exc

@@ -6,14 +6,19 @@ free; then the stages of ``workforce/solve.py`` run on it: minimise O1; bound
 its row by ``O1*·(1 + rtol) + atol``; minimise O2; bound its row; minimise O3.
 
 Warm starts, from the central plan's solve (``solve_lexicographic`` on the
-central LP, the very solve of the plan): stage 1 starts from the central
-stage-1 basis, stage 2 from where stage 1 ended (optimal there, so primal
-feasible here: the new bound holds it), stage 3 from the central stage-3
-basis.  On a sample ICS with leaver rates, international supply, demand,
-budgets and salaries ranged, that took 392, 424 and 588 simplex iterations
-against 564–718, 422–528 and 845–859 cold (``benchmarks/bench_futures.py``
-times the whole against bare highspy on the same LPs).  A future equal to
-the central data starts at its optimum: it returns the plan's own solution.
+central LP, the very solve of the plan): each stage starts from the central
+plan's basis of that stage — or, for a first-year plan held in a future
+(``workforce.futures.evaluate``), from the bases the same future ended its
+perfect-foresight stages with, which are far closer.  On the largest sample
+ICS (QF7) with its leaver-rate and international-supply ranges, mean simplex
+iterations per stage over 30 futures: perfect foresight 136, 182 and 278;
+the central first year held, from the perfect-foresight bases, 30, 36 and 35.
+Stage 2 started from where stage 1 ended instead (primal feasible, the new
+bound holds it) took 492 and 509, and the held first year from the central
+bases 152, 509 and 275: 1.7 times the time of the whole
+(``benchmarks/bench_futures.py`` times it against bare highspy on the same
+LPs).  Stage 3 from where stage 2 ended took 721.  A future equal to the
+central data starts at its optimum: it returns the plan's own solution.
 Before each LP the solver's state is cleared, so a future's answer does not
 depend on which futures the same worker solved before it (the ``--json`` of a
 seed is the same byte for byte however the futures are shared out).  A stage
@@ -38,11 +43,13 @@ Bases = tuple[highspy.HighsBasis | None, highspy.HighsBasis | None, highspy.High
 
 @dataclass(frozen=True)
 class Solved:
-    """A future's stage optima (model units), final column values and row activities (LP rows only)."""
+    """A future's stage optima (model units), final column values and row activities (LP rows only), and the
+    stage bases it ended with."""
 
     optima: tuple[float, float, float]
     col_value: np.ndarray
     row_value: np.ndarray
+    bases: Bases  # the basis each stage ended with: warm starts for the same future's other LPs
 
 
 def highs_lp(layout: Layout, theta: np.ndarray) -> highspy.HighsLp:
@@ -96,21 +103,24 @@ class WarmLex:
                 return float(h.getInfo().objective_function_value)
         raise SolveFailure(STAGE_NAMES[stage], h.modelStatusToString(h.getModelStatus()))
 
-    def solve(self, theta: np.ndarray) -> Solved:
-        """The lexicographic optimum of the LP θ; :class:`workforce.solve.SolveFailure` if a stage fails."""
+    def solve(self, theta: np.ndarray, bases: Bases | None = None) -> Solved:
+        """The lexicographic optimum of the LP θ, each stage warm-started from ``bases`` (default: the central
+        plan's); :class:`workforce.solve.SolveFailure` if a stage fails."""
         h, layout = self.highs, self.layout
+        starts = self.bases if bases is None else bases
         deadline = time.perf_counter() + self.options.time_limit_s
         h.clearSolver()
         h.passModel(highs_lp(layout, theta))
         cost = layout.part(theta, "cost")
         m = layout.num_rows
         optima: list[float] = []
+        ended: list[highspy.HighsBasis] = []
         for stage in range(3):
             if stage:
                 h.changeRowBounds(m + stage - 1, -INF, stage_bound(optima[-1], self.rtol, self.atol))
                 h.changeColsCost(layout.num_cols, self._columns, cost[stage])
-            start = self.bases[stage] if stage != 1 else None
-            optima.append(self._run(stage, start, deadline))
+            optima.append(self._run(stage, starts[stage], deadline))
+            ended.append(h.getBasis())
         solution = h.getSolution()
         return Solved((optima[0], optima[1], optima[2]), np.asarray(solution.col_value, dtype=float).copy(),
-                      np.asarray(solution.row_value, dtype=float)[:m].copy())
+                      np.asarray(solution.row_value, dtype=float)[:m].copy(), (ended[0], ended[1], ended[2]))

@@ -15,6 +15,7 @@ the central data, whose outcome is the plan's own.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,8 +89,12 @@ def solve_futures(prepared: Prepared, futures: Sequence[Future], plans: Mapping[
     if not parts:
         return []
     calls = [(evaluate_chunk, (prepared, part, dict(plans), perfect)) for part in parts]
-    with make_executor(executor, min(workers, len(calls)), scheduler, memory_mb=JOB_MEMORY_MB,
-                       seconds=JOB_SECONDS) as pool:
+    with ExitStack() as stack:
+        try:
+            pool = stack.enter_context(make_executor(executor, min(workers, len(calls)), scheduler,
+                                                     memory_mb=JOB_MEMORY_MB, seconds=JOB_SECONDS))
+        except OSError as exc:  # a Dask scheduler that cannot be reached
+            raise SolveFailure("the futures", f"the Dask scheduler {scheduler} cannot be reached: {exc}") from exc
         try:
             done = run_all(pool, calls, progress, "futures solved in chunks of 25:")  # type: ignore[arg-type]
         except WorkerLost as exc:

@@ -37,9 +37,12 @@ if TYPE_CHECKING:  # the plan writer reads a summary without loading the solver'
 PERFECT = "perfect"  # (a): each future re-planned with perfect foresight
 CENTRAL = "central"  # (b): the central plan's first year held
 HEDGED = "hedged"  # (b) for the hedged first year (workforce.futures.two_stage)
-KINDS = (PERFECT, CENTRAL)
+KINDS = (PERFECT, CENTRAL)  # the ways of planning the futures a summary always has; a hedged plan adds HEDGED
 KIND_TITLES = {PERFECT: "Re-planned with perfect foresight",
-               CENTRAL: "The central plan's first year held, later years re-planned"}
+               CENTRAL: "The central plan's first year held, later years re-planned",
+               HEDGED: "The hedged first year held, later years re-planned"}
+KIND_SHORT = {PERFECT: "Re-planned (perfect foresight)", CENTRAL: "Central first year held",
+              HEDGED: "Hedged first year held"}
 PERCENTILES = (10.0, 50.0, 90.0)
 
 
@@ -167,8 +170,10 @@ class RangeSummary:
 
 
 def summary(run: FuturesRun) -> RangeSummary:
-    """The Range sheet's figures from the solved futures."""
-    kinds = {kind: summarise(run.labels, run.outcomes(kind), run.central) for kind in KINDS}
+    """The Range sheet's figures from the solved futures: (a) and each first-year plan the futures held (the
+    central plan's; with a hedged plan, ``FutureResult.held[HEDGED]``, its too), in that order."""
+    held = tuple(run.results[0].held) if run.results else KINDS[1:]
+    kinds = {kind: summarise(run.labels, run.outcomes(kind), run.central) for kind in (PERFECT, *held)}
     clipping = []
     for i, r in enumerate(run.ranges):
         counts = [res.clipped[i] for res in run.results]

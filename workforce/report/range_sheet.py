@@ -4,7 +4,8 @@ Fan charts first (vacancy rate of the NHS and adult social care by year: the
 band of 80% of futures, the median and the central plan), for the futures
 re-planned with perfect foresight (a) and with the central plan's first year
 held (b); then one marked-up table each for vacancy rates, vacancy FTE,
-spend and overspend per budget holder (with the probability of overspend),
+spend and overspend per budget holder (with the expected overspend and the
+probability of overspend),
 the probability of meeting each role's vacancy target, and the ranges with
 how often each was clipped.  Every percentile and probability comes with its
 Monte Carlo standard error.  The charts read chart-data tables to the right
@@ -16,7 +17,7 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from workforce.futures.summary import KIND_TITLES, KINDS, Band, RangeSummary
+from workforce.futures.summary import KIND_SHORT as SHORT, KIND_TITLES, Band, RangeSummary
 from workforce.inputs.schema import year_label
 from workforce.report.charts import CHART_HEIGHT_ROWS, CHART_WIDTH_PX, FanSeries, add_fan_chart
 from workforce.report.sheets import (
@@ -31,7 +32,6 @@ from workforce.report.sheets import (
 )
 
 RANGE = "Range"
-SHORT = {"perfect": "Re-planned (perfect foresight)", "central": "Central first year held"}
 CHART_GAP_PX = 10
 
 
@@ -61,27 +61,25 @@ def band_columns(unit: str, fmt: str, se_unit: str) -> list[Column]:
             Column(f"Standard error of P90 ({se_unit})", fmt), Column(f"Central plan ({unit})", fmt)]
 
 
-def _family_rows(summary: RangeSummary, figure: str) -> list[list[object]]:
+def _band_rows(summary: RangeSummary, figure: str, names: tuple[str, ...]) -> list[list[object]]:
+    """A band table's rows: each year, each family (or budget holder), each way of planning the futures."""
     rows = []
     for year in summary.labels.year_starts:
-        for family in summary.labels.family_names:
-            for kind in KINDS:
+        for name in names:
+            for kind in summary.kinds:
                 bands = getattr(summary.kinds[kind], figure)
-                rows.append([year_label(year), family, SHORT[kind]] + band_cells(bands[(family, year)]))
+                rows.append([year_label(year), name, SHORT[kind]] + band_cells(bands[(name, year)]))
     return rows
 
 
-def _money_rows(summary: RangeSummary) -> list[list[object]]:
-    rows = []
-    for year in summary.labels.year_starts:
-        for holder in summary.labels.holders:
-            for kind in KINDS:
-                k = summary.kinds[kind]
-                spend, over, chance = k.spend_gbp[(holder, year)], k.overspend_gbp[(holder, year)], \
-                    k.overspend_chance[(holder, year)]
-                mean, se = k.expected_overspend_gbp[(holder, year)]
-                rows.append([year_label(year), holder, SHORT[kind], spend.p10, spend.p50, spend.p90, over.p50,
-                             over.p90, mean, se, chance.p, chance.se, over.central])
+def _overspend_rows(summary: RangeSummary) -> list[list[object]]:
+    rows = _band_rows(summary, "overspend_gbp", summary.labels.holders)
+    keys = [(holder, year, kind) for year in summary.labels.year_starts for holder in summary.labels.holders
+            for kind in summary.kinds]
+    for cells, (holder, year, kind) in zip(rows, keys):
+        k = summary.kinds[kind]
+        chance = k.overspend_chance[(holder, year)]
+        cells += [*k.expected_overspend_gbp[(holder, year)], chance.p, chance.se]
     return rows
 
 
@@ -89,7 +87,7 @@ def _target_rows(summary: RangeSummary) -> list[list[object]]:
     rows = []
     for year in summary.labels.year_starts:
         for role in summary.labels.roles:
-            for kind in KINDS:
+            for kind in summary.kinds:
                 chance = summary.kinds[kind].target_chance[(role, year)]
                 rows.append([year_label(year), role, SHORT[kind], chance.p, chance.se,
                              "Yes" if chance.central else "No"])
@@ -150,25 +148,25 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     title(ws, styles, f"Range: the plan under uncertainty ({summary.count:,} futures)")
     top = note_lines(ws, styles, 1, _notes(summary)) + 1
     families = summary.labels.family_names
-    chart_rows = CHART_HEIGHT_ROWS * len(KINDS)
+    chart_rows = CHART_HEIGHT_ROWS * len(summary.kinds)
     row = top + chart_rows
     widths: dict[int, float] = {}
     rate, fte, gbp = Fmt.RATE, Fmt.FTE, Fmt.GBP
     head = [Column("Year"), Column("Sector family", width=18), Column("Futures planned", Fmt.WRAPPED, 18)]
     row = titled_table(ws, styles, row, "Vacancy rate by year (vacancy / demand over the family's roles)",
-                       head + band_columns("%", rate, "percentage points"), _family_rows(summary, "vacancy_rate"),
-                       "Range_vacancy_rate", widths)
+                       head + band_columns("%", rate, "percentage points"),
+                       _band_rows(summary, "vacancy_rate", families), "Range_vacancy_rate", widths)
     row = titled_table(ws, styles, row, "Vacancy by year (FTE)", head + band_columns("FTE", fte, "FTE"),
-                       _family_rows(summary, "vacancy_fte"), "Range_vacancy_fte", widths)
-    money = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 24), Column("Futures planned", Fmt.WRAPPED, 18),
-             Column("Spend P10 (£)", gbp), Column("Spend P50 (£)", gbp), Column("Spend P90 (£)", gbp),
-             Column("Overspend P50 (£)", gbp), Column("Overspend P90 (£)", gbp),
-             Column("Expected overspend (£)", gbp), Column("Standard error of expected overspend (£)", gbp),
-             Column("Probability of overspend (%)", rate),
-             Column("Standard error of the probability (percentage points)", rate),
-             Column("Central plan overspend (£)", gbp)]
-    row = titled_table(ws, styles, row, "Spend and overspend by budget holder and year", money, _money_rows(summary),
-                       "Range_money", widths)
+                       _band_rows(summary, "vacancy_fte", families), "Range_vacancy_fte", widths)
+    holder = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 24), head[2]]
+    row = titled_table(ws, styles, row, "Spend by budget holder and year", holder + band_columns("£", gbp, "£"),
+                       _band_rows(summary, "spend_gbp", summary.labels.holders), "Range_spend", widths)
+    chances = [Column("Expected overspend (£)", gbp), Column("Standard error of expected overspend (£)", gbp),
+               Column("Probability of overspend (%)", rate),
+               Column("Standard error of the probability (percentage points)", rate)]
+    row = titled_table(ws, styles, row, "Overspend by budget holder and year, and the probability of overspend",
+                       holder + band_columns("£", gbp, "£") + chances, _overspend_rows(summary), "Range_overspend",
+                       widths)
     targets = [Column("Year"), Column("Role (staff group and sector)", Fmt.WRAPPED, 30),
                Column("Futures planned", Fmt.WRAPPED, 18), Column("Probability of meeting the target (%)", rate),
                Column("Standard error (percentage points)", rate), Column("Central plan meets it?")]
@@ -182,13 +180,13 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     last_col = max(widths)
     data_col = last_col + 2
     sources = {}
-    for k, kind in enumerate(KINDS):
+    for k, kind in enumerate(summary.kinds):
         for f, family in enumerate(families):
             sources[(kind, family)] = _chart_data(ws, styles, top + (k * len(families) + f) * 8, data_col, summary,
                                                   kind, family, widths)
     apply_widths(ws, widths)
     chart_px = CHART_WIDTH_PX  # two side by side fit the printed page at the sheet's 70% print scale
-    for k, kind in enumerate(KINDS):
+    for k, kind in enumerate(summary.kinds):
         for f, family in enumerate(families):
             add_fan_chart(wb, ws, (top + k * CHART_HEIGHT_ROWS, 0, f * (chart_px + CHART_GAP_PX)),
                           f"{family} vacancy rate: {SHORT[kind].lower()}", sources[(kind, family)],
