@@ -234,6 +234,12 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 @click.option("--job-seconds", type=click.FloatRange(min=1), default=JOB_SECONDS, show_default=True,
               help="Time limit of each workbook's check and of each solve (local pool); one that takes longer is "
                    "rejected.")
+@click.option("--futures", "futures_count", type=int, default=None, callback=futures_count_given,
+              help="Also sample this many futures (1 to 100,000) of each ICS from its Uncertainty sheet, solve them "
+                   "through --executor and add a Range sheet to the national workbook (independent roll-ups only).")
+@click.option("--seed", type=int, default=None, callback=seed_given,
+              help="Seed of the futures [default: 0]: every ICS gets this seed, so its futures are those of "
+                   "`workforce solve WORKBOOK --futures N --seed S`.")
 @click.option("--force", is_flag=True, help="Solve every ICS again even if its inputs are unchanged.")
 @click.option("--db", default=None, help="Run records: a SQLite file or an SQLAlchemy URL "
               "[default: $WORKFORCE_DB, else outputs/runs.sqlite].")
@@ -241,8 +247,8 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
 @clear_failures
 def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, scenario_path: Path,
            national_path: Path | None, compare_paths: tuple[Path, ...], workers: int, executor: str,
-           scheduler: str | None, job_memory_mb: int, job_seconds: float, force: bool, db: str | None,
-           as_json: bool) -> None:
+           scheduler: str | None, job_memory_mb: int, job_seconds: float, futures_count: int | None,
+           seed: int | None, force: bool, db: str | None, as_json: bool) -> None:
     """Solve every ICS workbook in INPUT_DIR and write the national workbook (with --compare: the national
     comparison of --scenario and each scenario instead; no ICS plan is written and no run recorded).
 
@@ -260,6 +266,7 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
     from workforce.rollup.lock import LockHeld
     from workforce.rollup.national import NationalLimitsError, load_national_limits
     from workforce.rollup.records import RunStore, database_url
+    from workforce.rollup.futures import FUTURES_WITH_NATIONAL
     from workforce.rollup.run import EXIT_LOCKED, RollupOptions, run_rollup
 
     if executor == "dask" and not scheduler:
@@ -269,6 +276,13 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
                                "--compare")
     if compare_paths and national_path is not None:
         raise click.UsageError("--compare compares independent ICS plans; it cannot be combined with --national")
+    if seed is not None and futures_count is None:
+        raise click.BadParameter("a seed only chooses futures: give --futures N with it", param_hint="--seed")
+    if futures_count is not None and national_path is not None:
+        raise click.UsageError(FUTURES_WITH_NATIONAL)
+    if futures_count is not None and compare_paths:
+        raise click.UsageError("--futures adds a Range sheet to the national workbook; --compare writes a "
+                               "comparison instead. Run them separately")
     problems: list[str] = []
     scenario = national = None
     compared: list[Scenario] = []
@@ -292,7 +306,7 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
     options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=scenario, national=national,
                             workers=workers, executor=executor, scheduler=scheduler, force=force,
                             progress=None if as_json else progress_printer(), job_memory_mb=job_memory_mb,
-                            job_seconds=job_seconds)
+                            job_seconds=job_seconds, futures=futures_count or 0, seed=seed or 0)
     if compare_paths:
         national_comparison(options, compared[1:], as_json)
     store = RunStore(database_url(db))

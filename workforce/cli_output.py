@@ -253,6 +253,9 @@ def report_rollup(o: RollupOutcome, as_json: bool) -> None:
                      "objectives": i.plan.objectives.as_dict() if i.plan else None, "message": i.message,
                      "timings_s": i.timings} for i in o.ics],
             "timings_s": o.seconds,
+            "futures": None if o.futures is None else {
+                "count": o.futures.count, "seed": o.futures.seed,
+                "ics": [{"ics_code": f.ics_code, "status": f.status, "message": f.message} for f in o.futures.ics]},
             "coupled": None if o.coupled is None else {
                 "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,
                 "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
@@ -273,6 +276,13 @@ def report_rollup(o: RollupOutcome, as_json: bool) -> None:
     for i in o.ics:
         if i.status in ("failed", "rejected"):
             click.echo(f"{i.status.capitalize()}: {i.ics_code}: {i.message}", err=True)
+    if o.futures is not None:
+        for f in o.futures.ics:
+            if f.status == "failed":
+                click.echo(f"Futures failed: {f.ics_code}: {f.message} (its plan counts in every future)", err=True)
+        solved = sum(f.status == "solved" for f in o.futures.ics)
+        click.echo(f"Futures: {o.futures.count:,} of each ICS (seed {o.futures.seed}), solved for {solved} ICSs; "
+                   "the national workbook's Range sheet adds them up.", err=True)
     done = sum(i.status in ("succeeded", "reused") for i in o.ics)
     reused = sum(i.status == "reused" for i in o.ics)
     not_planned = len(rejected) + sum(i.status == "rejected" for i in o.ics)

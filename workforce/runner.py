@@ -106,7 +106,8 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
         central = apply_adjustments(data, scenario.adjustments, scenario.label).data
         futures_run = run_futures(central, replace(scenario, solver=options), plan, count=futures.count,
                                   seed=futures.seed, workers=futures.workers, executor=futures.executor,
-                                  scheduler=futures.scheduler, progress=progress, hedge=futures.hedge)
+                                  scheduler=futures.scheduler, progress=progress, hedge=futures.hedge,
+                                  in_process=futures.in_process)
         ranges = summary(futures_run)
         if futures_run.hedge is not None:
             hedge = hedge_summary(futures_run.hedge, {p: futures_run.outcomes(p) for p in PLANS}, futures.count,

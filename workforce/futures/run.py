@@ -42,6 +42,7 @@ class FuturesRequest:
     workers: int = 2
     executor: str = "local"
     scheduler: str | None = None
+    in_process: bool = False  # solve the chunks in this process (the portal's limited worker): no executor
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,16 @@ def evaluate_chunk(prepared: Prepared, futures: tuple[Future, ...], plans: dict[
 
 def run_futures(data: ModelData, scenario: Scenario, plan: Plan, *, count: int, seed: int, workers: int = 2,
                 executor: str = "local", scheduler: str | None = None,
-                progress: Callable[[str], None] | None = None, hedge: int = 0) -> FuturesRun:
+                progress: Callable[[str], None] | None = None, hedge: int = 0,
+                in_process: bool = False) -> FuturesRun:
     """``count`` futures of ``data`` (the scenario's adjustments already applied), each (a) re-planned and (b) with
     the central plan's first year held; ``plan`` is the central plan (its figures are the central outcome).
 
     With ``hedge`` = S > 0, first the hedged first year for S futures of its own (``workforce.futures.hedge``),
     then held in each of the ``count`` futures too.
+
+    ``in_process``: solve the chunks one after another in this process — a roll-up's worker solving one ICS's
+    futures (``workforce.rollup.futures``) — the same chunks, so the same figures as through an executor.
     """
     labels = Labels.of(data, plan.horizon_years)
     central = plan_outcome(plan, labels)
@@ -136,6 +141,9 @@ def run_futures(data: ModelData, scenario: Scenario, plan: Plan, *, count: int, 
         hedged = hedge_first_year(prepared, data.uncertainty, seed, hedge)
         plans[HEDGED] = hedged.shares[HEDGED]
     futures = sample_futures(data.uncertainty, seed, count)
-    results = solve_futures(prepared, futures, plans, perfect=True, workers=workers,
-                            executor=executor, scheduler=scheduler, progress=progress)
+    if in_process:
+        results = [result for part in chunks(futures) for result in evaluate_chunk(prepared, part, plans, True)]
+    else:
+        results = solve_futures(prepared, futures, plans, perfect=True, workers=workers, executor=executor,
+                                scheduler=scheduler, progress=progress)
     return FuturesRun(data.uncertainty, seed, count, labels, central, tuple(results), prepared, hedged)

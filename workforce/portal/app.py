@@ -29,6 +29,7 @@ from workforce.answers.tables import shown
 from workforce.portal.api import api_routes
 from workforce.portal.config import PRIVATE_FILE, PortalConfig, load_config
 from workforce.portal.context import Portal, SignInRequired
+from workforce.portal.fan_charts import fan_charts, overspend_rows
 from workforce.portal.jobs import Jobs
 from workforce.portal.limits import BodySizeLimit
 from workforce.portal.pages import page_routes
@@ -62,6 +63,8 @@ def create_app(config: PortalConfig | None = None, *, worker_command: Sequence[s
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["shown"] = shown  # a figure as the plan workbook's number format shows it
     templates.env.globals["error_heading"] = error_heading
+    templates.env.globals["fan_charts"] = fan_charts  # a plan's futures (its Range sheet's figures) as SVG and tables
+    templates.env.globals["overspend_rows"] = overspend_rows
     portal = Portal(config, store, jobs, templates, reference_ics())
 
     @asynccontextmanager

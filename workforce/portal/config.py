@@ -15,6 +15,7 @@
 | `WORKFORCE_PORTAL_SIGNIN_FAILURES_PER_ADDRESS` | `20` | failed sign-ins allowed per client address in the window |
 | `WORKFORCE_PORTAL_SIGNIN_WINDOW_MINUTES` | `15` | the sign-in window |
 | `WORKFORCE_PORTAL_NATIONAL_DIR` | the package's `workforce/defaults/` | folder of national limits files (TOML) the national team may choose for a coupled roll-up |
+| `WORKFORCE_PORTAL_FUTURES` | `100` | futures (seed 0) solved with each plan whose workbook gives ranges on its Uncertainty sheet, for the page's fan charts and probability of overspend; `0` turns them off, at most `1000` |
 | `WORKFORCE_PORTAL_SECURE_COOKIES` | `0` | set to `1` behind HTTPS so cookies are only sent over it |
 """
 
@@ -29,6 +30,8 @@ from workforce.rollup.records import database_url
 
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
+DEFAULT_FUTURES = 100  # a plan's futures on the portal: P10/P90 to within a few percentiles, in seconds
+MAX_FUTURES = 1000
 
 
 DEFAULT_NATIONAL_DIR = Path(__file__).resolve().parents[1] / "defaults"  # packaged: works in a wheel install
@@ -50,6 +53,7 @@ class PortalConfig:
     signin_failures_per_address: int = 20
     signin_window_seconds: float = 15 * 60.0
     national_dir: Path = DEFAULT_NATIONAL_DIR  # the national limits files the national team may choose from
+    futures: int = DEFAULT_FUTURES  # futures of a plan whose workbook gives ranges (seed 0; 0: none)
 
     @property
     def uploads(self) -> Path:
@@ -87,6 +91,14 @@ def _number(name: str, default: str) -> float:
     return value
 
 
+def _futures() -> int:
+    """``WORKFORCE_PORTAL_FUTURES``: a whole number from 0 (off) to MAX_FUTURES, so a submission stays quick."""
+    text = os.environ.get("WORKFORCE_PORTAL_FUTURES", str(DEFAULT_FUTURES))
+    if not text.strip().isdigit() or int(text) > MAX_FUTURES:
+        raise ValueError(f"WORKFORCE_PORTAL_FUTURES must be a whole number from 0 to {MAX_FUTURES}; found {text!r}")
+    return int(text)
+
+
 def _count(name: str, default: str) -> int:
     value = _number(name, default)
     if value != int(value):
@@ -118,4 +130,5 @@ def load_config(data_dir: Path | None = None) -> PortalConfig:
         signin_failures_per_address=_count("WORKFORCE_PORTAL_SIGNIN_FAILURES_PER_ADDRESS", "20"),
         signin_window_seconds=_number("WORKFORCE_PORTAL_SIGNIN_WINDOW_MINUTES", "15") * 60,
         national_dir=Path(os.environ.get("WORKFORCE_PORTAL_NATIONAL_DIR") or DEFAULT_NATIONAL_DIR).resolve(),
+        futures=_futures(),
     )

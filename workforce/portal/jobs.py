@@ -152,7 +152,8 @@ class Jobs:
             return
         self.store.update_submission(sid, plan_status="solving")
         target = self.config.plans / f"{sid}.xlsx"
-        result = self.workers.run("solve", str(self.config.uploads / row.stored_name), str(target))
+        result = self.workers.run("solve", str(self.config.uploads / row.stored_name), str(target),
+                                  str(self.config.futures))
         if result.get("status") != "done":
             for leftover in self.config.plans.glob(f".{sid}-*"):  # a half-written plan of a killed worker
                 leftover.unlink(missing_ok=True)

@@ -1,14 +1,16 @@
 """The portal's separate process: parse, solve or roll up, and print one JSON result.
 
     python -m workforce.portal.worker LIMITS check WORKBOOK
-    python -m workforce.portal.worker LIMITS solve WORKBOOK PLAN_PATH
+    python -m workforce.portal.worker LIMITS solve WORKBOOK PLAN_PATH [FUTURES]
     python -m workforce.portal.worker LIMITS rollup INPUT_DIR OUT_DIR RECORDS_FILE [NATIONAL_FILE]
     python -m workforce.portal.worker LIMITS compare WORKBOOK WHATIFS_JSON OUT_PATH
     python -m workforce.portal.worker LIMITS national-compare INPUT_DIR OUT_DIR WHATIFS_JSON
 
     LIMITS: --memory-bytes=N --cpu-seconds=S --parent=PID
 
-A solve's result carries the plan's answers (``workforce.answers.answers_as_dict``) and a roll-up's
+A solve's result carries the plan's answers (``workforce.answers.answers_as_dict``) — with FUTURES
+(``WORKFORCE_PORTAL_FUTURES``, default 100) and a workbook that gives ranges, also its Range sheet's
+figures (futures of seed ``PORTAL_SEED``, 0, solved in this process within its limits) — and a roll-up's
 the national workbook's ICS lines (``workforce.rollup.ics_lines``): the portal shows those, never
 figures of its own.
 
@@ -37,6 +39,7 @@ from workforce.inputs.issues import InputError, errors_in
 from workforce.portal.process import MAX_ISSUES
 
 MAX_FIELD_CHARS = 500
+PORTAL_SEED = 0  # the portal's futures: the same for every upload of a workbook, as `workforce solve --seed 0`
 PR_SET_PDEATHSIG = 1
 DISK_FULL = ("the server ran out of disk space, so nothing was written. Try again later; if it happens again, "
              "tell the national team.")
@@ -58,21 +61,33 @@ def check(workbook: Path) -> dict[str, object]:
             "issues_more": max(0, len(issues) - MAX_ISSUES)}
 
 
-def solve(workbook: Path, plan_path: Path) -> dict[str, object]:
-    from workforce.runner import solve_workbook
+def solve(workbook: Path, plan_path: Path, futures: int = 0) -> dict[str, object]:
+    from workforce.futures.run import FuturesRequest
+    from workforce.runner import check_workbook, solve_workbook
     from workforce.scenario import load_scenario
     from workforce.solve import SolveFailure
 
+    request = None
+    if futures:  # only a workbook that gives ranges: a certain one has nothing to show
+        data, _, _ = check_workbook(workbook)
+        if data is not None and data.uncertainty:
+            request = FuturesRequest(futures, PORTAL_SEED, workers=1, in_process=True)
     try:
-        outcome = solve_workbook(workbook, load_scenario(), output_path=plan_path)
+        outcome = solve_workbook(workbook, load_scenario(), output_path=plan_path, futures=request)
     except InputError as exc:
         return {"status": "failed", "message": "; ".join(i.message() for i in errors_in(exc.issues)[:5])}
     except SolveFailure as exc:
         return {"status": "failed", "message": str(exc)}
     from workforce.answers import answers_as_dict, board_answers
 
-    # What the submission page and the API show: the plan workbook's own answers (workforce.answers).
-    return {"status": "done", "summary": answers_as_dict(board_answers(outcome.plan))}
+    # What the submission page and the API show: the plan workbook's own answers (workforce.answers), and with
+    # futures its Range sheet's figures (workforce.futures.summary.range_json).
+    summary = answers_as_dict(board_answers(outcome.plan))
+    if outcome.ranges is not None:
+        from workforce.futures.summary import range_json
+
+        summary["range"] = range_json(outcome.ranges)
+    return {"status": "done", "summary": summary}
 
 
 def rollup(input_dir: Path, out_dir: Path, records: Path, national: str | None) -> dict[str, object]:
@@ -169,7 +184,7 @@ def run(command: str, args: list[str]) -> dict[str, object]:
         if command == "check":
             return check(Path(args[0]))
         if command == "solve":
-            return solve(Path(args[0]), Path(args[1]))
+            return solve(Path(args[0]), Path(args[1]), int(args[2]) if len(args) > 2 else 0)
         if command == "rollup":
             return rollup(Path(args[0]), Path(args[1]), Path(args[2]), args[3] if len(args) > 3 else None)
         if command == "compare":

@@ -51,11 +51,11 @@ def _notes(summary: RangeSummary) -> str:
             "shrinks. Figures cover the plan years; an overspend within the solver's tolerance of zero counts as none.")
 
 
-def _band_cells(b: Band) -> list[object]:
+def band_cells(b: Band) -> list[object]:
     return [b.p10, b.p50, b.p90, b.se10, b.se50, b.se90, b.central]
 
 
-def _band_columns(unit: str, fmt: str, se_unit: str) -> list[Column]:
+def band_columns(unit: str, fmt: str, se_unit: str) -> list[Column]:
     return [Column(f"P10 ({unit})", fmt), Column(f"P50, median ({unit})", fmt), Column(f"P90 ({unit})", fmt),
             Column(f"Standard error of P10 ({se_unit})", fmt), Column(f"Standard error of P50 ({se_unit})", fmt),
             Column(f"Standard error of P90 ({se_unit})", fmt), Column(f"Central plan ({unit})", fmt)]
@@ -68,7 +68,7 @@ def _band_rows(summary: RangeSummary, figure: str, names: tuple[str, ...]) -> li
         for name in names:
             for kind in summary.kinds:
                 bands = getattr(summary.kinds[kind], figure)
-                rows.append([year_label(year), name, SHORT[kind]] + _band_cells(bands[(name, year)]))
+                rows.append([year_label(year), name, SHORT[kind]] + band_cells(bands[(name, year)]))
     return rows
 
 
@@ -99,22 +99,30 @@ def _clipping_rows(summary: RangeSummary) -> list[list[object]]:
         [["[z]", "No ranges: the inputs are certain", 0, 0]]
 
 
-def _chart_data(ws: Worksheet, styles: Styles, top: int, first_col: int, summary: RangeSummary, kind: str,
-                family: str, widths: dict[int, float]) -> FanSeries:
-    bands = summary.kinds[kind].vacancy_rate
-    rows = [[year_label(y), bands[(family, y)].p10, bands[(family, y)].p90 - bands[(family, y)].p10,
-             bands[(family, y)].p50, bands[(family, y)].central] for y in summary.labels.year_starts]
-    columns = [Column("Year"), Column(f"{family}, {SHORT[kind]}: P10 (%)", Fmt.RATE, 22),
-               Column("Band from P10 to P90 (percentage points)", Fmt.RATE, 18), Column("P50 (%)", Fmt.RATE),
-               Column("Central plan (%)", Fmt.RATE)]
-    write_table(ws, styles, top, columns, rows, name=f"Fan_data_{kind}_{family}", autofilter=False,
-                first_col=first_col, widths=widths)
+def fan_data(ws: Worksheet, styles: Styles, top: int, first_col: int, bands: list[tuple[int, Band]], label: str,
+             fmt: str, units: tuple[str, str], name: str, widths: dict[int, float]) -> FanSeries:
+    """A fan chart's data table (year, P10, band P90 − P10, P50, central plan) at ``top``, ``first_col``;
+    ``units`` e.g. ("%", "percentage points")."""
+    rows = [[year_label(y), b.p10, b.p90 - b.p10, b.p50, b.central] for y, b in bands]
+    unit, spread = units
+    columns = [Column("Year"), Column(f"{label}: P10 ({unit})", fmt, 22),
+               Column(f"Band from P10 to P90 ({spread})", fmt, 18), Column(f"P50 ({unit})", fmt),
+               Column(f"Central plan ({unit})", fmt)]
+    write_table(ws, styles, top, columns, rows, name=name, autofilter=False, first_col=first_col, widths=widths)
     last = top + len(rows)
 
     def cells(offset: int) -> list[object]:
         return [ws.name, top + 1, first_col + offset, last, first_col + offset]
 
     return FanSeries(cells(0), cells(1), cells(2), cells(3), cells(4))
+
+
+def _chart_data(ws: Worksheet, styles: Styles, top: int, first_col: int, summary: RangeSummary, kind: str,
+                family: str, widths: dict[int, float]) -> FanSeries:
+    bands = summary.kinds[kind].vacancy_rate
+    return fan_data(ws, styles, top, first_col, [(y, bands[(family, y)]) for y in summary.labels.year_starts],
+                    f"{family}, {SHORT[kind]}", Fmt.RATE, ("%", "percentage points"), f"Fan_data_{kind}_{family}",
+                    widths)
 
 
 def _description(summary: RangeSummary, kind: str, family: str) -> str:
@@ -128,8 +136,8 @@ def _description(summary: RangeSummary, kind: str, family: str) -> str:
             f"circles is the median and a dashed line with diamonds the central plan. " + "; ".join(parts) + ".")
 
 
-def _table(ws: Worksheet, styles: Styles, row: int, heading: str, columns: list[Column], rows: list[list[object]],
-           name: str, widths: dict[int, float]) -> int:
+def titled_table(ws: Worksheet, styles: Styles, row: int, heading: str, columns: list[Column],
+                 rows: list[list[object]], name: str, widths: dict[int, float]) -> int:
     ws.write_string(row, 0, heading, styles.subtitle)
     return write_table(ws, styles, row + 1, columns, rows, name=name, widths=widths) + 1
 
@@ -145,30 +153,30 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     widths: dict[int, float] = {}
     rate, fte, gbp = Fmt.RATE, Fmt.FTE, Fmt.GBP
     head = [Column("Year"), Column("Sector family", width=18), Column("Futures planned", Fmt.WRAPPED, 18)]
-    row = _table(ws, styles, row, "Vacancy rate by year (vacancy / demand over the family's roles)",
-                 head + _band_columns("%", rate, "percentage points"),
-                 _band_rows(summary, "vacancy_rate", families), "Range_vacancy_rate", widths)
-    row = _table(ws, styles, row, "Vacancy by year (FTE)", head + _band_columns("FTE", fte, "FTE"),
-                 _band_rows(summary, "vacancy_fte", families), "Range_vacancy_fte", widths)
+    row = titled_table(ws, styles, row, "Vacancy rate by year (vacancy / demand over the family's roles)",
+                       head + band_columns("%", rate, "percentage points"),
+                       _band_rows(summary, "vacancy_rate", families), "Range_vacancy_rate", widths)
+    row = titled_table(ws, styles, row, "Vacancy by year (FTE)", head + band_columns("FTE", fte, "FTE"),
+                       _band_rows(summary, "vacancy_fte", families), "Range_vacancy_fte", widths)
     holder = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 24), head[2]]
-    row = _table(ws, styles, row, "Spend by budget holder and year", holder + _band_columns("£", gbp, "£"),
-                 _band_rows(summary, "spend_gbp", summary.labels.holders), "Range_spend", widths)
+    row = titled_table(ws, styles, row, "Spend by budget holder and year", holder + band_columns("£", gbp, "£"),
+                       _band_rows(summary, "spend_gbp", summary.labels.holders), "Range_spend", widths)
     chances = [Column("Expected overspend (£)", gbp), Column("Standard error of expected overspend (£)", gbp),
                Column("Probability of overspend (%)", rate),
                Column("Standard error of the probability (percentage points)", rate)]
-    row = _table(ws, styles, row, "Overspend by budget holder and year, and the probability of overspend",
-                 holder + _band_columns("£", gbp, "£") + chances, _overspend_rows(summary), "Range_overspend",
-                 widths)
+    row = titled_table(ws, styles, row, "Overspend by budget holder and year, and the probability of overspend",
+                       holder + band_columns("£", gbp, "£") + chances, _overspend_rows(summary), "Range_overspend",
+                       widths)
     targets = [Column("Year"), Column("Role (staff group and sector)", Fmt.WRAPPED, 30),
                Column("Futures planned", Fmt.WRAPPED, 18), Column("Probability of meeting the target (%)", rate),
                Column("Standard error (percentage points)", rate), Column("Central plan meets it?")]
-    row = _table(ws, styles, row, "Probability of meeting each role's vacancy target", targets, _target_rows(summary),
-                 "Range_targets", widths)
+    row = titled_table(ws, styles, row, "Probability of meeting each role's vacancy target", targets,
+                       _target_rows(summary), "Range_targets", widths)
     clipped = [Column("Uncertainty row"), Column("Range", Fmt.WRAPPED, 40),
                Column("Futures with a value clipped (number)", Fmt.INTEGER),
                Column("Values clipped, all futures (number)", Fmt.INTEGER)]
-    row = _table(ws, styles, row, "Ranges, and how often a value fell outside its valid range and was clipped",
-                 clipped, _clipping_rows(summary), "Range_clipping", widths)
+    row = titled_table(ws, styles, row, "Ranges, and how often a value fell outside its valid range and was clipped",
+                       clipped, _clipping_rows(summary), "Range_clipping", widths)
     last_col = max(widths)
     data_col = last_col + 2
     sources = {}

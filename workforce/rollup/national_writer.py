@@ -1,4 +1,4 @@
-"""The national workbook: Cover, National, ICSs, Extra £1m, (National limits,) Submissions, Run.
+"""The national workbook: Cover, National, (Range,) ICSs, Extra £1m, (National limits,) Submissions, Run.
 
 Every figure is a sum over the ICS plans of the roll-up (``Plan`` records),
 so it can be checked against them; written with xlsxwriter, atomically.  The
@@ -27,6 +27,7 @@ from workforce.plan import ActionType, Plan
 from workforce.report.charts import NHS_DARK_BLUE
 from workforce.report.cover import write_cover
 from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
+from workforce.report.range_sheet import RANGE
 from workforce.rollup.ics_lines import UNKNOWN_REGION, ics_lines
 from workforce.report.sheets import (
     Column,
@@ -57,7 +58,7 @@ def national_rows(plans: Iterable[Plan], reference: dict[str, ReferenceIcs]
     """
     channels: set[str] = set()
     totals: dict[tuple[int, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    name = _NationalNames()
+    name = NationalNames()
     for plan in plans:
         region = reference[plan.ics_code].region if plan.ics_code in reference else UNKNOWN_REGION
         for r in plan.roles:
@@ -100,7 +101,7 @@ def workbook_title(outcome: RollupOutcome) -> str:
     return f"National roll-up of {count} ICS plan{'s' if count != 1 else ''} ({kind})"
 
 
-class _NationalNames:
+class NationalNames:
     """The national name of a sector, staff group or channel: the standard name, else the first spelling met."""
 
     def __init__(self) -> None:
@@ -351,6 +352,10 @@ def _contents(outcome: RollupOutcome) -> list[tuple[str, str]]:
         ("ICSs", "One row per ICS: vacancy rates, planning score, spend, budget, overspend, its best extra £1m."),
         ("Extra £1m", "Where an extra £1m fills most vacancy: each ICS's best budget holder and year, sorted."),
     ]
+    if outcome.futures is not None:
+        contents.insert(1, (RANGE, "Under uncertainty: every ICS's futures added up future by future; fan charts and "
+                                   "P10/P50/P90 of vacancy rate, vacancy, spend and overspend by region and sector, "
+                                   "and the probability of overspend."))
     if outcome.coupled is not None:
         contents.append(("National limits", "How the national caps, places and fund were shared between ICSs, and "
                                             "what one more unit of each would do."))
@@ -378,6 +383,10 @@ def write_national_workbook(outcome: RollupOutcome, reference: dict[str, Referen
                                       "an ICS's budgets are valued with every other ICS's use of the national "
                                       "limits held fixed; the limits themselves on the coupled plan.")])
         _national(wb, styles, outcome, reference)
+        if outcome.futures is not None:
+            from workforce.rollup.range_writer import write_national_range
+
+            write_national_range(wb, styles, outcome.futures)
         _icss(wb, styles, outcome, reference)
         _extra_million(wb, styles, outcome)
         if outcome.coupled is not None:

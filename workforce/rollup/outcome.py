@@ -15,6 +15,7 @@ from workforce.rollup.national import NationalLimits
 from workforce.scenario import Scenario
 
 if TYPE_CHECKING:  # the coupled solver (and Pyomo) is imported only when a coupled plan is asked for
+    from workforce.futures.national import NationalRange
     from workforce.rollup.coupled import CoupledResult
 
 EXIT_OK = 0
@@ -38,6 +39,8 @@ class RollupOptions:
     progress: Callable[[str], None] | None = None
     job_memory_mb: int = JOB_MEMORY_MB  # each workbook's check and solve, in its own process
     job_seconds: float = JOB_SECONDS
+    futures: int = 0  # futures of each ICS (--futures N; 0: none), independent roll-ups only
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,3 +81,4 @@ class RollupOutcome:
     seconds: dict[str, float]
     reused: bool = False
     notes: tuple[str, ...] = ()  # what the roll-up found and put right before it started (a stopped roll-up)
+    futures: NationalRange | None = None  # with --futures: every ICS's futures, added up (the Range sheet)

@@ -58,6 +58,8 @@ from workforce.rollup.tasks import (
 from workforce.scenario import Scenario
 
 if TYPE_CHECKING:  # the coupled solver (and Pyomo) is imported only when a coupled plan is asked for
+    from workforce.futures.national import NationalRange
+    from workforce.reference import ReferenceIcs
     from workforce.rollup.coupled import CoupledResult
 
 
@@ -144,6 +146,10 @@ def run_rollup(options: RollupOptions, store: RunStore) -> RollupOutcome:
 
 
 def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, staging: Path) -> RollupOutcome:
+    if options.futures and options.national is not None:
+        from workforce.rollup.futures import FUTURES_WITH_NATIONAL
+
+        raise ValueError(FUTURES_WITH_NATIONAL)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     reference = reference_ics()
@@ -173,11 +179,16 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
             ics, coupled = _coupled(options, store, run_id, version, scen_sha, accepted, executor, protected,
                                     staging)
         seconds["solve"] = time.perf_counter() - started
+        national_range = None
+        if options.futures:
+            started = time.perf_counter()
+            national_range = _futures(options, accepted, ics, executor, reference)
+            seconds["futures"] = time.perf_counter() - started
     started = time.perf_counter()
     outcome = RollupOutcome(run_id=run_id, mode="coupled" if coupled else "independent", status="", exit_code=0,
                             submissions=tuple(submissions), missing=tuple(missing), ics=tuple(ics),
                             national_path=str(options.out_dir / NATIONAL_WORKBOOK), national_sha256="",
-                            coupled=coupled, seconds=seconds)
+                            coupled=coupled, seconds=seconds, futures=national_range)
     write_national_workbook(outcome, reference, options, version, staging / NATIONAL_WORKBOOK)
     national_sha = sha256_file(staging / NATIONAL_WORKBOOK)
     publish(options.out_dir, staging, [Path(o.output_path).name for o in ics if o.plan is not None]
@@ -185,8 +196,9 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
     seconds["write"] = time.perf_counter() - started
     notes = unmatched_notes(ics)
     failed = [o for o in ics if o.status == Status.FAILED]
+    futures_failed = sum(f.status == "failed" for f in national_range.ics) if national_range else 0
     rejected = [s for s in submissions if s.status != "accepted"] + [o for o in ics if o.status == Status.REJECTED]
-    exit_code = EXIT_SOLVER if failed else EXIT_REJECTED if rejected or missing else EXIT_OK
+    exit_code = EXIT_SOLVER if failed or futures_failed else EXIT_REJECTED if rejected or missing else EXIT_OK
     planned = sum(o.status in Status.DONE for o in ics)
     status = Status.FAILED if ics and not planned else Status.SUCCEEDED
     outcome = replace(outcome, status=status, exit_code=exit_code, national_sha256=national_sha, notes=tuple(notes))
@@ -195,7 +207,9 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
                  objective_overspend_gbp=objectives[0], objective_unmet_fte_years=objectives[1],
                  objective_cost_gbp=objectives[2],
                  message=f"{planned} ICS plans, {len(rejected)} rejected, {len(missing)} missing, "
-                         f"{len(failed)} failed")
+                         f"{len(failed)} failed"
+                         + (f"; futures ({options.futures} each, seed {options.seed}) failed for {futures_failed}"
+                            if futures_failed else ""))
     return outcome
 
 
@@ -225,6 +239,18 @@ def _independent(options: RollupOptions, store: RunStore, run_id: str, version: 
         return [record_ics(store, run_id, version, scen_sha, None, c, by_code.get(c.data.ics_code),
                            reused.get(c.data.ics_code), options.out_dir / _plan_name(c.data.ics_code))
                 for c in accepted if c.data is not None]
+
+
+def _futures(options: RollupOptions, accepted: list[Checked], ics: list[IcsOutcome], executor: Executor,
+             reference: dict[str, ReferenceIcs]) -> NationalRange:
+    """Every planned ICS's futures through the executor, added up (``workforce.rollup.futures``)."""
+    from workforce.rollup.futures import national_futures
+
+    plans = {o.ics_code: o.plan for o in ics if o.plan is not None}
+    planned = [(c.data, plans[c.data.ics_code]) for c in accepted
+               if c.data is not None and c.data.ics_code in plans]
+    return national_futures(planned, options.scenario, options.futures, options.seed, executor, reference,
+                            options.job_memory_mb, options.progress)
 
 
 def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str, scen_sha: str,
