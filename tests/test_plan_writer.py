@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import time
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -26,7 +25,6 @@ from workforce.report.plan_writer import NO_ACTIONS, SHEETS, write_plan
 
 HOSTILE = '=HYPERLINK("http://x")'
 YEAR_LABEL = re.compile(r"^\d{4}/\d{2}$")
-WRITE_BUDGET_S = 0.3  # the brief: an ICS-sized plan writes in well under this
 
 
 def written(tmp_path: Path, plan: Plan | None = None, **run_changes: str) -> Path:
@@ -389,16 +387,15 @@ def test_atomic_write_makes_the_folder_keeps_the_suffix_and_respects_the_umask(t
     assert sha256_file(target) == "11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437"
 
 
-def test_an_ics_sized_plan_writes_quickly(tmp_path: Path) -> None:
+def test_an_ics_sized_plan_writes_every_sheet(tmp_path: Path) -> None:
+    # How long writing takes is measured in benchmarks/bench_solve.py (no timed assertions in tests).
     plan = ics_sized_plan()
     run = run_info(plan)
     assert len(plan.roles) == 75
-    seconds = []
-    for _ in range(3):
-        started = time.perf_counter()
-        write_plan(plan, run, tmp_path / "plan.xlsx")
-        seconds.append(time.perf_counter() - started)
-    assert min(seconds) < WRITE_BUDGET_S, seconds
+    target = tmp_path / "plan.xlsx"
+    write_plan(plan, run, target)
+    book = load_workbook(target, read_only=True)
+    assert set(SHEETS) <= set(book.sheetnames)
 
 
 # --- a plan the solver made ----------------------------------------------------------------------------------
