@@ -202,14 +202,18 @@ def test_without_javascript_check_again_leads_on_and_focus_goes_to_the_error_sum
         sign_in(page, portal.url, "lead@qhg.nhs.uk", password)
         page.wait_for_url(f"{portal.url}/ics")
         page.get_by_label("Choose an Excel workbook").set_input_files(str(bad_path))
-        page.get_by_role("button", name="Upload and check").click()
+        # Each click navigates: wait for the new page to load before reading its title (busy machines are slow).
+        with page.expect_navigation():
+            page.get_by_role("button", name="Upload and check").click()
         assert page.title().startswith("Checking – ") and page.locator("meta[http-equiv=refresh]").count() == 0
-        page.get_by_role("link", name="Check again").click()  # still checking: the same page again
+        with page.expect_navigation():
+            page.get_by_role("link", name="Check again").click()  # still checking: the same page again
         assert page.title().startswith("Checking – ")
         release(gates, "check")
         while page.locator("#issues").count() == 0:
             page.wait_for_timeout(500)
-            page.get_by_role("link", name="Check again").click()
+            with page.expect_navigation():
+                page.get_by_role("link", name="Check again").click()
         assert page.title().startswith("Errors found – ")
         # No script: the error summary takes focus through its autofocus attribute.
         assert page.locator("#error-summary").get_attribute("autofocus") is not None
