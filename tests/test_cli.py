@@ -32,7 +32,12 @@ def test_solve_writes_the_plan_and_prints_json(workbook: Path, tmp_path: Path) -
     assert set(summary["objectives"]) == {"objective_overspend_gbp", "objective_unmet_fte_years",
                                           "objective_cost_gbp"}
     assert {"read", "validate", "build", "hand_off", "solve", "write"} <= set(summary["timings_s"])
+    assert {"stage_1_overspend", "stage_2_unmet_demand", "stage_3_cost"} <= set(summary["timings_s"])
     assert load_workbook(out).sheetnames[0] == "Summary"
+    provenance = {r[0]: r[1] for r in load_workbook(out)["Run"].iter_rows(values_only=True)}
+    assert str(provenance["solve_strategy"]).startswith("warm primal: stage 1 by dual simplex")
+    assert all(provenance[f"iterations_{stage}"] >= 0 and provenance[f"timing_{stage}_s"] >= 0
+               for stage in ("stage_1_overspend", "stage_2_unmet_demand", "stage_3_cost"))
 
 
 def test_solve_default_output_is_named_after_the_ics(workbook: Path, tmp_path: Path, monkeypatch) -> None:

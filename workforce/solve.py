@@ -16,7 +16,10 @@ future Pyomo moves the compiler's internals, its public entry point is used.
 
 Stages, on one HiGHS model (warm-started): minimise O1; add the row
 ``O1 ≤ O1*·(1 + rtol) + atol``; minimise O2; add ``O2 ≤ O2*·(1 + rtol) + atol``;
-minimise O3.  Duals are read from the stage-2 solve.
+minimise O3.  Duals are read from the stage-2 solve.  How HiGHS runs each
+stage (primal or dual simplex, a starting basis, the overspend held at 0 when
+stage 1 finds none) is a :class:`workforce.strategy.Strategy`, chosen by
+measurement and documented there.
 
 Sign convention of :class:`Duals`: HiGHS's raw duals, i.e. the change in the
 stage-2 objective (weighted unmet demand, FTE-years) per unit increase of a
@@ -48,6 +51,17 @@ except ImportError:  # a Pyomo without this internal class: fall back to the pub
 from workforce.model import BuiltModel
 from workforce.scenario import SolverOptions
 from workforce.sparse import CscArray, CsrArray
+from workforce.strategy import (
+    INDEPENDENT,
+    Basis,
+    StageRecord,
+    Strategy,
+    apply,
+    basis_of,
+    restrict_to_optimal_face,
+    set_basis,
+    settles_at_zero,
+)
 
 STAGE_NAMES = ("overspend", "unmet demand", "cost")
 
@@ -96,6 +110,10 @@ class Solution:
     status: str
     highs_version: str
     solve_seconds: float
+    stages: tuple[StageRecord, ...] = ()  # as HiGHS ran them (a stage settled without a solve is not listed)
+    strategy: str = ""  # Strategy.describe()
+    bases: tuple[Basis | None, ...] = ()  # with keep_bases: the optimal basis after stages 1 and 2, where it
+    # covers exactly the LP's own rows (a stage row added makes it None)
 
 
 COMPILER_OPTIONS = {"mixed_form": True, "set_sense": None}
@@ -229,24 +247,27 @@ def _run(h: highspy.Highs, stage: str) -> float:
 
 
 def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_tolerance: float,
-                        absolute_tolerance: float, *, first_optimum: float | None = None) -> Solution:
+                        absolute_tolerance: float, *, first_optimum: float | None = None,
+                        strategy: Strategy = INDEPENDENT, starts: tuple[Basis | None, ...] = (),
+                        keep_bases: bool = False) -> Solution:
     """Three-stage solve; raises :class:`SolveFailure` unless every stage is optimal.
 
-    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.
+    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.  ``starts`` gives a
+    starting basis per stage (``None`` to continue from the previous stage); ``keep_bases`` returns the
+    optimal bases of stages 1 and 2 for others to start from (the coupled national plan).
     """
     started = time.perf_counter()
     h = _new_highs(options, options.time_limit_s)
     pass_model(h, sf, 0)
     all_cols = np.arange(sf.num_cols, dtype=np.int32)
     optima: list[float] = []
+    records: list[StageRecord] = []
+    bases: list[Basis | None] = []
     row_dual = np.zeros(sf.num_rows)
     col_dual = np.zeros(sf.num_cols)
     for stage, name in enumerate(STAGE_NAMES):
         if stage > 0:
-            previous = sf.cost[stage - 1]
-            nonzero = np.flatnonzero(previous).astype(np.int32)
-            bound = optima[-1] * (1.0 + relative_tolerance) + absolute_tolerance
-            h.addRow(-highspy.kHighsInf, bound, len(nonzero), nonzero, previous[nonzero])
+            _hold_previous(h, sf, strategy, stage, optima[-1], relative_tolerance, absolute_tolerance)
             h.changeColsCost(sf.num_cols, all_cols, sf.cost[stage])
             remaining = options.time_limit_s - (time.perf_counter() - started)
             if remaining <= 0:
@@ -254,8 +275,16 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
             h.setOptionValue("time_limit", remaining)
         if stage == 0 and first_optimum is not None:
             optima.append(first_optimum)
+            bases.append(None)
             continue
+        apply(h, strategy, stage)
+        if stage < len(starts) and starts[stage] is not None:
+            set_basis(h, starts[stage])  # type: ignore[arg-type]
+        stage_started = time.perf_counter()
         optima.append(_run(h, name))
+        records.append(StageRecord(name, time.perf_counter() - stage_started, _iterations(h)))
+        if keep_bases and stage < 2:
+            bases.append(basis_of(h, sf.num_cols, sf.num_rows) if h.getNumRow() == sf.num_rows else None)
         if stage == 1:
             solution = h.getSolution()
             row_dual = np.asarray(solution.row_dual, dtype=float)[: sf.num_rows].copy()
@@ -269,7 +298,35 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
         status="optimal",
         highs_version=highs_version(),
         solve_seconds=time.perf_counter() - started,
+        stages=tuple(records),
+        strategy=strategy.describe(),
+        bases=tuple(bases),
     )
+
+
+def _iterations(h: highspy.Highs) -> int:
+    """Iterations of the last run: simplex, interior point and crossover (HiGHS counts each run afresh)."""
+    info = h.getInfo()
+    return sum(max(0, count) for count in (info.simplex_iteration_count, info.ipm_iteration_count,
+                                          info.crossover_iteration_count))
+
+
+def _hold_previous(h: highspy.Highs, sf: StandardForm, strategy: Strategy, stage: int, optimum: float,
+                   relative_tolerance: float, absolute_tolerance: float) -> None:
+    """Keep stage ``stage - 1``'s objective at its optimum while the next one is minimised."""
+    previous = sf.cost[stage - 1]
+    if stage == 1 and strategy.settle_overspend:
+        settled = settles_at_zero(previous, sf.col_lower, optimum, absolute_tolerance)
+        if settled is not None:
+            zeros = np.zeros(len(settled))
+            h.changeColsBounds(len(settled), settled, zeros, zeros)
+            return
+    if stage == 2 and strategy.last_stage_on_face:
+        restrict_to_optimal_face(h)
+        return
+    nonzero = np.flatnonzero(previous).astype(np.int32)
+    bound = optimum * (1.0 + relative_tolerance) + absolute_tolerance
+    h.addRow(-highspy.kHighsInf, bound, len(nonzero), nonzero, previous[nonzero])
 
 
 def highs_version() -> str:

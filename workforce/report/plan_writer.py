@@ -206,6 +206,9 @@ def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, objec
     pairs += [(k, v, Fmt.GENERAL) for k, v in run.objectives.as_dict().items()]
     timings = {**run.timings_s, "write": write_s}
     pairs += [(f"timing_{stage}_s", seconds, Fmt.GENERAL) for stage, seconds in timings.items()]
+    if run.solve_strategy:
+        pairs.append(("solve_strategy", run.solve_strategy, Fmt.TEXT))
+    pairs += [(f"iterations_{stage}", count, Fmt.GENERAL) for stage, count in run.iterations.items()]
     return pairs
 
 
