@@ -259,6 +259,8 @@ def _report_rollup(outcome: object, as_json: bool) -> None:
             "timings_s": o.seconds,  # type: ignore[attr-defined]
             "coupled": None if o.coupled is None else {  # type: ignore[attr-defined]
                 "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,  # type: ignore[attr-defined]
+                "iterations": o.coupled.iterations, "strategy": o.coupled.strategy,  # type: ignore[attr-defined]
+                "lp_columns": o.coupled.size[0], "lp_rows": o.coupled.size[1],  # type: ignore[attr-defined]
                 "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
                                         "used": m.used, "cap": m.limit} for m in o.coupled.marginals]},  # type: ignore[attr-defined]
         })

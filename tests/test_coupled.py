@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from workforce.rollup.national import NationalLimits, NationalLimitsError, Recru
 from workforce.reference import reference_ics
 from workforce.scenario import load_scenario
 from workforce.inputs.validate import load_model_data
+from workforce.model.index import MONEY_UNIT_GBP
+from workforce.strategy import COLD_DUAL, COUPLED
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ("QE1", "QF7", "QHG")
@@ -68,8 +71,8 @@ def test_binding_cap_is_respected_and_beats_a_pro_rata_split(datas: list) -> Non
 def test_slack_cap_gives_the_independent_objectives(datas: list) -> None:
     scenario = load_scenario()
     independent = {d.ics_code: plan_for(d, scenario, scenario.solver, []) for d in datas}
-    solved = solve_coupled(datas, {}, scenario, limits(1e6))  # solved as one LP
-    shortcut = solve_coupled(datas, {}, scenario, limits(1e6), independent)  # settled by the independent plans
+    solved = solve_coupled(datas, {}, scenario, limits(1e6))  # settled by the ICSs' own optima, solved here
+    shortcut = solve_coupled(datas, {}, scenario, limits(1e6), independent)  # settled by the recorded plans
     expected = totals(list(independent.values()))
     for result in (solved, shortcut):
         got = totals(result.plans)
@@ -77,7 +80,7 @@ def test_slack_cap_gives_the_independent_objectives(datas: list) -> None:
         assert got.unmet_fte_years == pytest.approx(expected.unmet_fte_years, rel=1e-6)
         assert got.cost_gbp == pytest.approx(expected.cost_gbp, rel=1e-4)
         assert all(m.value == 0.0 for m in result.marginals)
-    assert shortcut.shortcut and not solved.shortcut
+    assert shortcut.shortcut and solved.shortcut and solved.seconds["solve"] == 0.0
 
 
 def test_national_fund_goes_where_it_cuts_overspend_first(datas: list) -> None:
@@ -121,3 +124,63 @@ def test_pooled_and_fund_together_keep_budget_identity(datas: list) -> None:
         for b in plan.budgets:
             assert b.spend_gbp <= (b.budget_gbp + b.national_fund_gbp + b.overspend_gbp + b.transfers_in_gbp
                                    - b.transfers_out_gbp + 1.0)
+
+
+def test_the_coupled_strategy_finds_the_optima_of_the_cold_solve(tmp_path: Path) -> None:
+    """Issue 13: the coupled LP started from the ICSs' bases (no scaling, stage 3 on the optimal face) gives
+    the optima of the solve it replaced (each stage from the previous one's optimum, dual simplex, stage rows)
+    to the stage tolerances; O3 may only be higher, by what the O2 tolerance would have bought."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from national_case import case_data, national_toml
+
+    datas = case_data(ics=4, roles=10, horizon=5)  # the benchmark's realistic case, smaller
+    path = tmp_path / "national.toml"
+    path.write_text(national_toml(datas), encoding="utf-8")
+    national = load_national_limits(path)
+    scenario = load_scenario()
+    old = solve_coupled(datas, {}, scenario, national, strategy=COLD_DUAL)
+    new = solve_coupled(datas, {}, scenario, national, strategy=COUPLED)
+    assert not old.shortcut and not new.shortcut and new.strategy.startswith("coupled from ICS bases")
+    assert sum(m.value > 0 for m in new.marginals) >= 3, "national limits bind"
+    (o1, o2, o3), (n1, n2, n3) = old.stage_objectives, new.stage_objectives
+    rtol, atol = scenario.relative_tolerance, scenario.absolute_tolerance
+    assert abs(n1 - o1) <= (rtol * abs(o1) + atol) * MONEY_UNIT_GBP
+    assert abs(n2 - o2) <= rtol * abs(o2) + atol
+    assert o3 * (1 - 1e-9) <= n3 <= o3 * (1 + 1e-4)
+    assert totals(new.plans).unmet_fte_years == pytest.approx(n2, rel=1e-9)
+
+
+def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_solved(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for code in CODES:
+        shutil.copy(next((REPO / "inputs").glob(f"{code}-*.xlsx")), inputs)
+    national = tmp_path / "national.toml"
+    national.write_text('first_year = 2026\n[[recruitment_caps]]\nchannel = "International"\n'
+                        'staff_group = "Registered nurses"\nmax_hires_fte = [30, 30, 30, 30, 30]\n'
+                        '[fund]\namount_gbp = [5_000_000, 5_000_000, 5_000_000, 5_000_000, 5_000_000]\n',
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db",
+                                       str(tmp_path / "runs.sqlite"), "--national", str(national), "--workers", "2",
+                                       "--json"])
+    assert result.exit_code == 4, result.output  # the other ICSs are missing
+    coupled = json.loads(result.stdout)["coupled"]
+    assert coupled["strategy"].startswith("coupled from ICS bases") and coupled["lp_columns"] > 0
+    assert set(coupled["iterations"]) <= {"stage_1_overspend", "stage_2_unmet_demand", "stage_3_cost"}
+    assert "stage_2_unmet_demand" in coupled["seconds"] and coupled["seconds"]["ics_solve_total"] > 0
+    in_process = solve_coupled([load_model_data(next((REPO / "inputs").glob(f"{c}-*.xlsx")))[0] for c in CODES], {},
+                               load_scenario(), load_national_limits(national))
+    by_code = {i["ics_code"]: i["objectives"] for i in json.loads(result.stdout)["ics"]}
+    for plan in in_process.plans:
+        assert by_code[plan.ics_code]["objective_unmet_fte_years"] == pytest.approx(plan.objectives.unmet_fte_years)
+    run = {r[0]: r[1] for r in load_workbook(tmp_path / "out" / "QHG-plan.xlsx")["Run"].iter_rows(values_only=True)}
+    assert str(run["solve_strategy"]).startswith("coupled from ICS bases")
+    assert run["iterations_stage_2_unmet_demand"] >= 0 and run["timing_stage_2_unmet_demand_s"] >= 0

@@ -357,13 +357,16 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
     warnings = {c.data.ics_code: [i for i in c.issues if i not in errors_in(list(c.issues))] for c in accepted}
     from workforce.rollup.coupled import solve_coupled
 
+    def in_workers(calls: list[tuple[Callable[..., object], tuple[object, ...]]], what: str) -> list[object]:
+        return run_all(executor, calls, options.progress, what)
+
     result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national,
-                           independent if len(independent) == len(accepted) else None)
+                           independent if len(independent) == len(accepted) else None, run_calls=in_workers)
     started_at = now()
     calls = []
     for c, plan in zip(accepted, result.plans):
         run = run_info(plan, c.file_name, c.sha256, options.scenario, "optimal (coupled national plan)",
-                       result.seconds, started_at)
+                       result.seconds, started_at, result.strategy, result.iterations)
         calls.append((write_plan_file, (plan, run, str(default_output_path(c.data.ics_code, options.out_dir)),
                                         protected)))
     written = run_all(executor, calls, options.progress, "written")
