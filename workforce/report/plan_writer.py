@@ -21,6 +21,7 @@ from xlsxwriter.workbook import Workbook
 
 from workforce.atomic import atomic_write
 from workforce.plan import Action, ActionType, Plan, RunInfo
+from workforce.report.fast_sheet import TableWorkbook
 from workforce.report.sheets import (
     Column,
     Fmt,
@@ -63,7 +64,7 @@ def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Pa
 
 def _write(plan: Plan, run: RunInfo, path: Path) -> None:
     started = time.perf_counter()
-    wb = Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = TableWorkbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}",
                        "subject": plan.ics_code, "author": "ICS workforce planning optimiser",
                        "comments": f"Scenario {run.scenario_file}; input {run.input_file}",

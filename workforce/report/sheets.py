@@ -8,12 +8,13 @@ numbers are computed in Python.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
+
+from workforce.report.fast_sheet import TableWorksheet, write_cell
 
 MAX_WIDTH = 60
 MIN_WIDTH = 8
@@ -73,18 +74,6 @@ _FORMATS: dict[str, dict[str, object]] = {
 }
 
 
-def write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: object = None) -> None:
-    """Write one value safely: text as text, numbers as numbers, ``None`` as blank."""
-    if value is None:
-        return
-    if isinstance(value, bool):
-        ws.write_string(row, col, "Yes" if value else "No", fmt)
-    elif isinstance(value, numbers.Real):  # includes NumPy numbers; NaN and infinity raise (never a #NUM! cell)
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
-
-
 def shown_length(value: object, fmt: str) -> int:
     """Roughly how many characters ``value`` takes when shown in format ``fmt``."""
     if value is None:
@@ -113,10 +102,25 @@ def wrapped_lines(text: str, width_chars: float) -> int:
     return max(1, lines)
 
 
+def _longest_shown(values: Sequence[object], fmt: str) -> int:
+    """``max(shown_length(v, fmt) for v in values)``, formatting only the smallest and largest number
+    (the shown length of a number grows with its size, plus one for a minus sign)."""
+    longest, low, high = 0, None, None
+    for value in values:
+        kind = type(value)
+        if kind is float or kind is int:
+            low = value if low is None or value < low else low  # type: ignore[operator]
+            high = value if high is None or value > high else high  # type: ignore[operator]
+        elif value is not None:
+            longest = max(longest, shown_length(value, fmt))
+    return max([longest] + [shown_length(v, fmt) for v in (low, high) if v is not None])
+
+
 def _fitted_widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list[float]:
     widths: list[float] = []
+    sample = rows[:500]
     for i, column in enumerate(columns):
-        longest = max([len(w) for w in column.header.split()] + [shown_length(v[i], column.fmt) for v in rows[:500]],
+        longest = max([len(w) for w in column.header.split()] + [_longest_shown([v[i] for v in sample], column.fmt)],
                       default=MIN_WIDTH)
         widths.append(column.width or min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
     return widths
@@ -150,10 +154,14 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence
     """
     for c, column in enumerate(columns, start=first_col):
         ws.write_string(first_row, c, column.header, styles.header)
-    for i, values in enumerate(rows):
-        formats = styles.bold_by_fmt if i in emphasised else styles.by_fmt
-        for c, (column, value) in enumerate(zip(columns, values), start=first_col):
-            write_cell(ws, first_row + 1 + i, c, value, formats[column.fmt])
+    plain = [styles.by_fmt[column.fmt] for column in columns]
+    bold = [styles.bold_by_fmt[column.fmt] for column in columns]
+    if isinstance(ws, TableWorksheet) and not emphasised:
+        ws.put_rows(first_row + 1, first_col, rows, plain)
+    else:
+        for i, values in enumerate(rows):
+            for c, (value, fmt) in enumerate(zip(values, bold if i in emphasised else plain), start=first_col):
+                write_cell(ws, first_row + 1 + i, c, value, fmt)
     wanted = widths if widths is not None else {}
     for c, width in enumerate(_fitted_widths(columns, rows), start=first_col):
         wanted[c] = max(wanted.get(c, 0), width)

@@ -16,6 +16,7 @@ from xlsxwriter.workbook import Workbook
 
 from workforce.atomic import atomic_write
 from workforce.plan import ActionType, Plan
+from workforce.report.fast_sheet import TableWorkbook
 from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, print_setup, write_key_values, write_table
 from workforce.inputs.schema import year_label
@@ -260,7 +261,7 @@ def _run(wb: Workbook, styles: Styles, outcome: RollupOutcome, options: RollupOp
 def write_national_workbook(outcome: RollupOutcome, reference: dict[str, ReferenceIcs], options: RollupOptions,
                             version: str, target: Path, *, protected: Iterable[Path] = ()) -> None:
     def write(tmp: Path) -> None:
-        wb = Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = TableWorkbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "National workforce roll-up", "author": "ICS workforce planning optimiser"})
         wb.set_custom_property(PLAN_MARKER, "national roll-up")
         styles = Styles(wb)
