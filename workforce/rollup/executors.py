@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 
-from workforce.rollup.tasks import prepare_worker
+from workforce.rollup.tasks import WORKER_MEMORY_BYTES, prepare_worker
 
 EXIT_INTERRUPTED = 6  # stopped by a signal; the previous national workbook is intact
 
@@ -26,11 +26,17 @@ def make_executor(kind: str, workers: int, scheduler: str | None) -> Iterator[Ex
     if kind == "dask":
         from distributed import Client
 
+        from workforce.rollup.dask_memory import PLUGIN_NAME, MemoryCap
+
         client = Client(scheduler) if scheduler else Client(n_workers=workers, threads_per_worker=1)
         try:
+            client.register_plugin(MemoryCap(WORKER_MEMORY_BYTES))  # the local pool's cap, until the end
             yield client.get_executor()
         finally:
-            client.close()
+            try:
+                client.unregister_worker_plugin(PLUGIN_NAME)
+            finally:
+                client.close()
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=prepare_worker) as pool:
         yield pool
