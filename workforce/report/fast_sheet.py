@@ -82,34 +82,36 @@ class TableWorksheet(Worksheet):
                     write_cell(self, first_row + i, first_col + c, value, fmt)
             return
         shared = self.str_table._get_shared_string_index
+        new = tuple.__new__  # the cell records are named tuples: build them without their Python-level __new__
+        finite = math.isfinite
         for i, values in enumerate(rows):
             row = first_row + i
             cells = self.table[row]
-            for c, (value, fmt) in enumerate(zip(values, formats)):
+            for c, (value, fmt) in enumerate(zip(values, formats), start=first_col):
                 kind = type(value)
                 if kind is float or kind is int:
-                    number = float(value)  # type: ignore[arg-type]
-                    if not math.isfinite(number):
+                    if not finite(value):  # type: ignore[arg-type]
                         raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' "
                                         "Workbook() option")
-                    cells[first_col + c] = CellNumberTuple(number, fmt)
+                    cells[c] = new(CellNumberTuple, (float(value), fmt))  # type: ignore[arg-type]
                 elif kind is str and len(value) <= LONG_TEXT:  # type: ignore[arg-type]
-                    cells[first_col + c] = CellStringTuple(shared(value), fmt)
+                    cells[c] = new(CellStringTuple, (shared(value), fmt))
                 else:
-                    write_cell(self, row, first_col + c, value, fmt)
+                    write_cell(self, row, c, value, fmt)
 
     def _write_cell(self, row: int, col: int, cell: object) -> None:
         kind = type(cell)
-        fmt = getattr(cell, "format", None)
-        if fmt is None or self.constant_memory or (kind is not CellNumberTuple and kind is not CellStringTuple):
-            super()._write_cell(row, col, cell)
-            return
         if kind is CellNumberTuple:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
-                          f"<v>{cell.number:.16G}</v></c>")  # type: ignore[attr-defined]
-        else:
-            self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s">'
-                          f"<v>{cell.string}</v></c>")  # type: ignore[attr-defined]
+            value, fmt = cell  # type: ignore[misc]
+            if fmt is not None and not self.constant_memory:
+                self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"><v>{value:.16G}</v></c>')
+                return
+        elif kind is CellStringTuple:
+            value, fmt = cell  # type: ignore[misc]
+            if fmt is not None and not self.constant_memory:
+                self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s"><v>{value}</v></c>')
+                return
+        super()._write_cell(row, col, cell)
 
 
 class TableWorkbook(Workbook):
