@@ -153,3 +153,15 @@ def test_formula_without_saved_value_exits_1_naming_the_cell(workbook: Path, tmp
     assert result.exit_code == EXIT_INPUT
     assert "Demand!C2" in result.stderr and "formula with no saved result" in result.stderr
     assert not out.exists()
+
+
+def test_the_installed_command_exits_at_once_after_a_solve_with_its_output_complete(workbook: Path,
+                                                                                    tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "plan.xlsx"
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve().parents[1] / "cli.py"), "solve",
+                           str(workbook), "--out", str(out), "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert json.loads(done.stdout)["output"] == str(out) and load_workbook(out).sheetnames[0] == "Summary"
