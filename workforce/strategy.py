@@ -62,6 +62,8 @@ _STATUS = {int(s.value): s for s in highspy.HighsBasisStatus.__members__.values(
 DUAL_SIMPLEX = "dual"
 PRIMAL_SIMPLEX = "primal"
 _SIMPLEX_STRATEGY = {DUAL_SIMPLEX: 1, PRIMAL_SIMPLEX: 4}
+HIGHS_SCALE_STRATEGY = 2  # HiGHS's defaults (1.16), restored for the stages that are not plain
+HIGHS_COST_PERTURBATION = 1.0
 REDUCED_COST_MIN = 1e-7  # a reduced cost or dual this small is treated as zero (HiGHS's dual feasibility tolerance)
 
 
@@ -71,21 +73,19 @@ class Strategy:
 
     name: str  # recorded in the plan's Run sheet
     methods: tuple[str, str, str]  # per stage: DUAL_SIMPLEX or PRIMAL_SIMPLEX (stage 1 may use presolve)
-    scaled: bool = True  # HiGHS's scaling of the LP
-    cost_perturbation: bool = True  # HiGHS's perturbation of costs in dual simplex
+    plain: tuple[bool, bool, bool] = (False, False, False)  # per stage: no scaling and no cost perturbation
     settle_overspend: bool = True  # O1* = 0: hold the overspend columns at 0 rather than add a row
     last_stage_on_face: bool = False  # stage 3 on the optimal face of stage 2 rather than with a row
     start_from_ics_bases: bool = False  # coupled LP: stages 1 and 2 start from the ICSs' own optimal bases
 
     def describe(self) -> str:
         """One line for the Run sheet."""
-        parts = [f"stage 1 by {self.methods[0]} simplex"
+        plain = [" (no scaling, no cost perturbation)" if p else "" for p in self.plain]
+        parts = [f"stage 1 by {self.methods[0]} simplex{plain[0]}"
                  + (" from the ICSs' own optimal bases" if self.start_from_ics_bases else ""),
-                 f"stage 2 by {self.methods[1]} simplex from "
+                 f"stage 2 by {self.methods[1]} simplex{plain[1]} from "
                  + ("the ICSs' own optimal bases" if self.start_from_ics_bases else "stage 1's optimum"),
-                 f"stage 3 by {self.methods[2]} simplex from stage 2's optimum"]
-        if not self.scaled or not self.cost_perturbation:
-            parts.append("no scaling, no cost perturbation")
+                 f"stage 3 by {self.methods[2]} simplex{plain[2]} from stage 2's optimum"]
         if self.settle_overspend:
             parts.append("overspend held at 0 when stage 1 finds none")
         if self.last_stage_on_face:
@@ -94,8 +94,8 @@ class Strategy:
 
 
 INDEPENDENT = Strategy("warm primal", (DUAL_SIMPLEX, PRIMAL_SIMPLEX, PRIMAL_SIMPLEX))
-COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX), scaled=False,
-                   cost_perturbation=False, last_stage_on_face=True, start_from_ics_bases=True)
+COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX), plain=(True, True, True),
+                   last_stage_on_face=True, start_from_ics_bases=True)
 # Today's method before issue 13, kept for comparison (benchmarks and the test that the optima agree).
 COLD_DUAL = Strategy("warm dual (before issue 13)", (DUAL_SIMPLEX, DUAL_SIMPLEX, DUAL_SIMPLEX),
                      settle_overspend=False)
@@ -121,10 +121,9 @@ class StageRecord:
 def apply(h: highspy.Highs, strategy: Strategy, stage: int) -> None:
     """Set the HiGHS options ``strategy`` wants for ``stage`` (0-based)."""
     h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[strategy.methods[stage]])
-    if not strategy.scaled:
-        h.setOptionValue("simplex_scale_strategy", 0)
-    if not strategy.cost_perturbation:
-        h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
+    plain = strategy.plain[stage]
+    h.setOptionValue("simplex_scale_strategy", 0 if plain else HIGHS_SCALE_STRATEGY)
+    h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0 if plain else HIGHS_COST_PERTURBATION)
 
 
 def basis_of(h: highspy.Highs, num_cols: int, num_rows: int) -> Basis:
