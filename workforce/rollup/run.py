@@ -348,20 +348,16 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
              ) -> tuple[list[IcsOutcome], CoupledResult | None]:
     national = options.national
     assert national is not None
-    independent: dict[str, Plan] = {}
-    for c in accepted:  # independent plans, when recorded, let the coupled solve skip what they settle
-        found = store.find_reusable_ics(ics_code=c.data.ics_code, input_sha256=c.sha256, scenario_sha256=scen_sha,
-                                        national_sha256=None, code_version=version)
-        if found is not None and found.plan_json:
-            independent[c.data.ics_code] = plan_from_json(found.plan_json)
+    # Recorded independent plans are not looked up: the workers solve every ICS on its own anyway (the
+    # coupled stages start from those solves), and reading 42 recorded plans cost 2-3 s for nothing whenever
+    # a national limit binds.
     warnings = {c.data.ics_code: [i for i in c.issues if i not in errors_in(list(c.issues))] for c in accepted}
     from workforce.rollup.coupled import solve_coupled
 
     def in_workers(calls: list[tuple[Callable[..., object], tuple[object, ...]]], what: str) -> list[object]:
         return run_all(executor, calls, options.progress, what)
 
-    result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national,
-                           independent if len(independent) == len(accepted) else None, run_calls=in_workers)
+    result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national, run_calls=in_workers)
     started_at = now()
     calls = []
     for c, plan in zip(accepted, result.plans):
@@ -369,7 +365,9 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
                        result.seconds, started_at, result.strategy, result.iterations)
         calls.append((write_plan_file, (plan, run, str(default_output_path(c.data.ics_code, options.out_dir)),
                                         protected)))
+    started = time.perf_counter()
     written = run_all(executor, calls, options.progress, "written")
+    result.seconds["write_plans"] = time.perf_counter() - started  # wall time, in the workers
     outcomes = []
     with store.batch():
         for c, plan, (path, digest) in zip(accepted, result.plans, written):  # type: ignore[misc]
