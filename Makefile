@@ -30,6 +30,7 @@ samples: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_solve.py
 	$(BIN)/python benchmarks/bench_rollup.py
+	$(BIN)/python benchmarks/bench_national.py
 
 clean:
 	rm -rf $(VENV) outputs/*.xlsx .pytest_cache

@@ -96,6 +96,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--case", type=Path, default=None, help="a folder written by national_case.py")
     parser.add_argument("--no-dask", action="store_true", help="leave out the Dask cluster")
+    parser.add_argument("--before", type=float, default=0.0, metavar="SECONDS",
+                        help="also solve, in this process, the coupled LP and the 42 ICSs the way they were solved "
+                             "before issue 13 (COLD_DUAL), the coupled LP with this time limit")
     args = parser.parse_args()
     runs: dict[str, list[tuple[float, int, dict[str, object]]]] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -117,6 +120,7 @@ def main() -> None:
             cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                    host="127.0.0.1")
             cases["independent, Dask (2 workers)"] = ("--executor", "dask", "--scheduler", cluster.scheduler_address)
+        before = solve_the_old_way(inputs, national, args.before) if args.before else None
         try:
             names = list(cases)
             for r in range(args.repeats):
@@ -128,10 +132,47 @@ def main() -> None:
         finally:
             if cluster is not None:
                 cluster.close()
-    report(runs, args.repeats)
+    report(runs, args.repeats, before)
 
 
-def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats: int) -> None:
+def solve_the_old_way(inputs: Path, national: Path, time_limit_s: float) -> dict[str, object]:
+    """The coupled LP and the 42 ICSs solved as before issue 13 (COLD_DUAL: dual simplex, each stage from the
+    previous one's optimum, HiGHS's defaults), in this process; the coupled solve stops at ``time_limit_s``."""
+    from dataclasses import replace
+
+    from workforce.inputs.validate import load_model_data
+    from workforce.model import build_model
+    from workforce.rollup.coupled import solve_coupled
+    from workforce.rollup.national import load_national_limits
+    from workforce.scenario import load_scenario
+    from workforce.solve import SolveFailure, compile_standard_form, solve_lexicographic
+    from workforce.strategy import COLD_DUAL, INDEPENDENT
+
+    scenario = load_scenario()
+    datas = [load_model_data(path)[0] for path in sorted(inputs.glob("*.xlsx"))]
+    sums = {COLD_DUAL.name: 0.0, INDEPENDENT.name: 0.0}
+    for d in datas:
+        sf = compile_standard_form(build_model(d, scenario))
+        for strategy in (COLD_DUAL, INDEPENDENT):
+            started = time.perf_counter()
+            solve_lexicographic(sf, scenario.solver, scenario.relative_tolerance, scenario.absolute_tolerance,
+                                strategy=strategy)
+            sums[strategy.name] += time.perf_counter() - started
+    limited = replace(scenario, solver=replace(scenario.solver, time_limit_s=time_limit_s))
+    started = time.perf_counter()
+    try:
+        result = solve_coupled(datas, {}, limited, load_national_limits(national), strategy=COLD_DUAL)
+        coupled: object = result.seconds["solve"]
+    except SolveFailure as failure:
+        coupled = f"stopped after {time.perf_counter() - started:.0f} s: {failure}"
+    print(f"  before issue 13: 42 ICS solves {sums[COLD_DUAL.name]:.2f} s (now {sums[INDEPENDENT.name]:.2f} s); "
+          f"coupled LP: {coupled}", flush=True)
+    return {"ics_solves_cold_dual_s": sums[COLD_DUAL.name], "ics_solves_now_s": sums[INDEPENDENT.name],
+            "coupled_lp_cold_dual": coupled}
+
+
+def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats: int,
+           before: dict[str, object] | None) -> None:
     seconds = {name: med([r[0] for r in rs]) for name, rs in runs.items()}
     peak_mb = {name: max(r[1] for r in rs) / MB for name, rs in runs.items()}
     independent = [r[2] for r in runs["independent, 2 workers"]]
@@ -158,6 +199,8 @@ def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats:
             (c_seconds["solve"] + c_seconds["ics_solve_total"]) / solve_sum,
         "plan_writing_over_solving": write_sum / solve_sum,
     }
+    if before is not None:
+        result["before_issue_13"] = before
     if "independent, Dask (2 workers)" in seconds:
         result["ratios"]["dask_over_local_pool"] = seconds["independent, Dask (2 workers)"] / \
             seconds["independent, 2 workers"]
