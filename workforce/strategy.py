@@ -25,15 +25,29 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   overspend, £1 by default), one row fewer, and, what matters for the coupled
   national plan, each ICS's stage-2 basis then covers exactly its own rows so
   that 42 of them make a basis of the national LP.
+  HiGHS's defaults (scaling, cost perturbation) are kept for an ICS: a stage 1
+  without them is twice as fast on its own but ends at a vertex from which
+  stage 2 takes longer (realistic ICS 0.19 s in all against 0.08 s).
 - **Coupled national LP** (:data:`COUPLED`): stages 1 and 2 start from the
   ICSs' own optimal bases, put side by side (national rows basic, fund columns
-  at 0), and run dual simplex *without scaling and without cost perturbation*
-  — on the realistic national case (42 ICSs, 116k columns × 93k rows) stage 1
-  from scratch with HiGHS's defaults did not finish in 600 s; without scaling
-  and perturbation it takes 6 s, and from the ICSs' bases 0.3 s (286
-  iterations).  Stage 3 runs on the *optimal face* of stage 2 (below) by
-  primal simplex: 0.2 s against 14–18 s with the dense row
-  ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``, which couples every ICS.
+  at 0), and run dual simplex *without scaling and without cost perturbation*.
+  Stage 1 is nearly a feasibility problem (its costs are zero but for the
+  overspend columns), where both hurt: on a first version of the realistic
+  national case (42 ICSs, 116k columns × 93k rows, a fund ten times larger)
+  stage 1 from scratch with HiGHS's defaults did not finish in 600 s, took
+  220 s without scaling and 6 s without scaling and perturbation.  Stage 3
+  runs on the *optimal face* of stage 2 (below) by primal simplex: 0.2 s
+  against 14–18 s with the dense row ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``,
+  which couples every ICS.  On the realistic case the coupled solve takes
+  12.8 s (stage 1 1.8 s / 3,842 iterations, stage 2 10.3 s / 5,284, stage 3
+  0.2 s / 135) against 213 s the way it was solved before (:data:`COLD_DUAL`).
+  Tried and not kept, each slower: for stage 2 devex pricing (1.6× the time)
+  or Dantzig pricing (over 5×), primal simplex (5×), a fresh presolve every
+  stage (18× on 6 ICSs), interior point (stage 2 alone 81 s, mostly its
+  crossover); Dantzig–Wolfe decomposition with the ICSs as blocks (on 6 ICSs
+  still short of the stage tolerance after 128 iterations, 18 s of pricing);
+  and starting stage 2 from the ICSs' optima under pro-rata shares of the
+  national limits (7,165 iterations against 5,284).
 
 Optimal face.  For an LP with an optimal dual ``(y, d)``, the optimal
 solutions are exactly the feasible points that keep every nonbasic column
@@ -148,7 +162,8 @@ def set_basis(h: highspy.Highs, start: Basis) -> None:
     h.setBasis(status)
 
 
-def settles_at_zero(cost: np.ndarray, col_lower: np.ndarray, optimum: float, absolute_tolerance: float) -> np.ndarray | None:
+def settles_at_zero(cost: np.ndarray, col_lower: np.ndarray, optimum: float,
+                    absolute_tolerance: float) -> np.ndarray | None:
     """The columns to hold at 0 when an objective's optimum is 0 and each of its terms is ≥ 0 (else ``None``)."""
     support = np.flatnonzero(cost)
     if optimum > absolute_tolerance or not len(support) or (cost[support] < 0).any() or \

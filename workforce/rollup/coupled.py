@@ -135,7 +135,8 @@ def _coupling(blocks: list[IcsBlock], datas: list[ModelData], limits: NationalLi
         for year, amount in sorted(cap.max_hires_fte.items()):
             cols = [layout.col_offset[bi] + block.hire_columns[(c.index, year - d.first_year + 1)]
                     for bi, (block, d) in enumerate(zip(blocks, datas)) for c in d.recruitment
-                    if cap.applies_to(c.channel, c.role[1]) and (c.index, year - d.first_year + 1) in block.hire_columns]
+                    if cap.applies_to(c.channel, c.role[1])
+                    and (c.index, year - d.first_year + 1) in block.hire_columns]
             rows.append(CouplingRow("recruitment", cap.label, year, amount, np.array(cols, dtype=np.int64)))
     for places in limits.training_places:
         for year, amount in sorted(places.max_starts_fte.items()):
@@ -196,8 +197,9 @@ def _starts(blocks: list[IcsBlock], n_fund: int, n_coupling: int) -> tuple[Basis
         if any(basis is None for basis in own):
             starts.append(None)
             continue
-        starts.append(Basis(np.concatenate([o.col_status for o in own] + [np.full(n_fund, AT_LOWER, np.int8)]),  # type: ignore[union-attr]
-                            np.concatenate([o.row_status for o in own] + [np.full(n_coupling, BASIC, np.int8)])))  # type: ignore[union-attr]
+        cols = [o.col_status for o in own] + [np.full(n_fund, AT_LOWER, np.int8)]  # type: ignore[union-attr]
+        rows = [o.row_status for o in own] + [np.full(n_coupling, BASIC, np.int8)]  # type: ignore[union-attr]
+        starts.append(Basis(np.concatenate(cols), np.concatenate(rows)))
     return starts[0], starts[1]
 
 
@@ -268,6 +270,40 @@ def _from_recorded_plans(datas: list[ModelData], limits: NationalLimits, indepen
                                                           "is no fund, so they are already the coupled optimum")
 
 
+def _own_optima(blocks: list[IcsBlock], layout: _Layout, coupling: list[CouplingRow], n_fund: int) -> Solution:
+    """The ICSs' own optima side by side (fund columns at 0): the coupled optimum when no limit binds them."""
+    own = np.concatenate([b.independent.col_value for b in blocks] + [np.zeros(n_fund)])
+    objectives = tuple(sum(b.independent.stage_objectives[s] for b in blocks) for s in range(3))
+    return Solution(stage_objectives=objectives, col_value=own,  # type: ignore[arg-type]
+                    row_dual=np.zeros(layout.num_rows + len(coupling)), col_dual=np.zeros(len(own)),
+                    status="optimal", highs_version="", solve_seconds=0.0)
+
+
+def _used(row: CouplingRow, x: np.ndarray) -> float:
+    return float(x[row.columns].sum()) if len(row.columns) else 0.0
+
+
+def _national_marginals(coupling: list[CouplingRow], solution: Solution, layout: _Layout, datas: list[ModelData]
+                        ) -> tuple[list[NationalMarginal], dict[tuple[str, str, int], float]]:
+    """Each national limit-year's use and marginal value; and each ICS's use of the caps and places."""
+    marginals = []
+    places_by_ics: dict[tuple[str, str, int], float] = {}
+    for r, row in enumerate(coupling):
+        used = _used(row, solution.col_value)
+        value = -float(solution.row_dual[layout.num_rows + r])
+        scale = MONEY_UNIT_GBP if row.kind == "fund" else 1.0
+        per_unit = value * GBP_PER_MILLION / MONEY_UNIT_GBP if row.kind == "fund" else value
+        marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale,
+                                          max(per_unit, 0.0), "£1m" if row.kind == "fund" else "FTE"))
+        if row.kind != "fund":
+            for bi, d in enumerate(datas):
+                lo, hi = layout.col_offset[bi], layout.col_offset[bi + 1]
+                mine = row.columns[(row.columns >= lo) & (row.columns < hi)]
+                if len(mine):
+                    places_by_ics[(row.label, d.ics_code, row.year)] = float(solution.col_value[mine].sum())
+    return marginals, places_by_ics
+
+
 def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scenario: Scenario,
                   limits: NationalLimits, independent: dict[str, Plan] | None = None, *,
                   run_calls: RunCalls | None = None, strategy: Strategy = COUPLED) -> CoupledResult:
@@ -290,43 +326,37 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
     started = time.perf_counter()
     layout = _Layout.of(blocks)
     coupling, fund_cols = _coupling(blocks, datas, limits, layout)
-    own = np.concatenate([b.independent.col_value for b in blocks] + [np.zeros(len(fund_cols))])
-    own_use = [float(own[row.columns].sum()) if len(row.columns) else 0.0 for row in coupling]
+    own = _own_optima(blocks, layout, coupling, len(fund_cols))
+    own_use = [_used(row, own.col_value) for row in coupling]
     no_fund = not any(row.kind == "fund" and row.limit > 0 for row in coupling)
-    strategy_text, stages, size = "", (), (0, 0)
+    shortcut, stages, size = "", (), (0, 0)
     if no_fund and all(used < row.limit - SLACK_FTE for row, used in zip(coupling, own_use) if row.kind != "fund"):
-        solution = Solution(stage_objectives=tuple(sum(b.independent.stage_objectives[s] for b in blocks)  # type: ignore[arg-type]
-                                                   for s in range(3)),
-                            col_value=own, row_dual=np.zeros(layout.num_rows + len(coupling)),
-                            col_dual=np.zeros(len(own)), status="optimal", highs_version="", solve_seconds=0.0)
-        shortcut = "no national limit binds the independent plans and there is no fund, so they are already the " \
-                   "coupled optimum"
-        seconds["stack"] = time.perf_counter() - started
-        seconds["solve"] = 0.0
+        solution, shortcut = own, ("no national limit binds the independent plans and there is no fund, so they "
+                                   "are already the coupled optimum")
+        seconds["stack"], seconds["solve"] = time.perf_counter() - started, 0.0
     else:
         stacked = _stack(blocks, layout, coupling, fund_cols)
         size = (stacked.num_cols, stacked.num_rows)
         seconds["stack"] = time.perf_counter() - started
         # Stage 1 is settled when the ICSs' own optima overspend nowhere and respect every limit: they are
         # feasible for the coupled LP with O1 = 0, and O1 cannot be negative.
-        own_overspend = sum(b.independent.stage_objectives[0] for b in blocks)
-        first_optimum = 0.0 if own_overspend <= scenario.absolute_tolerance and all(
-            used <= row.limit for row, used in zip(coupling, own_use)) else None
+        settled = own.stage_objectives[0] <= scenario.absolute_tolerance and \
+            all(used <= row.limit for row, used in zip(coupling, own_use))
+        starts = _starts(blocks, len(fund_cols), len(coupling)) if strategy.start_from_ics_bases else ()
         started = time.perf_counter()
         solution = solve_lexicographic(stacked, scenario.solver, scenario.relative_tolerance,
-                                       scenario.absolute_tolerance, first_optimum=first_optimum,
-                                       strategy=strategy, starts=_starts(blocks, len(fund_cols), len(coupling))
-                                       if strategy.start_from_ics_bases else ())
+                                       scenario.absolute_tolerance, first_optimum=0.0 if settled else None,
+                                       strategy=strategy, starts=starts)
         seconds["solve"] = time.perf_counter() - started
-        shortcut, strategy_text, stages = "", solution.strategy, solution.stages
+        stages = solution.stages
     seconds.update({stage_key(s.name): s.seconds for s in stages})
     fund_value = solution.col_value[layout.num_cols:]
     fund_of = [{(b, y): fund_value[k] * MONEY_UNIT_GBP for k, (owner, b, y, _) in enumerate(fund_cols) if owner == bi}
                for bi in range(len(blocks))]
     started = time.perf_counter()
-    plans: list[Plan] = calls([(coupled_plan, (d, scenario, block, _block_solution(block, layout, bi, solution),  # type: ignore[assignment]
-                                               fund_of[bi], warnings.get(d.ics_code, [])))
-                               for bi, (block, d) in enumerate(zip(blocks, datas))], "extracted")
+    parts = [_block_solution(block, layout, bi, solution) for bi, block in enumerate(blocks)]
+    plans: list[Plan] = calls([(coupled_plan, (d, scenario, block, part, fund, warnings.get(d.ics_code, [])))  # type: ignore[assignment]
+                               for d, block, part, fund in zip(datas, blocks, parts, fund_of)], "extracted")
     seconds["extract"] = time.perf_counter() - started
     fund_by_ics: dict[str, dict[int, float]] = {}
     for bi, d in enumerate(datas):
@@ -334,25 +364,10 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
         for (b, y), gbp in fund_of[bi].items():
             by_year[d.year_start(y)] = by_year.get(d.year_start(y), 0.0) + gbp
         fund_by_ics[d.ics_code] = by_year
-    base = layout.num_rows
-    marginals = []
-    places_by_ics: dict[tuple[str, str, int], float] = {}
-    for r, row in enumerate(coupling):
-        used = float(solution.col_value[row.columns].sum()) if len(row.columns) else 0.0
-        value = -float(solution.row_dual[base + r])
-        scale = MONEY_UNIT_GBP if row.kind == "fund" else 1.0
-        per_unit = value * GBP_PER_MILLION / MONEY_UNIT_GBP if row.kind == "fund" else value
-        marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale,
-                                          max(per_unit, 0.0), "£1m" if row.kind == "fund" else "FTE"))
-        if row.kind != "fund":
-            for bi, d in enumerate(datas):
-                lo, hi = layout.col_offset[bi], layout.col_offset[bi + 1]
-                mine = row.columns[(row.columns >= lo) & (row.columns < hi)]
-                if len(mine):
-                    places_by_ics[(row.label, d.ics_code, row.year)] = float(solution.col_value[mine].sum())
+    marginals, places_by_ics = _national_marginals(coupling, solution, layout, datas)
     o1, o2, o3 = solution.stage_objectives
     return CoupledResult(plans=tuple(plans), marginals=tuple(marginals), fund_by_ics=fund_by_ics,
                          places_by_ics=places_by_ics,
                          stage_objectives=(o1 * MONEY_UNIT_GBP, o2, o3 * MONEY_UNIT_GBP), shortcut=shortcut,
                          seconds=seconds, iterations={stage_key(s.name): s.iterations for s in stages},
-                         strategy=strategy_text, size=size)
+                         strategy=solution.strategy, size=size)
