@@ -1,0 +1,285 @@
+"""How the three lexicographic stages are run by HiGHS: chosen by measurement, recorded in every plan.
+
+The stages (:func:`workforce.solve.solve_lexicographic`) minimise O1, then O2
+with O1 held at its optimum, then O3 with O2 held.  *What* is solved is fixed
+by the formulation; *how* HiGHS gets there is a :class:`Strategy`, and it
+changes the time by up to 7× (``benchmarks/``), never the optima beyond the
+stage tolerances.
+
+Choices, each measured (``benchmarks/README.md`` has the figures):
+
+- **Later stages by primal simplex, warm** (:data:`INDEPENDENT`).  After a stage
+  the optimal basis stays primal feasible when the next stage's row
+  ``O_s ≤ O_s*·(1 + rtol) + atol`` is added (the current point satisfies it),
+  so primal simplex continues from it with only the new objective to improve;
+  dual simplex (HiGHS's default) must first repair dual feasibility for the
+  new costs, and clearing the solver (a fresh presolve every stage) throws
+  the point away.  Medians on this 2-core machine, all three stages: sample
+  ICS 0.018 s against 0.034 s (dual, warm) and 0.036 s (fresh); the
+  realistic 30-role × 10-year ICS 0.17 s against 0.33 s and 0.36 s; the large
+  40-role × 15-year ICS 1.16 s against 7.7 s and 4.7 s.
+- **Overspend settled at zero** (``settle_overspend``).  When stage 1 finds no
+  overspend (O1* ≤ atol) the overspend columns — O1's only terms, each ≥ 0
+  with cost 1 — are held at 0 instead of adding the row ``Σ o ≤ atol``: the
+  same plans to within that tolerance (it gives up at most £atol·1000 of
+  overspend, £1 by default), one row fewer, and, what matters for the coupled
+  national plan, each ICS's stage-2 basis then covers exactly its own rows so
+  that 42 of them make a basis of the national LP.
+  HiGHS's defaults (scaling, cost perturbation) are kept for an ICS: a stage 1
+  without them is twice as fast on its own but ends at a vertex from which
+  stage 2 takes longer (realistic ICS 0.19 s in all against 0.08 s).
+- **Coupled national LP** (:data:`COUPLED`): stages 1 and 2 start from the
+  ICSs' own optimal bases, put side by side (national rows basic, fund columns
+  at 0), and run dual simplex *without scaling and without cost perturbation*.
+  Stage 1 is nearly a feasibility problem (its costs are zero but for the
+  overspend columns), where both hurt: on a first version of the realistic
+  national case (42 ICSs, 116k columns × 93k rows, a fund ten times larger)
+  stage 1 from scratch with HiGHS's defaults did not finish in 600 s, took
+  220 s without scaling and 6 s without scaling and perturbation.  Stage 3
+  runs on the *optimal face* of stage 2 (below) by primal simplex: 0.2 s
+  against 14–18 s with the dense row ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``,
+  which couples every ICS.  On the realistic case the coupled solve takes
+  12.8 s (stage 1 1.8 s / 3,842 iterations, stage 2 10.3 s / 5,284, stage 3
+  0.2 s / 135) against 213 s the way it was solved before (:data:`COLD_DUAL`).
+  Tried and not kept, each slower: for stage 2 devex pricing (1.6× the time)
+  or Dantzig pricing (over 5×), primal simplex (5×), a fresh presolve every
+  stage (18× on 6 ICSs), interior point (stage 2 alone 81 s, mostly its
+  crossover); Dantzig–Wolfe decomposition with the ICSs as blocks (on 6 ICSs
+  still short of the stage tolerance after 128 iterations, 18 s of pricing);
+  and starting stage 2 from the ICSs' optima under pro-rata shares of the
+  national limits (7,165 iterations against 5,284).
+
+Optimal face.  For an LP with an optimal dual ``(y, d)``, the optimal
+solutions are exactly the feasible points that keep every nonbasic column
+with ``d_j ≠ 0`` at its bound and every row with ``y_i ≠ 0`` at its active
+bound (complementary slackness with that dual).  Fixing those bounds states
+"stage 2 stays optimal" without a row.  It is stricter than the row by the
+stage tolerance: O2 stays at O2* instead of up to O2*·(1 + rtol) + atol, so
+the cost O3 can come out higher by what that slack would have bought (on the
+realistic national case 1.1e-5 of the total, £8.8m over ten years for
+England, while O2 is unchanged); it is used for the national plan only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+BASIC = int(highspy.HighsBasisStatus.kBasic.value)
+AT_LOWER = int(highspy.HighsBasisStatus.kLower.value)
+AT_UPPER = int(highspy.HighsBasisStatus.kUpper.value)
+_STATUS = {int(s.value): s for s in highspy.HighsBasisStatus.__members__.values()}
+
+# HiGHS's simplex_strategy option: 1 dual simplex, 4 primal simplex.
+DUAL_SIMPLEX = "dual"
+PRIMAL_SIMPLEX = "primal"
+_SIMPLEX_STRATEGY = {DUAL_SIMPLEX: 1, PRIMAL_SIMPLEX: 4}
+HIGHS_SCALE_STRATEGY = 2  # HiGHS's defaults (1.16), restored for the stages that are not plain
+HIGHS_COST_PERTURBATION = 1.0
+REDUCED_COST_MIN = 1e-7  # a reduced cost or dual this small is treated as zero (HiGHS's dual feasibility tolerance)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How HiGHS runs the three stages (see the module docstring for why each choice)."""
+
+    name: str  # recorded in the plan's Run sheet
+    methods: tuple[str, str, str]  # per stage: DUAL_SIMPLEX or PRIMAL_SIMPLEX (stage 1 may use presolve)
+    plain: tuple[bool, bool, bool] = (False, False, False)  # per stage: no scaling and no cost perturbation
+    settle_overspend: bool = True  # O1* = 0: hold the overspend columns at 0 rather than add a row
+    last_stage_on_face: bool = False  # stage 3 on the optimal face of stage 2 rather than with a row
+    start_from_ics_bases: bool = False  # coupled LP: stages 1 and 2 start from the ICSs' own optimal bases
+
+    def describe(self) -> str:
+        """One line for the Run sheet."""
+        plain = [" (no scaling, no cost perturbation)" if p else "" for p in self.plain]
+        parts = [f"stage 1 by {self.methods[0]} simplex{plain[0]}"
+                 + (" from the ICSs' own optimal bases" if self.start_from_ics_bases else ""),
+                 f"stage 2 by {self.methods[1]} simplex{plain[1]} from "
+                 + ("the ICSs' own optimal bases" if self.start_from_ics_bases else "stage 1's optimum"),
+                 f"stage 3 by {self.methods[2]} simplex{plain[2]} from stage 2's optimum"]
+        if self.settle_overspend:
+            parts.append("overspend held at 0 when stage 1 finds none")
+        if self.last_stage_on_face:
+            parts.append("stage 3 on the optimal face of stage 2")
+        return f"{self.name}: " + "; ".join(parts)
+
+
+INDEPENDENT = Strategy("warm primal", (DUAL_SIMPLEX, PRIMAL_SIMPLEX, PRIMAL_SIMPLEX))
+COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX), plain=(True, True, True),
+                   last_stage_on_face=True, start_from_ics_bases=True)
+# Today's method before issue 13, kept for comparison (benchmarks and the test that the optima agree).
+COLD_DUAL = Strategy("warm dual (before issue 13)", (DUAL_SIMPLEX, DUAL_SIMPLEX, DUAL_SIMPLEX),
+                     settle_overspend=False)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A simplex basis by position: HiGHS's status code (``BASIC``, ``AT_LOWER``, …) per column and per row."""
+
+    col_status: np.ndarray  # int8
+    row_status: np.ndarray  # int8
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """One stage as HiGHS ran it."""
+
+    name: str
+    seconds: float  # all of the stage, finishing included
+    iterations: int
+    finish_seconds: float = 0.0  # of which finishing with the formulation's row after a held start (release)
+    finish_iterations: int = 0
+
+
+def apply(h: highspy.Highs, strategy: Strategy, stage: int) -> None:
+    """Set the HiGHS options ``strategy`` wants for ``stage`` (0-based)."""
+    h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[strategy.methods[stage]])
+    plain = strategy.plain[stage]
+    h.setOptionValue("simplex_scale_strategy", 0 if plain else HIGHS_SCALE_STRATEGY)
+    h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0 if plain else HIGHS_COST_PERTURBATION)
+
+
+def apply_for_resolve(h: highspy.Highs, strategy: Strategy, stage: int, method: str = DUAL_SIMPLEX) -> None:
+    """Options for re-solving ``stage`` after its row bounds moved (``workforce/marginal``): the stage's
+    scaling as ``strategy`` ran it, by dual simplex (the stage's optimal basis stays dual feasible when only
+    bounds move) unless ``method`` says otherwise."""
+    apply(h, strategy, stage)
+    h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[method])
+
+
+def basis_of(h: highspy.Highs, num_cols: int, num_rows: int) -> Basis:
+    """The current basis over the first ``num_cols`` columns and ``num_rows`` rows."""
+    b = h.getBasis()
+    return Basis(np.fromiter((int(s.value) for s in b.col_status), dtype=np.int8, count=num_cols),
+                 np.fromiter((int(s.value) for s in b.row_status), dtype=np.int8, count=num_rows))
+
+
+def set_basis(h: highspy.Highs, start: Basis) -> None:
+    """Start HiGHS from ``start``; rows HiGHS has beyond it (stage rows) are basic.
+
+    The basis is passed as "alien": HiGHS checks it and, should the columns
+    not form a nonsingular basis, completes it with slack columns.
+    """
+    rows = h.getNumRow()
+    status = highspy.HighsBasis()
+    status.col_status = [_STATUS[int(s)] for s in start.col_status]
+    status.row_status = [_STATUS[int(s)] for s in start.row_status] + [_STATUS[BASIC]] * (rows - len(start.row_status))
+    status.valid = True
+    status.alien = True
+    h.setBasis(status)
+
+
+def settles_at_zero(cost: np.ndarray, col_lower: np.ndarray, optimum: float,
+                    absolute_tolerance: float) -> np.ndarray | None:
+    """The columns to hold at 0 when an objective's optimum is 0 and each of its terms is ≥ 0 (else ``None``)."""
+    support = np.flatnonzero(cost)
+    if optimum > absolute_tolerance or not len(support) or (cost[support] < 0).any() or \
+            (col_lower[support] != 0).any():
+        return None
+    return support.astype(np.int32)
+
+
+@dataclass(frozen=True)
+class Held:
+    """Bounds tightened to run a stage quickly, and the bounds to put back before it is finished exactly."""
+
+    cols: np.ndarray  # int32
+    col_lower: np.ndarray  # the bounds to put back
+    col_upper: np.ndarray
+    rows: np.ndarray  # int32
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def add_objective_row(h: highspy.Highs, cost: np.ndarray, optimum: float, relative_tolerance: float,
+                      absolute_tolerance: float) -> None:
+    """The formulation's row ``cost·x ≤ optimum·(1 + rtol) + atol`` that holds a finished stage."""
+    nonzero = np.flatnonzero(cost).astype(np.int32)
+    bound = optimum * (1.0 + relative_tolerance) + absolute_tolerance
+    h.addRow(-highspy.kHighsInf, bound, len(nonzero), nonzero, cost[nonzero])
+
+
+def hold_previous(h: highspy.Highs, strategy: Strategy, stage: int, previous_cost: np.ndarray, optimum: float,
+                  bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], relative_tolerance: float,
+                  absolute_tolerance: float) -> Held | None:
+    """Keep stage ``stage - 1``'s objective optimal while stage ``stage`` is minimised.
+
+    Either by the formulation's row (returns ``None``), or — where the strategy says so — first by bounds
+    (overspend held at 0; the optimal face): then the stage must be finished by :func:`release`.
+    ``bounds`` are the current column and row bounds (col_lower, col_upper, row_lower, row_upper).
+    """
+    col_lower, col_upper, row_lower, row_upper = bounds
+    if stage == 1 and strategy.settle_overspend:
+        settled = settles_at_zero(previous_cost, col_lower, optimum, absolute_tolerance)
+        if settled is not None:
+            zeros = np.zeros(len(settled))
+            h.changeColsBounds(len(settled), settled, zeros, zeros)
+            none = np.zeros(0, dtype=np.int32)
+            return Held(settled, col_lower[settled], col_upper[settled], none, np.zeros(0), np.zeros(0))
+    if stage == 2 and strategy.last_stage_on_face:
+        return restrict_to_optimal_face(h, bounds)
+    add_objective_row(h, previous_cost, optimum, relative_tolerance, absolute_tolerance)
+    return None
+
+
+def release(h: highspy.Highs, held: Held, previous_cost: np.ndarray, optimum: float, relative_tolerance: float,
+            absolute_tolerance: float) -> None:
+    """Put back the bounds :func:`hold_previous` tightened and add the formulation's row instead.
+
+    The current point stays feasible and its basis valid: each held column or
+    row that is nonbasic is told which of its restored bounds it sits at (a
+    fixed bound has no side).  So primal simplex finishes the stage from here.
+    """
+    solution, basis = h.getSolution(), h.getBasis()
+    col_status, row_status = list(basis.col_status), list(basis.row_status)
+    _restore_sides(col_status, held.cols, np.asarray(solution.col_value), held.col_lower, held.col_upper)
+    _restore_sides(row_status, held.rows, np.asarray(solution.row_value), held.row_lower, held.row_upper)
+    if len(held.cols):
+        h.changeColsBounds(len(held.cols), held.cols, held.col_lower, held.col_upper)
+    if len(held.rows):
+        h.changeRowsBounds(len(held.rows), held.rows, held.row_lower, held.row_upper)
+    basis.col_status, basis.row_status = col_status, row_status
+    h.setBasis(basis)
+    add_objective_row(h, previous_cost, optimum, relative_tolerance, absolute_tolerance)
+    h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[PRIMAL_SIMPLEX])
+
+
+def _restore_sides(status: list[object], where: np.ndarray, value: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray) -> None:
+    basic = highspy.HighsBasisStatus.kBasic
+    for k, i in enumerate(where):
+        if status[i] != basic:
+            at_upper = np.isfinite(upper[k]) and abs(value[i] - upper[k]) < abs(value[i] - lower[k])
+            status[i] = _STATUS[AT_UPPER] if at_upper else _STATUS[AT_LOWER]
+
+
+def _held_at_bound(statuses: list[object], duals: np.ndarray, lower: np.ndarray, upper: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Positions nonbasic at a bound with a dual above ``REDUCED_COST_MIN``, and that bound."""
+    status = np.fromiter((int(s.value) for s in statuses), dtype=np.int8)  # type: ignore[attr-defined]
+    moving = np.abs(duals) > REDUCED_COST_MIN
+    at_lower = np.flatnonzero(moving & (status == AT_LOWER))
+    at_upper = np.flatnonzero(moving & (status == AT_UPPER))
+    where = np.concatenate([at_lower, at_upper]).astype(np.int32)
+    return where, np.concatenate([lower[at_lower], upper[at_upper]])
+
+
+def restrict_to_optimal_face(h: highspy.Highs, bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+                             ) -> Held:
+    """Fix the bounds that keep the current optimum's objective optimal (see the module docstring).
+
+    Columns and rows are fixed at the bound where the basis holds them, so the
+    current point stays feasible and the next stage starts from it.
+    """
+    col_lower, col_upper, row_lower, row_upper = bounds
+    solution, basis = h.getSolution(), h.getBasis()
+    cols, col_at = _held_at_bound(basis.col_status, np.asarray(solution.col_dual), col_lower, col_upper)
+    if len(cols):
+        h.changeColsBounds(len(cols), cols, col_at, col_at)
+    rows, row_at = _held_at_bound(basis.row_status, np.asarray(solution.row_dual), row_lower, row_upper)
+    if len(rows):
+        h.changeRowsBounds(len(rows), rows, row_at, row_at)
+    return Held(cols, col_lower[cols], col_upper[cols], rows, row_lower[rows], row_upper[rows])
