@@ -60,7 +60,8 @@ NHS_SECTORS = ("Acute", "Community", "Mental health", "Primary care")
 ASC_SECTORS = ("Social care residential", "Social care domiciliary")
 NHS_GROUPS = ("Registered nurses", "Healthcare support workers", "Allied health professionals", "Doctors",
               "Nursing associates")
-ASC_GROUPS = ("Care workers", "Senior care workers", "Registered nurses", "Registered managers", "Support workers")
+ASC_GROUPS = ("Care workers", "Senior care workers", "Registered nurses", "Registered managers",
+              "Support and outreach workers")
 HOLDERS = {"Acute": "Acute trusts", "Community": "Community and mental health trusts",
            "Mental health": "Community and mental health trusts", "Primary care": "Primary care networks",
            "Social care residential": "Councils (adult social care)",
@@ -93,13 +94,13 @@ ASC_ROLES = {
     "Senior care workers": RoleSpec(2_400, 24_863, 0.099, 0.193),
     "Registered nurses": RoleSpec(600, 32_324, 0.12, 0.2, 1.5),
     "Registered managers": RoleSpec(450, 38_000, 0.11, 0.15),
-    "Support workers": RoleSpec(1_800, 22_000, 0.099, 0.2),
+    "Support and outreach workers": RoleSpec(1_800, 22_000, 0.099, 0.2),
 }
 ASC_SECTOR_SHARE = {"Social care residential": 0.45, "Social care domiciliary": 0.55}
 
 # Training routes within a sector: (route, from group, to group, years, £ a start, completion, work while training)
 NHS_TRAINING = ((NURSING_DEGREE, "Healthcare support workers", "Registered nurses", 3, 9_000, 0.8, 0.5),
-                ("Nursing associate apprenticeship", "Healthcare support workers", "Nursing associates", 2, 15_000,
+                ("Nursing associate", "Healthcare support workers", "Nursing associates", 2, 15_000,
                  0.85, 0.6))
 ACUTE_TRAINING = (("AHP degree apprenticeship", "Healthcare support workers", "Allied health professionals", 3,
                    24_000, 0.8, 0.5),)
@@ -113,7 +114,8 @@ DEPLOYMENT = (
     ("Community", "Healthcare support workers", "Social care domiciliary", "Care workers", 0.05, 1_500, 0.85),
     ("Acute", "Registered nurses", "Community", "Registered nurses", 0.03, 1_000, 0.9),
     ("Community", "Registered nurses", "Social care residential", "Registered nurses", 0.03, 2_000, 0.9),
-    ("Mental health", "Healthcare support workers", "Social care domiciliary", "Support workers", 0.04, 1_000, 0.8),
+    ("Mental health", "Healthcare support workers", "Social care domiciliary", "Support and outreach workers", 0.04,
+     1_000, 0.8),
     ("Acute", "Allied health professionals", "Community", "Allied health professionals", 0.05, 1_000, 0.95),
     ("Acute", "Doctors", "Primary care", "Doctors", 0.02, 3_000, 0.8),
     ("Primary care", "Nursing associates", "Community", "Nursing associates", 0.05, 500, 0.9),
@@ -121,7 +123,8 @@ DEPLOYMENT = (
     ("Social care domiciliary", "Senior care workers", "Social care residential", "Senior care workers", 0.05, 800,
      0.9),
     ("Mental health", "Registered nurses", "Community", "Registered nurses", 0.03, 1_000, 0.85),
-    ("Community", "Allied health professionals", "Social care residential", "Support workers", 0.03, 1_000, 0.6),
+    ("Community", "Allied health professionals", "Social care residential", "Support and outreach workers", 0.03,
+     1_000, 0.6),
 )
 
 
