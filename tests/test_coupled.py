@@ -18,6 +18,7 @@ from workforce.scenario import load_scenario
 from workforce.inputs.validate import load_model_data
 from workforce.model.index import MONEY_UNIT_GBP
 from workforce.strategy import COLD_DUAL, COUPLED
+from plain_solve import cold_optima
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ("QE1", "QF7", "QHG")
@@ -176,29 +177,6 @@ def test_national_limits_and_ics_budgets_are_valued_by_re_solves(datas: list) ->
         values = fixed_allocation_values(lp, scenario)
         assert len(values) == len(plan.budgets) and {v.year for v in values} == set(plan.years)
         assert [(v.holder, v.year) for v in values] == [(v.holder, v.year) for v in plan.marginal_budget]
-
-
-def cold_optima(sf, scenario) -> tuple[float, float, float]:
-    """The formulation's three stages as plainly as HiGHS solves them: a fresh solver for each stage, with its
-    defaults, every earlier stage held by its row ``O_s <= O_s*(1 + rtol) + atol``."""
-    import highspy
-    import numpy as np
-
-    from workforce.solve import pass_model
-
-    optima: list[float] = []
-    for stage in range(3):
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        pass_model(h, sf, stage)
-        for s, optimum in enumerate(optima):
-            cols = np.flatnonzero(sf.cost[s]).astype(np.int32)
-            h.addRow(-highspy.kHighsInf, optimum * (1 + scenario.relative_tolerance) + scenario.absolute_tolerance,
-                     len(cols), cols, sf.cost[s][cols])
-        h.run()
-        assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        optima.append(h.getInfo().objective_function_value)
-    return optima[0], optima[1], optima[2]
 
 
 def test_the_coupled_strategy_gives_the_formulations_optima(tmp_path: Path) -> None:

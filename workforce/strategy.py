@@ -18,13 +18,16 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   ICS 0.018 s against 0.034 s (dual, warm) and 0.036 s (fresh); the
   realistic 30-role × 10-year ICS 0.17 s against 0.33 s and 0.36 s; the large
   40-role × 15-year ICS 1.16 s against 7.7 s and 4.7 s.
-- **Overspend settled at zero** (``settle_overspend``).  When stage 1 finds no
-  overspend (O1* ≤ atol) the overspend columns — O1's only terms, each ≥ 0
-  with cost 1 — are held at 0 instead of adding the row ``Σ o ≤ atol``: the
-  same plans to within that tolerance (it gives up at most £atol·1000 of
-  overspend, £1 by default), one row fewer, and, what matters for the coupled
-  national plan, each ICS's stage-2 basis then covers exactly its own rows so
-  that 42 of them make a basis of the national LP.
+- **Overspend held at zero, then released** (``settle_overspend``).  When
+  stage 1 finds no overspend (O1* ≤ atol) stage 2 is first run with the
+  overspend columns — O1's only terms, each ≥ 0 with cost 1 — held at 0
+  instead of with the row ``Σ o ≤ O1*·(1 + rtol) + atol``; what matters for
+  the coupled national plan is that each ICS's stage-2 basis then covers
+  exactly its own rows, so that 42 of them make a basis of the national LP.
+  Then (:func:`release`) the bounds are put back and the row added, and
+  primal simplex finishes the stage from that point, which stays feasible:
+  so stage 2 ends as the solve of exactly the formulation's LP (usually in
+  0 iterations; the Run sheet records them as the stage's "finish").
   HiGHS's defaults (scaling, cost perturbation) are kept for an ICS: a stage 1
   without them is twice as fast on its own but ends at a vertex from which
   stage 2 takes longer (realistic ICS 0.19 s in all against 0.08 s).
@@ -53,11 +56,17 @@ Optimal face.  For an LP with an optimal dual ``(y, d)``, the optimal
 solutions are exactly the feasible points that keep every nonbasic column
 with ``d_j ≠ 0`` at its bound and every row with ``y_i ≠ 0`` at its active
 bound (complementary slackness with that dual).  Fixing those bounds states
-"stage 2 stays optimal" without a row.  It is stricter than the row by the
-stage tolerance: O2 stays at O2* instead of up to O2*·(1 + rtol) + atol, so
-the cost O3 can come out higher by what that slack would have bought (on the
-realistic national case 1.1e-5 of the total, £8.8m over ten years for
-England, while O2 is unchanged); it is used for the national plan only.
+"stage 2 stays optimal" without a row, which is what makes the coupled stage 3
+quick.  It is stricter than the formulation's row by the stage tolerance (O2
+stays at O2* instead of up to O2*·(1 + rtol) + atol, so O3 would come out
+higher by what that slack buys: 1.1e-5 of the total on the realistic
+national case), so it is only the start: :func:`release` puts the bounds
+back, adds the row ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol`` and primal simplex
+finishes stage 3 from the face's optimum, which is feasible for it.  Every
+stage therefore ends at an optimum of exactly the formulation's LP; the
+optima agree with a plain cold solve of each stage to far within the stage
+tolerance (``tests/test_strategy.py`` for single ICSs,
+``tests/test_coupled.py`` for a coupled case).
 """
 
 from __future__ import annotations
