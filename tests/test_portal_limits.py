@@ -104,7 +104,7 @@ def test_an_account_may_have_only_so_many_jobs_in_flight(slow_portal: object) ->
     assert [upload(client, csrf, QHG).status_code for _ in range(2)] == [202, 202]
     refused = upload(client, csrf, QHG)
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
-    assert "You already have 2 uploads or roll-ups being checked or solved" in refused.json()["detail"]
+    assert "You already have 2 uploads, roll-ups or comparisons being checked or solved" in refused.json()["detail"]
     with QHG.open("rb") as handle:
         page = client.post("/upload", files={"workbook": (QHG.name, handle)}, data={"csrf": csrf})
     assert page.status_code == 429 and "Please wait" in page.text and "You already have 2 uploads" in page.text

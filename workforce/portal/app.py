@@ -36,6 +36,7 @@ from workforce.portal.process import WORKER_COMMAND
 from workforce.portal.safety import ClearFailures, SecurityHeaders
 from workforce.portal.states import error_heading
 from workforce.portal.store import PortalStore
+from workforce.portal.whatif_routes import whatif_routes
 from workforce.reference import reference_ics
 
 HERE = Path(__file__).resolve().parent
@@ -103,6 +104,7 @@ def create_app(config: PortalConfig | None = None, *, worker_command: Sequence[s
 
     app.include_router(page_routes(portal))
     app.include_router(api_routes(portal))
+    app.include_router(whatif_routes(portal))
     app.state.store = store
     app.state.jobs = jobs
     app.state.config = config

@@ -13,6 +13,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import HTTPException, Request, UploadFile
@@ -33,7 +34,7 @@ CSRF_HEADER = "x-csrf-token"
 WRONG_PASSWORD = "That email address and password do not match an account."
 TOO_MANY_SIGNINS = ("Too many failed sign-ins. Wait {minutes} and try again; if you have forgotten your password, "
                     "ask the national team to reset it.")
-TOO_MANY_JOBS = ("You already have {count} uploads or roll-ups being checked or solved. Wait for one of them to "
+TOO_MANY_JOBS = ("You already have {count} uploads, roll-ups or comparisons being checked or solved. Wait for one of them to "
                  "finish, then try again.")
 
 
@@ -169,9 +170,16 @@ class Portal:
 
     # ---- work --------------------------------------------------------------------------------
     def _within_job_limit(self, email: str) -> None:
-        count = self.store.jobs_in_flight(email)
+        count = self.store.jobs_in_flight(email) + self.jobs.comparisons.in_flight(email)
         if count >= self.config.jobs_per_account:
             raise HTTPException(429, TOO_MANY_JOBS.format(count=count), {"Retry-After": "30"})
+
+    def within_job_limit(self, email: str, create: Callable[[], str]) -> str:
+        """``create()`` (a new job's row) if the account is within its job limit, else HTTP 429; exact under
+        concurrent requests."""
+        with self._in_flight:
+            self._within_job_limit(email)
+            return create()
 
     def accept_upload(self, user: User, upload: UploadFile) -> SubmissionRow:
         """Store the upload (whole or not at all) and queue its check; the answer says "checking"."""
@@ -197,10 +205,7 @@ class Portal:
             if national_file not in national_files(self.config.national_dir):
                 raise FormProblem("national_file", "Choose one of the national limits files offered.")
             national = str(self.config.national_dir / national_file)
-        chosen: dict[str, SubmissionRow] = {}
-        for row in self.store.submissions():
-            if row.validation == "accepted" and row.ics_code not in chosen:
-                chosen[row.ics_code] = row
+        chosen = {row.ics_code: row for row in self.jobs.latest_accepted()}
         if not chosen:
             raise FormProblem("mode-independent", "There is no accepted submission to roll up yet: a roll-up needs "
                                                   "at least one ICS whose workbook has been accepted.")

@@ -17,6 +17,7 @@ starts it again when they choose).
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import logging
 import shutil
 import threading
@@ -28,6 +29,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from workforce.atomic import sha256_file
+from workforce.portal.comparisons import ComparisonStore
 from workforce.portal.config import PortalConfig, private_folder
 from workforce.portal.process import MAX_ISSUES, STOPPED, TOO_MUCH, WORKER_COMMAND, WorkerProcesses
 from workforce.portal.rollup_records import bring_in_records, seed_records
@@ -41,6 +43,8 @@ ROLLUP_STOPPED = ("the portal was stopped or restarted while this roll-up was ru
 ROLLUP_UNPREPARED = ("the roll-up could not be prepared: a stored workbook is missing, the server's disk is full or "
                      "its database could not be reached. Try again; if it keeps happening, tell the national team.")
 ROLLUP_WORKER_STOPPED = "interrupted: the roll-up stopped before finishing"
+COMPARE_UNPREPARED = ("the comparison could not be prepared: a stored workbook is missing or the server's disk is "
+                      "full. Try again; if it keeps happening, tell the national team.")
 RECORD_ATTEMPTS = 4
 
 
@@ -79,6 +83,7 @@ class Jobs:
         self.config = config
         self.store = store
         self.workers = WorkerProcesses(config.job_memory_bytes, config.job_seconds, command)
+        self.comparisons = ComparisonStore(store.engine)
         self.checks = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="portal-check")
         self.solves = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="portal-solve")
         self._futures: set[Future[None]] = set()
@@ -191,6 +196,59 @@ class Jobs:
         message = ROLLUP_STOPPED if result.get("status") == STOPPED else str(result.get("message") or TOO_MUCH)
         self._record(self.store.update_rollup, rid, status="failed", ended_at=now(), message=message)
 
+    # ---- comparisons (what-ifs) --------------------------------------------------------------
+    def compare_later(self, cid: str) -> None:
+        """Compare a submission under its what-ifs, or (nationally) the latest accepted submissions."""
+        self._submit(self.solves, self._compare, cid)
+
+    def latest_accepted(self) -> list[SubmissionRow]:
+        """The latest accepted submission of each ICS: what a roll-up or a national comparison takes."""
+        chosen: dict[str, SubmissionRow] = {}
+        for row in self.store.submissions():
+            if row.validation == "accepted" and row.ics_code not in chosen:
+                chosen[row.ics_code] = row
+        return list(chosen.values())
+
+    def _compare(self, cid: str) -> None:
+        row = self.comparisons.get(cid)
+        if row is None or not row.busy:
+            return
+        self._record(self.comparisons.update, cid, status="running")
+        folder = self.config.data_dir / "comparisons" / cid
+        try:
+            shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run left
+            private_folder(folder)
+            whatifs = folder / "whatifs.json"
+            whatifs.write_text(json.dumps(row.whatifs), encoding="utf-8")
+            if row.national:
+                private_folder(folder / "in")
+                for sub in self.latest_accepted():
+                    shutil.copyfile(self.config.uploads / sub.stored_name,
+                                    folder / "in" / f"{sub.ics_code}-{sub.stored_name}")
+                args = ("national-compare", str(folder / "in"), str(folder / "out"), str(whatifs))
+            else:
+                submission = self.store.submission(row.subject)
+                assert submission is not None
+                args = ("compare", str(self.config.uploads / submission.stored_name), str(whatifs),
+                        str(folder / "comparison.xlsx"))
+        except (OSError, AssertionError):
+            LOG.exception("comparison %s could not be prepared", cid)
+            self._record(self.comparisons.update, cid, status="failed", ended_at=now(), message=COMPARE_UNPREPARED)
+            return
+        result = self.workers.run(*args)
+        status = result.get("status")
+        if status == STOPPED:
+            self._record(self.comparisons.update, cid, status="queued")  # compared again at the next start
+        elif status == "done":
+            self._record(self.comparisons.update, cid, status="done", ended_at=now(), summary=result["summary"],
+                         workbook=str(result["workbook"]))
+        elif status == "invalid":
+            self._record(self.comparisons.update, cid, status="invalid", ended_at=now(),
+                         problems=list(result.get("problems", []))[:MAX_ISSUES])  # type: ignore[call-overload]
+        else:
+            self._record(self.comparisons.update, cid, status="failed", ended_at=now(),
+                         message=str(result.get("message") or TOO_MUCH))
+
     # ---- restarts ----------------------------------------------------------------------------
     def resume(self) -> dict[str, int]:
         """Pick up what an earlier process left unfinished; returns how many of each kind."""
@@ -214,7 +272,12 @@ class Jobs:
             bring_in_records(self.store.engine, self.config.rollups / rollup.id / "records.sqlite",
                              ROLLUP_WORKER_STOPPED)
             self.store.update_rollup(rollup.id, status="failed", ended_at=now(), message=ROLLUP_STOPPED)
-        counts = {"checks": len(checking), "solves": len(solving), "rollups": len(running)}
+        comparisons = self.comparisons.unfinished()
+        for comparison in comparisons:  # queued or interrupted: compared (again)
+            self.comparisons.update(comparison.id, status="queued")
+            self.compare_later(comparison.id)
+        counts = {"checks": len(checking), "solves": len(solving), "rollups": len(running),
+                  "comparisons": len(comparisons)}
         if any(counts.values()):
             LOG.warning("resumed work left by an earlier portal process: %s", counts)
         return counts

@@ -13,13 +13,34 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from workforce.answers.ics import ICS_COLUMNS
 from workforce.portal.context import FormProblem, Portal, national_files
 from workforce.portal.states import issue_links, rollup_state, submission_state
-from workforce.portal.store import User
+from workforce.portal.store import SubmissionRow, User
+from workforce.portal.whatif_routes import NATIONAL, whatif_context
 
 NO_EMAIL = "Enter your email address"
 NO_PASSWORD = "Enter your password"
 NO_WORKBOOK = "Select the Excel workbook to upload"
 # The ICSs sheet's figures the national view shows for each ICS's latest plan (the roll-up page shows them all).
 NATIONAL_VIEW_FIGURES = ("vacancy_rate_last_year", "planning_score", "overspend_gbp")
+
+
+def national_view(portal: Portal, request: Request, status_code: int = 200, errors: dict[str, str] | None = None,
+                  mode: str = "independent", national_file: str = "", typed: dict[str, object] | None = None
+                  ) -> Response:
+    """The national view; ``errors`` of the roll-up form or the what-if form (``typed``: the what-if as typed)."""
+    return portal.render(request, "national.html", status_code, rows=portal.ics_overview(),
+                         rollups=portal.store.rollups(5), national_files=national_files(portal.config.national_dir),
+                         errors=errors or {}, chosen_mode=mode, chosen_file=national_file, typed=typed or {},
+                         whatif_errors=errors if typed is not None else {},
+                         figure_columns=[(key, c) for key, c in ICS_COLUMNS if key in NATIONAL_VIEW_FIGURES],
+                         **whatif_context(portal, NATIONAL, portal.jobs.latest_accepted()))
+
+
+def submission_view(portal: Portal, request: Request, row: SubmissionRow, status_code: int = 200,
+                    errors: dict[str, str] | None = None, typed: dict[str, object] | None = None) -> Response:
+    """A submission's page; ``errors`` of its what-if form (``typed``: the what-if as typed)."""
+    return portal.render(request, "submission.html", status_code, sub=row, ics=portal.reference.get(row.ics_code),
+                         state=submission_state(row), issue_links=issue_links(row), errors=errors or {},
+                         whatif_errors=errors or {}, typed=typed or {}, **whatif_context(portal, row.id, [row]))
 
 
 def page_routes(portal: Portal) -> APIRouter:
@@ -34,13 +55,6 @@ def page_routes(portal: Portal) -> APIRouter:
         if user is None:
             return RedirectResponse("/login", status_code=303)
         return RedirectResponse("/national" if user.is_national else "/ics", status_code=303)
-
-    def national_view(request: Request, status_code: int = 200, errors: dict[str, str] | None = None,
-                      mode: str = "independent", national_file: str = "") -> Response:
-        return render(request, "national.html", status_code, rows=portal.ics_overview(), rollups=store.rollups(5),
-                      national_files=national_files(portal.config.national_dir), errors=errors or {},
-                      chosen_mode=mode, chosen_file=national_file,
-                      figure_columns=[(key, c) for key, c in ICS_COLUMNS if key in NATIONAL_VIEW_FIGURES])
 
     def ics_home(request: Request, user: User, status_code: int = 200, errors: dict[str, str] | None = None
                  ) -> Response:
@@ -98,9 +112,7 @@ def page_routes(portal: Portal) -> APIRouter:
 
     @router.get("/submissions/{sid}", response_class=HTMLResponse)
     def submission_page(request: Request, sid: str, user: User = page_user) -> Response:
-        row = portal.visible_submission(user, sid)
-        return render(request, "submission.html", sub=row, ics=portal.reference.get(row.ics_code),
-                      state=submission_state(row), issue_links=issue_links(row))
+        return submission_view(portal, request, portal.visible_submission(user, sid))
 
     @router.get("/submissions/{sid}/plan")
     def plan_download(sid: str, user: User = page_user) -> Response:
@@ -109,7 +121,7 @@ def page_routes(portal: Portal) -> APIRouter:
     @router.get("/national", response_class=HTMLResponse)
     def national_page(request: Request, user: User = page_user) -> Response:
         portal.national_only(user)
-        return national_view(request)
+        return national_view(portal, request)
 
     @router.post("/rollups")
     def rollup_start(request: Request, mode: str = Form("independent"), national_file: str = Form(""),
@@ -119,7 +131,7 @@ def page_routes(portal: Portal) -> APIRouter:
         try:
             rid = portal.start_rollup(user, mode, national_file)
         except FormProblem as problem:
-            return national_view(request, 422, {problem.field: str(problem.detail)}, mode, national_file)
+            return national_view(portal, request, 422, {problem.field: str(problem.detail)}, mode, national_file)
         return RedirectResponse(f"/rollups/{rid}", status_code=303)
 
     @router.get("/rollups/{rid}", response_class=HTMLResponse)

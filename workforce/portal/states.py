@@ -11,7 +11,8 @@ The page title starts with the state ("Checking – …", "Errors found – …"
 ``key`` is what the script compares with the API's answer: for a submission
 ``checking``, ``rejected``, ``solving`` (plan waiting or solving), ``done``,
 ``failed`` or ``accepted`` (an older submission that was never solved); for a
-roll-up ``running``, ``done`` or ``failed``.
+roll-up ``running``, ``done`` or ``failed``; for a comparison of what-ifs
+``comparing`` (queued or running), ``done``, ``invalid`` or ``failed``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,20 @@ def rollup_state(row: RollupRow) -> PageState:
     if row.status == "done":
         return PageState("done", "Roll-up done", "Roll-up done: the national workbook is ready.", False)
     return PageState("failed", "Roll-up failed", "The roll-up failed.", False)
+
+
+def comparison_state(row: object) -> PageState:
+    """A comparison of what-ifs (``workforce.portal.comparisons.ComparisonRow``): comparing, done, invalid, failed."""
+    status = row.status  # type: ignore[attr-defined]
+    if status in ("queued", "running"):
+        return PageState("comparing", "Comparing", "Comparing: the plan is being solved under every scenario. This "
+                                                   "can take a few minutes.", True)
+    if status == "done":
+        return PageState("done", "Comparison ready", "Comparison ready: the plan under each scenario is below.", False)
+    if status == "invalid":
+        return PageState("invalid", "What-ifs do not fit", "The what-ifs do not fit the workbook: nothing was solved.",
+                         False)
+    return PageState("failed", "Comparison failed", "The comparison could not be made.", False)
 
 
 def error_heading(status: int) -> str:

@@ -3,6 +3,8 @@
     python -m workforce.portal.worker LIMITS check WORKBOOK
     python -m workforce.portal.worker LIMITS solve WORKBOOK PLAN_PATH
     python -m workforce.portal.worker LIMITS rollup INPUT_DIR OUT_DIR RECORDS_FILE [NATIONAL_FILE]
+    python -m workforce.portal.worker LIMITS compare WORKBOOK WHATIFS_JSON OUT_PATH
+    python -m workforce.portal.worker LIMITS national-compare INPUT_DIR OUT_DIR WHATIFS_JSON
 
     LIMITS: --memory-bytes=N --cpu-seconds=S --parent=PID
 
@@ -14,7 +16,8 @@ The web server starts it (``workforce.portal.process``); before anything else it
 address space and CPU time, lowers its priority, makes every file it writes private (umask 077)
 and asks Linux to kill it if the server goes away, so a hostile workbook can only ever take down
 this process.  It calls exactly the functions behind ``workforce validate``, ``workforce solve``
-and ``workforce rollup``, so results are identical.  It is given no secrets: a roll-up keeps its
+and ``workforce rollup`` (``compare``: ``workforce compare``; ``national-compare``: ``workforce rollup
+--compare``), so results are identical.  It is given no secrets: a roll-up keeps its
 run records in ``RECORDS_FILE`` (a SQLite file in the roll-up's folder) and the server copies them
 into its own database afterwards.  A check lists at most ``MAX_ISSUES`` problems and counts the rest.
 """
@@ -94,6 +97,57 @@ def rollup(input_dir: Path, out_dir: Path, records: Path, national: str | None) 
             "ics": [line.as_json() for line in ics_lines(outcome, reference_ics())]}  # the ICSs sheet's rows
 
 
+def _whatifs(path: Path) -> list[object]:
+    from workforce.portal.whatifs import scenario_of
+    from workforce.scenario import load_scenario
+
+    base = load_scenario()
+    return [base] + [scenario_of(w, base) for w in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def compare(workbook: Path, whatifs: Path, out: Path) -> dict[str, object]:
+    """The submission under the base policy and its what-ifs: ``workforce compare`` (one solve at a time)."""
+    from workforce.portal.whatifs import comparison_summary
+    from workforce.scenario import ScenarioError
+    from workforce.scenarios.compare import compare_workbook
+    from workforce.solve import SolveFailure
+
+    try:
+        base, *scenarios = _whatifs(whatifs)
+        outcome = compare_workbook(workbook, base, scenarios, output_path=out, workers=1)  # type: ignore[arg-type]
+    except ScenarioError as exc:  # also adjustments that do not fit this workbook
+        return {"status": "invalid", "problems": [str(_clip(p)) for p in exc.problems[:MAX_ISSUES]]}
+    except InputError as exc:
+        return {"status": "failed", "message": "; ".join(i.message() for i in errors_in(exc.issues)[:5])}
+    except SolveFailure as exc:
+        return {"status": "failed", "message": str(exc)}
+    return {"status": "done", "workbook": str(outcome.output_path),
+            "summary": comparison_summary([(p.name, (p.plan,)) for p in outcome.plans])}
+
+
+def national_compare(input_dir: Path, out_dir: Path, whatifs: Path) -> dict[str, object]:
+    """Every ICS under the base policy and each what-if: ``workforce rollup --compare`` (one solve at a time)."""
+    from workforce.portal.whatifs import comparison_summary
+    from workforce.rollup.compare import compare_rollup
+    from workforce.rollup.run import RollupOptions
+    from workforce.scenario import ScenarioError
+
+    try:
+        base, *scenarios = _whatifs(whatifs)
+    except ScenarioError as exc:
+        return {"status": "invalid", "problems": [str(_clip(p)) for p in exc.problems[:MAX_ISSUES]]}
+    options = RollupOptions(input_dir=input_dir, out_dir=out_dir, scenario=base, national=None,  # type: ignore[arg-type]
+                            workers=1, executor="local", scheduler=None, force=False)
+    outcome = compare_rollup(options, scenarios)  # type: ignore[arg-type]
+    if not outcome.output_path:
+        return {"status": "failed", "message": "no ICS could be planned under every scenario: "
+                + "; ".join(f"{code}: {why}" for code, why in outcome.left_out[:5])}
+    summary = comparison_summary(list(zip(outcome.names, outcome.plans)))
+    summary["left_out"] = [{"ics_code": code, "why": str(_clip(why))} for code, why in outcome.left_out]
+    summary["warnings"] = [str(_clip(n)) for n in outcome.notes[:MAX_ISSUES]]
+    return {"status": "done", "workbook": outcome.output_path, "summary": summary}
+
+
 def limit_myself(options: dict[str, str]) -> None:
     """Caps, priority and file modes for this process, before any workbook is opened."""
     memory = int(options["memory-bytes"])
@@ -118,6 +172,10 @@ def run(command: str, args: list[str]) -> dict[str, object]:
             return solve(Path(args[0]), Path(args[1]))
         if command == "rollup":
             return rollup(Path(args[0]), Path(args[1]), Path(args[2]), args[3] if len(args) > 3 else None)
+        if command == "compare":
+            return compare(Path(args[0]), Path(args[1]), Path(args[2]))
+        if command == "national-compare":
+            return national_compare(Path(args[0]), Path(args[1]), Path(args[2]))
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             return {"status": "failed", "message": DISK_FULL}

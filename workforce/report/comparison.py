@@ -107,7 +107,8 @@ class ScenarioColumn:
     plans: tuple[Plan, ...]
 
 
-def _summed_families(plans: tuple[Plan, ...]) -> dict[tuple[str, int], FamilyYear]:
+def summed_families(plans: tuple[Plan, ...]) -> dict[tuple[str, int], FamilyYear]:
+    """NHS and adult social care by year, summed over ``plans`` (``workforce.answers`` figures)."""
     sums: dict[tuple[str, int], FamilyYear] = {}
     for plan in plans:
         for f in family_years(plan):
@@ -119,7 +120,8 @@ def _summed_families(plans: tuple[Plan, ...]) -> dict[tuple[str, int], FamilyYea
     return sums
 
 
-def _summed_money(plans: tuple[Plan, ...]) -> list[MoneyYear]:
+def summed_money(plans: tuple[Plan, ...]) -> list[MoneyYear]:
+    """Agency and money by year, summed over ``plans`` (``workforce.answers`` figures)."""
     by_year: dict[int, MoneyYear] = {}
     for plan in plans:
         for m in money_years(plan):
@@ -131,7 +133,7 @@ def _summed_money(plans: tuple[Plan, ...]) -> list[MoneyYear]:
     return [by_year[y] for y in sorted(by_year)]
 
 
-def _family_keys(figures: list[dict[tuple[str, int], FamilyYear]]) -> list[tuple[str, int]]:
+def family_keys(figures: list[dict[tuple[str, int], FamilyYear]]) -> list[tuple[str, int]]:
     """(family, year) keys, NHS first then adult social care, each family's years in order."""
     order = {NHS: 0, ADULT_SOCIAL_CARE: 1}
     return sorted({key for f in figures for key in f}, key=lambda k: (order.get(k[0], 2), k[1]))
@@ -147,8 +149,8 @@ def write_comparison_sheet(wb: Workbook, styles: Styles, heading: str, note: str
     charts_row, row = top, top + CHART_HEIGHT_ROWS + 1
     widths: dict[int, float] = {}
     names = [c.name for c in columns]
-    figures = [_summed_families(c.plans) for c in columns]
-    keys = _family_keys(figures)
+    figures = [summed_families(c.plans) for c in columns]
+    keys = family_keys(figures)
     row = scenario_table(ws, styles, row, "Vacancies (FTE)", ["Year", "Sector family"], names, "FTE", Fmt.FTE,
                          [[year_label(y), fam] + [f[(fam, y)].vacancy_fte for f in figures] for fam, y in keys], widths)
     rate_top = row
@@ -160,7 +162,7 @@ def write_comparison_sheet(wb: Workbook, styles: Styles, heading: str, note: str
     row = scenario_table(ws, styles, row, "Vacancy rate against the target (%)", ["Year", "Sector family"], names,
                          "%", Fmt.RATE, rows, widths,
                          lead=[Column(f"Target rate, {names[0]} (%)", Fmt.RATE, SCENARIO_WIDTH)], extra=extra)
-    money = [_summed_money(c.plans) for c in columns]
+    money = [summed_money(c.plans) for c in columns]
     row = scenario_table(ws, styles, row, "Agency (FTE)", ["Year"], names, "FTE", Fmt.FTE,
                          [[year_label(m.year)] + [money[i][k].agency_fte for i in range(len(columns))]
                           for k, m in enumerate(money[0])], widths)

@@ -41,6 +41,7 @@
 
   function stateOf(data) {
     if (kind === "rollup") { return data.status; }
+    if (kind === "comparison") { return data.status === "queued" || data.status === "running" ? "comparing" : data.status; }
     if (data.validation !== "accepted") { return data.validation; }
     if (data.plan_status === "waiting" || data.plan_status === "solving") { return "solving"; }
     return data.plan_status === "none" ? "accepted" : data.plan_status;
