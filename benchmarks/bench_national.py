@@ -193,7 +193,8 @@ def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats:
         "coupled_strategy": coupled[-1]["strategy"], "coupled_seconds": c_seconds, "coupled_iterations": c_iterations,  # type: ignore[index]
         "independent_solve_sum_s": solve_sum, "independent_write_sum_s": write_sum,
         "independent_per_ics_s": {key: med([ics_sum(s, key) for s in independent]) / len(independent[0]["ics"])  # type: ignore[arg-type]
-                                  for key in ("read", "validate", "build", "hand_off", "solve", "results", "write")},
+                                  for key in ("read", "validate", "build", "hand_off", "solve", "results", "marginal",
+                                              "budget_curve", "write")},
     }
     def paired(numerator: str, denominator: str) -> float:
         """Median over the rounds of the ratio within each round (the two ran minutes apart, not hours)."""
@@ -244,7 +245,13 @@ def show(r: dict[str, object]) -> None:
     print(f"  build and hand-off with the ICS solves, in the workers: {c['build_and_hand_off']:.2f} s wall "  # type: ignore[index]
           f"(build {c['ics_build_total']:.2f} s + hand-off {c['ics_hand_off_total']:.2f} s + solve "  # type: ignore[index]
           f"{c['ics_solve_total']:.2f} s summed over the ICSs); stacking {c['stack']:.2f} s")  # type: ignore[index]
-    print(f"  extraction {c['extract']:.2f} s and plan writing {c.get('write_plans', 0.0):.2f} s, wall, in the workers")  # type: ignore[index, union-attr]
+    print(f"  re-solves: what one more unit of each national limit-year does {c['national_values']:.2f} s (on the "  # type: ignore[index]
+          f"coupled LP, in a thread of the parent alongside the workers; waited for after them "
+          f"{c.get('national_values_wait', 0.0):.2f} s); extraction with each ICS's budgets valued with the rest "  # type: ignore[union-attr]
+          f"of England fixed "
+          f"{c['extract_and_budget_values']:.2f} s wall in the workers (extraction {c['ics_extract_total']:.2f} s + "  # type: ignore[index]
+          f"budget values {c['ics_budget_values_total']:.2f} s summed over the ICSs)")  # type: ignore[index]
+    print(f"  plan writing {c.get('write_plans', 0.0):.2f} s wall, in the workers")  # type: ignore[union-attr]
     per = r["independent_per_ics_s"]  # type: ignore[assignment]
     print("\nIndependent roll-up on 2 workers, per ICS (s): " + ", ".join(f"{k} {v:.3f}" for k, v in per.items()))  # type: ignore[union-attr]
     print(f"  plan writing / solving: {ratio['plan_writing_over_solving']:.2f} (target <= 1)")  # type: ignore[index]

@@ -247,3 +247,18 @@ def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_
     run = {r[0]: r[1] for r in load_workbook(tmp_path / "out" / "QHG-plan.xlsx")["Run"].iter_rows(values_only=True)}
     assert str(run["solve_strategy"]).startswith("coupled from ICS bases")
     assert run["iterations_stage_2_unmet_demand"] >= 0 and run["timing_stage_2_unmet_demand_s"] >= 0
+
+
+@pytest.mark.parametrize("alongside", [False, True])
+def test_work_beside_the_workers_gives_its_result_or_its_error(alongside: bool) -> None:
+    from workforce.rollup.coupled import Beside
+
+    assert Beside(lambda: (1, 2), alongside=alongside).result() == (1, 2)
+
+    def fails() -> None:
+        raise ValueError("the re-solve failed")
+
+    failing = Beside(fails, alongside=alongside)
+    with pytest.raises(ValueError, match="the re-solve failed"):
+        failing.result()
+    assert failing.seconds >= 0.0

@@ -38,14 +38,17 @@ bases (``workforce.strategy.COUPLED``: the ICSs' bases side by side, national
 rows basic, fund columns at 0).  Each plan is then extracted in a worker, which
 also values its ICS's budgets with the rest of England held fixed
 (``workforce.marginal.fixed``); what one more unit of each national limit does
-is re-solved on the coupled LP here (``workforce.marginal.national``).
+is re-solved on the coupled LP here (``workforce.marginal.national``), in a
+thread of the parent while the workers extract the plans (:class:`Beside`).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -68,6 +71,8 @@ GBP_PER_MILLION = 1_000_000.0
 SLACK_FTE = 1e-6  # a limit used to within this is treated as binding
 NO_SOLVE_NEEDED = "no national limit binds the independent plans and there is no fund, so they are already the " \
                   "coupled optimum"
+
+T = TypeVar("T")
 
 # Runs calls (function, arguments) — in worker processes in a roll-up — and returns their results in order;
 # the text says what they do, for progress.
@@ -110,6 +115,44 @@ class CoupledResult:
     strategy: str = ""  # how HiGHS ran the coupled stages (workforce.strategy)
     size: tuple[int, int] = (0, 0)  # columns and rows of the coupled LP
     rest_of_england: tuple[RestOfEngland, ...] = ()  # per plan: what the others leave it (its budget values)
+
+
+class Beside(Generic[T]):
+    """A computation run in a thread of its own while this one waits on the workers (``alongside``), or at once.
+
+    The national limits' re-solves (HiGHS, which lets go of the GIL while it solves) run in the parent while
+    the workers extract the plans and value each ICS's budgets: on two cores the parent's core is otherwise
+    idle for all of that.  Nothing is shared but read-only arrays and the coupled HiGHS model, which only the
+    re-solves use.  In-process runs (no workers) compute at once: two HiGHS solves in one process at a time
+    are not needed there.  The thread is a daemon, so an interrupted roll-up does not wait for it.
+    """
+
+    def __init__(self, work: Callable[[], T], *, alongside: bool) -> None:
+        self._work = work
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0
+        self._thread: threading.Thread | None = None
+        if alongside:
+            self._thread = threading.Thread(target=self._run, name="national-values", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._value = self._work()
+        except BaseException as error:  # handed to the thread that asks for the result
+            self._error = error
+        self.seconds = time.perf_counter() - started
+
+    def result(self) -> T:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
 def _in_process(calls: list[tuple[Callable[..., object], tuple[object, ...]]], _what: str) -> list[object]:
@@ -296,11 +339,9 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
         seconds[stage_key(record.name)] = record.seconds
         if record.finish_iterations or record.finish_seconds:
             seconds[stage_key(record.name) + "_finish"] = record.finish_seconds
-    started = time.perf_counter()
     vacancy = np.concatenate([layout.col_offset[bi] + b.vacancy_cols for bi, b in enumerate(blocks)])
-    marginals, places_by_ics = _national_marginals(national, solution, layout, datas, state, vacancy)
-    seconds["national_values"] = time.perf_counter() - started
-    state, solution = None, replace(solution, state=None)  # the coupled HiGHS model is no longer needed: free it
+    national_values = Beside(lambda: _national_marginals(national, solution, layout, datas, state, vacancy),
+                             alongside=run_calls is not None)
     fund_value = solution.col_value[layout.num_cols:]
     fund_of = [{(f.holder, f.year): fund_value[k] * MONEY_UNIT_GBP for k, f in enumerate(fund) if f.block == bi}
                for bi in range(len(blocks))]
@@ -312,6 +353,10 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
                          rest if with_budget_values else None))
          for d, block, part, fund_gbp, rest in zip(datas, blocks, parts, fund_of, rests)], "extracted")
     seconds["extract_and_budget_values"] = time.perf_counter() - started  # wall time, in the workers
+    marginals, places_by_ics = national_values.result()
+    seconds["national_values"] = national_values.seconds  # its own time (alongside the workers' in a roll-up)
+    seconds["national_values_wait"] = time.perf_counter() - started - seconds["extract_and_budget_values"]
+    state, solution = None, replace(solution, state=None)  # the coupled HiGHS model is no longer needed: free it
     seconds["ics_extract_total"] = sum(s["extract"] for _, s in done)
     seconds["ics_budget_values_total"] = sum(s["marginal"] for _, s in done)
     fund_by_ics: dict[str, dict[int, float]] = {}
