@@ -1,6 +1,6 @@
 """The realistic national case, timed side by side: independent and coupled roll-ups, the coupled LP, memory, Dask.
 
-    .venv/bin/python benchmarks/bench_national.py [--repeats 3] [--case DIR] [--no-dask]
+    .venv/bin/python benchmarks/bench_national.py [--repeats 3] [--case DIR] [--no-dask] [--no-serial]
 
 Generates the case of ``national_case.py`` (42 ICS workbooks of 30 roles x 10 years and national
 limits that bind; ``--case DIR`` reuses one written earlier) and runs, as fresh processes
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -100,6 +101,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--case", type=Path, default=None, help="a folder written by national_case.py")
     parser.add_argument("--no-dask", action="store_true", help="leave out the Dask cluster")
+    parser.add_argument("--no-serial", action="store_true",
+                        help="leave out the independent roll-up on 1 worker (the longest run, for no target)")
     parser.add_argument("--before", type=float, default=0.0, metavar="SECONDS",
                         help="also solve, in this process, the coupled LP and the 42 ICSs the way they were solved "
                              "before issue 13 (COLD_DUAL), the coupled LP with this time limit")
@@ -117,6 +120,8 @@ def main() -> None:
             "independent, 2 workers": ("--workers", "2"),
             "coupled, 2 workers": ("--workers", "2", "--national", str(national)),
         }
+        if args.no_serial:
+            del cases["independent, 1 worker"]
         cluster = None
         if not args.no_dask:
             from distributed import LocalCluster
@@ -127,16 +132,19 @@ def main() -> None:
         before = solve_the_old_way(inputs, national, args.before) if args.before else None
         try:
             names = list(cases)
+            loads: list[float] = []  # the machine's 5-minute load average after each run (it is shared)
             for r in range(args.repeats):
                 order = names[r % len(names):] + names[:r % len(names)]
                 for name in order:
                     result = rollup(inputs, tmp / name.replace(" ", "_").replace(",", ""), db, *cases[name])
                     runs.setdefault(name, []).append(result)
-                    print(f"  round {r + 1}: {name}: {result[0]:.1f} s, peak {result[1] / MB:.0f} MB", flush=True)
+                    loads.append(os.getloadavg()[1])
+                    print(f"  round {r + 1}: {name}: {result[0]:.1f} s, peak {result[1] / MB:.0f} MB; load average "
+                          f"(5 min) {loads[-1]:.1f}", flush=True)
         finally:
             if cluster is not None:
                 cluster.close()
-    report(runs, args.repeats, before)
+    report(runs, args.repeats, before, loads)
 
 
 def solve_the_old_way(inputs: Path, national: Path, time_limit_s: float) -> dict[str, object]:
@@ -176,7 +184,7 @@ def solve_the_old_way(inputs: Path, national: Path, time_limit_s: float) -> dict
 
 
 def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats: int,
-           before: dict[str, object] | None) -> None:
+           before: dict[str, object] | None, loads: list[float]) -> None:
     seconds = {name: med([r[0] for r in rs]) for name, rs in runs.items()}
     peak_mb = {name: max(r[1] for r in rs) / MB for name, rs in runs.items()}
     independent = [r[2] for r in runs["independent, 2 workers"]]
@@ -187,7 +195,7 @@ def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats:
     write_sum = med([ics_sum(s, "write") for s in independent])
     binding = [m for m in coupled[-1]["national_marginals"] if m["value"] > 0]  # type: ignore[index, union-attr]
     result = {
-        "repeats": repeats, "seconds": seconds, "peak_memory_mb": peak_mb,
+        "repeats": repeats, "seconds": seconds, "peak_memory_mb": peak_mb, "load_average_5_min": loads,
         "coupled_lp_columns": coupled[-1]["lp_columns"], "coupled_lp_rows": coupled[-1]["lp_rows"],  # type: ignore[index]
         "national_limit_years": len(coupled[-1]["national_marginals"]), "binding_limit_years": len(binding),  # type: ignore[index, arg-type]
         "coupled_strategy": coupled[-1]["strategy"], "coupled_seconds": c_seconds, "coupled_iterations": c_iterations,  # type: ignore[index]
@@ -201,7 +209,8 @@ def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats:
         return med([a[0] / b[0] for a, b in zip(runs[numerator], runs[denominator])])
 
     result["ratios"] = {
-        "parallel_over_serial": paired("independent, 2 workers", "independent, 1 worker"),
+        "parallel_over_serial": paired("independent, 2 workers", "independent, 1 worker")
+        if "independent, 1 worker" in runs else None,
         "coupled_over_independent_2_workers": paired("coupled, 2 workers", "independent, 2 workers"),
         "coupled_lp_solve_over_sum_of_independent_solves": c_seconds["solve"] / solve_sum,
         "coupled_lp_solve_over_its_own_ics_solves": c_seconds["solve"] / c_seconds["ics_solve_total"],
@@ -223,11 +232,13 @@ def report(runs: dict[str, list[tuple[float, int, dict[str, object]]]], repeats:
 def show(r: dict[str, object]) -> None:
     s, peak, ratio = r["seconds"], r["peak_memory_mb"], r["ratios"]  # type: ignore[assignment]
     c = r["coupled_seconds"]  # type: ignore[assignment]
-    print(f"\nRealistic national case, medians of {r['repeats']} (process start to national workbook written):")
+    print(f"\nRealistic national case, medians of {r['repeats']} (process start to national workbook written; "
+          f"5-minute load average {min(r['load_average_5_min']):.1f}-{max(r['load_average_5_min']):.1f}):")  # type: ignore[arg-type]
     for name in s:  # type: ignore[union-attr]
         print(f"  {name:32} {s[name]:7.1f} s   peak memory of the process tree {peak[name]:5.0f} MB")  # type: ignore[index]
     print("  ratios are medians over the rounds of the ratio within each round:")
-    print(f"  2 workers / 1 worker: {ratio['parallel_over_serial']:.2f}")  # type: ignore[index]
+    if ratio["parallel_over_serial"] is not None:  # type: ignore[index]
+        print(f"  2 workers / 1 worker: {ratio['parallel_over_serial']:.2f}")  # type: ignore[index]
     print(f"  coupled / independent on 2 workers: {ratio['coupled_over_independent_2_workers']:.2f} (target <= 2)")  # type: ignore[index]
     if "dask_over_local_pool" in ratio:  # type: ignore[operator]
         print(f"  Dask / local pool, independent on 2 workers: {ratio['dask_over_local_pool']:.2f}")  # type: ignore[index]
