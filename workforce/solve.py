@@ -17,9 +17,9 @@ future Pyomo moves the compiler's internals, its public entry point is used.
 Stages, on one HiGHS model (warm-started): minimise O1; add the row
 ``O1 ≤ O1*·(1 + rtol) + atol``; minimise O2; add ``O2 ≤ O2*·(1 + rtol) + atol``;
 minimise O3.  Duals are read from the stage-2 solve.  How HiGHS runs each
-stage (primal or dual simplex, a starting basis, a quicker stage first solved
-with the overspend held at 0 or on the optimal face of the stage before, then
-finished with the row above) is a :class:`workforce.strategy.Strategy`, chosen
+stage (primal or dual simplex, a starting basis, stage 2 first solved with
+the overspend held at 0 when stage 1 finds none, then finished with the row
+above) is a :class:`workforce.strategy.Strategy`, chosen
 by measurement and documented there; whatever the strategy, every stage ends
 as the solve of exactly the LP above, so the optima are the formulation's.
 With ``keep_state`` the HiGHS model and each stage's basis and solution are

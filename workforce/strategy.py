@@ -39,11 +39,12 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   national case (42 ICSs, 116k columns × 93k rows, a fund ten times larger)
   stage 1 from scratch with HiGHS's defaults did not finish in 600 s, took
   220 s without scaling and 6 s without scaling and perturbation.  Stage 3
-  runs on the *optimal face* of stage 2 (below) by primal simplex: 0.2 s
-  against 14–18 s with the dense row ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``,
-  which couples every ICS.  On the realistic case the coupled solve takes
-  12.8 s (stage 1 1.8 s / 3,842 iterations, stage 2 10.3 s / 5,284, stage 3
-  0.2 s / 135) against 213 s the way it was solved before (:data:`COLD_DUAL`).
+  goes on by primal simplex from stage 2's optimum with the row
+  ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``.  Before the run-out (issue 10) the
+  coupled solve of the realistic case took 12.8 s (stage 1 1.8 s / 3,842
+  iterations, stage 2 10.3 s / 5,284) against 213 s the way it was solved
+  before (:data:`COLD_DUAL`); with 5 run-out years ``benchmarks/README.md``
+  has the figures.
   Tried and not kept, each slower: for stage 2 devex pricing (1.6× the time)
   or Dantzig pricing (over 5×), primal simplex (5×), a fresh presolve every
   stage (18× on 6 ICSs), interior point (stage 2 alone 81 s, mostly its
@@ -52,20 +53,18 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   and starting stage 2 from the ICSs' optima under pro-rata shares of the
   national limits (7,165 iterations against 5,284).
 
-Optimal face.  For an LP with an optimal dual ``(y, d)``, the optimal
-solutions are exactly the feasible points that keep every nonbasic column
-with ``d_j ≠ 0`` at its bound and every row with ``y_i ≠ 0`` at its active
-bound (complementary slackness with that dual).  Fixing those bounds states
-"stage 2 stays optimal" without a row, which is what makes the coupled stage 3
-quick.  It is stricter than the formulation's row by the stage tolerance (O2
-stays at O2* instead of up to O2*·(1 + rtol) + atol, so O3 would come out
-higher by what that slack buys: 1.1e-5 of the total on the realistic
-national case), so it is only the start: :func:`release` puts the bounds
-back, adds the row ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol`` and primal simplex
-finishes stage 3 from the face's optimum, which is feasible for it.  Every
-stage therefore ends at an optimum of exactly the formulation's LP; the
-optima agree with a plain cold solve of each stage to far within the stage
-tolerance (``tests/test_strategy.py`` for single ICSs,
+Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
+nonbasic column with a nonzero reduced cost and every row with a nonzero dual
+fixed at its bound, which keeps stage 2 optimal without the dense row).  It
+was fast (0.2 s against 14–18 s before the run-out), but it is stricter than
+the formulation's row by the stage tolerance (O3 came out 1.1e-5 of the total
+higher), so it had to be finished with the row; face and finish together took
+36.0 s against 35.4 s for the row alone (realistic case with the run-out, one
+run each on a loaded machine, 2026-12-02), so the row alone is used.
+
+Whatever the strategy, every stage ends as the solve of exactly the
+formulation's LP; the optima agree with a plain cold solve of each stage to
+far within the stage tolerance (``tests/test_strategy.py`` for single ICSs,
 ``tests/test_coupled.py`` for a coupled case).
 """
 
@@ -87,7 +86,6 @@ PRIMAL_SIMPLEX = "primal"
 _SIMPLEX_STRATEGY = {DUAL_SIMPLEX: 1, PRIMAL_SIMPLEX: 4}
 HIGHS_SCALE_STRATEGY = 2  # HiGHS's defaults (1.16), restored for the stages that are not plain
 HIGHS_COST_PERTURBATION = 1.0
-REDUCED_COST_MIN = 1e-7  # a reduced cost or dual this small is treated as zero (HiGHS's dual feasibility tolerance)
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,6 @@ class Strategy:
     methods: tuple[str, str, str]  # per stage: DUAL_SIMPLEX or PRIMAL_SIMPLEX (stage 1 may use presolve)
     plain: tuple[bool, bool, bool] = (False, False, False)  # per stage: no scaling and no cost perturbation
     settle_overspend: bool = True  # O1* = 0: hold the overspend columns at 0 rather than add a row
-    last_stage_on_face: bool = False  # stage 3 on the optimal face of stage 2 rather than with a row
     start_from_ics_bases: bool = False  # coupled LP: stages 1 and 2 start from the ICSs' own optimal bases
 
     def describe(self) -> str:
@@ -111,14 +108,12 @@ class Strategy:
                  f"stage 3 by {self.methods[2]} simplex{plain[2]} from stage 2's optimum"]
         if self.settle_overspend:
             parts.append("overspend held at 0 when stage 1 finds none")
-        if self.last_stage_on_face:
-            parts.append("stage 3 on the optimal face of stage 2")
         return f"{self.name}: " + "; ".join(parts)
 
 
 INDEPENDENT = Strategy("warm primal", (DUAL_SIMPLEX, PRIMAL_SIMPLEX, PRIMAL_SIMPLEX))
 COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX), plain=(True, True, True),
-                   last_stage_on_face=True, start_from_ics_bases=True)
+                   start_from_ics_bases=True)
 # Today's method before issue 13, kept for comparison (benchmarks and the test that the optima agree).
 COLD_DUAL = Strategy("warm dual (before issue 13)", (DUAL_SIMPLEX, DUAL_SIMPLEX, DUAL_SIMPLEX),
                      settle_overspend=False)
@@ -217,10 +212,10 @@ def hold_previous(h: highspy.Highs, strategy: Strategy, stage: int, previous_cos
     """Keep stage ``stage - 1``'s objective optimal while stage ``stage`` is minimised.
 
     Either by the formulation's row (returns ``None``), or — where the strategy says so — first by bounds
-    (overspend held at 0; the optimal face): then the stage must be finished by :func:`release`.
+    (the overspend held at 0): then the stage must be finished by :func:`release`.
     ``bounds`` are the current column and row bounds (col_lower, col_upper, row_lower, row_upper).
     """
-    col_lower, col_upper, row_lower, row_upper = bounds
+    col_lower, col_upper = bounds[0], bounds[1]
     if stage == 1 and strategy.settle_overspend:
         settled = settles_at_zero(previous_cost, col_lower, optimum, absolute_tolerance)
         if settled is not None:
@@ -228,8 +223,6 @@ def hold_previous(h: highspy.Highs, strategy: Strategy, stage: int, previous_cos
             h.changeColsBounds(len(settled), settled, zeros, zeros)
             none = np.zeros(0, dtype=np.int32)
             return Held(settled, col_lower[settled], col_upper[settled], none, np.zeros(0), np.zeros(0))
-    if stage == 2 and strategy.last_stage_on_face:
-        return restrict_to_optimal_face(h, bounds)
     add_objective_row(h, previous_cost, optimum, relative_tolerance, absolute_tolerance)
     return None
 
@@ -263,32 +256,3 @@ def _restore_sides(status: list[object], where: np.ndarray, value: np.ndarray, l
         if status[i] != basic:
             at_upper = np.isfinite(upper[k]) and abs(value[i] - upper[k]) < abs(value[i] - lower[k])
             status[i] = _STATUS[AT_UPPER] if at_upper else _STATUS[AT_LOWER]
-
-
-def _held_at_bound(statuses: list[object], duals: np.ndarray, lower: np.ndarray, upper: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Positions nonbasic at a bound with a dual above ``REDUCED_COST_MIN``, and that bound."""
-    status = np.fromiter((int(s.value) for s in statuses), dtype=np.int8)  # type: ignore[attr-defined]
-    moving = np.abs(duals) > REDUCED_COST_MIN
-    at_lower = np.flatnonzero(moving & (status == AT_LOWER))
-    at_upper = np.flatnonzero(moving & (status == AT_UPPER))
-    where = np.concatenate([at_lower, at_upper]).astype(np.int32)
-    return where, np.concatenate([lower[at_lower], upper[at_upper]])
-
-
-def restrict_to_optimal_face(h: highspy.Highs, bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-                             ) -> Held:
-    """Fix the bounds that keep the current optimum's objective optimal (see the module docstring).
-
-    Columns and rows are fixed at the bound where the basis holds them, so the
-    current point stays feasible and the next stage starts from it.
-    """
-    col_lower, col_upper, row_lower, row_upper = bounds
-    solution, basis = h.getSolution(), h.getBasis()
-    cols, col_at = _held_at_bound(basis.col_status, np.asarray(solution.col_dual), col_lower, col_upper)
-    if len(cols):
-        h.changeColsBounds(len(cols), cols, col_at, col_at)
-    rows, row_at = _held_at_bound(basis.row_status, np.asarray(solution.row_dual), row_lower, row_upper)
-    if len(rows):
-        h.changeRowsBounds(len(rows), rows, row_at, row_at)
-    return Held(cols, col_lower[cols], col_upper[cols], rows, row_lower[rows], row_upper[rows])
