@@ -51,7 +51,10 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   crossover); Dantzig–Wolfe decomposition with the ICSs as blocks (on 6 ICSs
   still short of the stage tolerance after 128 iterations, 18 s of pricing);
   and starting stage 2 from the ICSs' optima under pro-rata shares of the
-  national limits (7,165 iterations against 5,284).
+  national limits (7,165 iterations against 5,284).  With the run-out
+  (realistic case, 2026-12-02, two processes side by side at load 5–6):
+  stage 2 continued from stage 1's optimum did not finish within the 600 s
+  limit, against 90 s from the ICSs' own stage-2 bases (whole solve 164.5 s).
 
 Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
 nonbasic column with a nonzero reduced cost and every row with a nonzero dual
