@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rollup.py
 	$(BIN)/python benchmarks/bench_futures.py
 	$(BIN)/python benchmarks/bench_hedge.py
+	$(BIN)/python benchmarks/bench_national.py
 
 clean:
 	rm -rf $(VENV) outputs/*.xlsx .pytest_cache

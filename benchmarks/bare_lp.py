@@ -476,8 +476,14 @@ def _highs_lp(lp: BareLP) -> highspy.HighsLp:
 
 
 def solve_bare(lp: BareLP, threads: int = 1, rel_tol: float = 1e-7, abs_tol: float = 1e-6,
-               time_limit_s: float = 600.0) -> BareResult:
-    """Three lexicographic stages on one HiGHS model; each fixes the previous optimum (≤ opt (1 + rel) + abs)."""
+               time_limit_s: float = 600.0, *, later_stages_primal: bool = False,
+               settle_overspend: bool = False) -> BareResult:
+    """Three lexicographic stages on one HiGHS model; each fixes the previous optimum (≤ opt (1 + rel) + abs).
+
+    ``later_stages_primal`` runs stages 2 and 3 by primal simplex from the previous optimum, and
+    ``settle_overspend`` holds the overspend columns at 0 when stage 1 finds none, as the product does
+    (``workforce.strategy.INDEPENDENT``); the defaults are HiGHS's dual simplex and stage rows only.
+    """
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("threads", threads)
@@ -492,8 +498,13 @@ def solve_bare(lp: BareLP, threads: int = 1, rel_tol: float = 1e-7, abs_tol: flo
         if stage:
             previous = lp.cost[stage - 1]
             nz = np.flatnonzero(previous).astype(np.int32)
-            highs.addRow(-INF, optima[-1] * (1 + rel_tol) + abs_tol, len(nz), nz, previous[nz])
+            if stage == 1 and settle_overspend and optima[-1] <= abs_tol:
+                highs.changeColsBounds(len(nz), nz, np.zeros(len(nz)), np.zeros(len(nz)))
+            else:
+                highs.addRow(-INF, optima[-1] * (1 + rel_tol) + abs_tol, len(nz), nz, previous[nz])
             highs.changeColsCost(num_cols, every_col, lp.cost[stage])
+            if later_stages_primal:
+                highs.setOptionValue("simplex_strategy", 4)
         highs.run()
         status = highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:

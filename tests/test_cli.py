@@ -36,12 +36,17 @@ def test_solve_writes_the_plan_and_prints_json(workbook: Path, tmp_path: Path) -
     assert set(summary["objectives"]) == {"objective_overspend_gbp", "objective_unmet_fte_years",
                                           "objective_cost_gbp"}
     assert {"read", "validate", "build", "hand_off", "solve", "marginal", "write"} <= set(summary["timings_s"])
+    assert {"stage_1_overspend", "stage_2_unmet_demand", "stage_3_cost"} <= set(summary["timings_s"])
     assert summary["run_out_years"] == 5
     keys = {"holder", "year", "overspend_avoided_gbp", "weighted_unmet_avoided", "vacancy_avoided_fte_years",
             "local_rate_per_million", "rate_holds_from_gbp", "rate_holds_to_gbp"}
     assert summary["marginal_budget"] and all(set(v) == keys for v in summary["marginal_budget"])
     assert all(YEAR.match(v["year"]) for v in summary["marginal_budget"])
     assert "Summary" in load_workbook(out).sheetnames
+    provenance = {r[0]: r[1] for r in load_workbook(out)["Run"].iter_rows(values_only=True)}
+    assert str(provenance["solve_strategy"]).startswith("warm primal: stage 1 by dual simplex")
+    assert all(provenance[f"iterations_{stage}"] >= 0 and provenance[f"timing_{stage}_s"] >= 0
+               for stage in ("stage_1_overspend", "stage_2_unmet_demand", "stage_3_cost"))
 
 
 def test_solve_default_output_is_named_after_the_ics(workbook: Path, tmp_path: Path, monkeypatch) -> None:
@@ -157,3 +162,15 @@ def test_formula_without_saved_value_exits_1_naming_the_cell(workbook: Path, tmp
     assert result.exit_code == EXIT_INPUT
     assert "Demand!C2" in result.stderr and "formula with no saved result" in result.stderr
     assert not out.exists()
+
+
+def test_the_installed_command_exits_at_once_after_a_solve_with_its_output_complete(workbook: Path,
+                                                                                    tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "plan.xlsx"
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve().parents[1] / "cli.py"), "solve",
+                           str(workbook), "--out", str(out), "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == EXIT_OK, done.stderr
+    assert json.loads(done.stdout)["output"] == str(out) and "Summary" in load_workbook(out).sheetnames

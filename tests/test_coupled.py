@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from workforce.rollup.national import NationalLimits, NationalLimitsError, Recru
 from workforce.reference import reference_ics
 from workforce.scenario import load_scenario
 from workforce.inputs.validate import load_model_data
+from workforce.model.index import MONEY_UNIT_GBP
+from workforce.strategy import COLD_DUAL, COUPLED
+from plain_solve import cold_optima
 
 REPO = Path(__file__).resolve().parents[1]
 CODES = ("QE1", "QF7", "QHG")
@@ -69,8 +73,8 @@ def test_binding_cap_is_respected_and_beats_a_pro_rata_split(datas: list) -> Non
 def test_slack_cap_gives_the_independent_objectives(datas: list) -> None:
     scenario = load_scenario()
     independent = {d.ics_code: plan_for(d, scenario, scenario.solver, []) for d in datas}
-    solved = solve_coupled(datas, {}, scenario, limits(1e6))  # solved as one LP
-    shortcut = solve_coupled(datas, {}, scenario, limits(1e6), independent)  # settled by the independent plans
+    solved = solve_coupled(datas, {}, scenario, limits(1e6))  # settled by the ICSs' own optima, solved here
+    shortcut = solve_coupled(datas, {}, scenario, limits(1e6), independent)  # settled by the recorded plans
     expected = totals(list(independent.values()))
     for result in (solved, shortcut):
         got = totals(result.plans)
@@ -78,7 +82,7 @@ def test_slack_cap_gives_the_independent_objectives(datas: list) -> None:
         assert got.unmet_fte_years == pytest.approx(expected.unmet_fte_years, rel=1e-6)
         assert got.cost_gbp == pytest.approx(expected.cost_gbp, rel=1e-4)
         assert all(m.value == 0.0 for m in result.marginals)
-    assert shortcut.shortcut and not solved.shortcut
+    assert shortcut.shortcut and solved.shortcut and solved.seconds["solve"] == 0.0
 
 
 def in_deficit(d: ModelData, share: float) -> ModelData:
@@ -149,7 +153,8 @@ def test_national_limits_file_binds_on_the_samples() -> None:
 
 
 def test_national_limits_and_ics_budgets_are_valued_by_re_solves(datas: list) -> None:
-    from workforce.marginal.fixed import fixed_allocation_values
+    from workforce.marginal.fixed import fixed_allocation_lp, fixed_allocation_values
+    from workforce.rollup.blocks import build_block
     from workforce.solve import solve_lexicographic
 
     scenario = load_scenario()
@@ -162,11 +167,98 @@ def test_national_limits_and_ics_budgets_are_valued_by_re_solves(datas: list) ->
     slack = [m for m in result.marginals if m.used < m.limit - 1.0]
     assert all((m.value, m.weighted_unmet_avoided, m.holds_to) == (0.0, 0.0, None) for m in slack)
     # Each ICS with the rest of England held fixed: its part of the coupled plan is optimal in its own LP.
-    for plan, lp in zip(result.plans, result.fixed_lps):
-        assert lp is not None
+    for d, plan, rest in zip(datas, result.plans, result.rest_of_england):
+        block = build_block(d, scenario)
+        lp = fixed_allocation_lp(block.lp, rest, block.plan_budget_rows, block.vacancy_cols)
         own = solve_lexicographic(lp.sf, scenario.solver, scenario.relative_tolerance, scenario.absolute_tolerance)
         # (the coupled plan may put its own stage tolerance, rtol x national overspend, on any ICS: a few pounds)
         assert own.stage_objectives[0] * 1000 == pytest.approx(plan.objectives.overspend_gbp, rel=1e-6, abs=100.0)
         assert own.stage_objectives[1] == pytest.approx(plan.objectives.unmet_fte_years, rel=1e-5)
         values = fixed_allocation_values(lp, scenario)
         assert len(values) == len(plan.budgets) and {v.year for v in values} == set(plan.years)
+        assert [(v.holder, v.year) for v in values] == [(v.holder, v.year) for v in plan.marginal_budget]
+
+
+def test_the_coupled_strategy_gives_the_formulations_optima(tmp_path: Path) -> None:
+    """Issue 13: however the coupled LP is solved (from the ICSs' bases, no scaling, stage 2 first with the
+    overspend held at 0 and then finished with the formulation's row), the optima are those of a plain cold
+    solve of each stage, to far within the stage tolerance (rtol 1e-7)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from national_case import case_data, national_toml
+    from workforce.rollup.blocks import build_block
+    from workforce.rollup.stack import Layout, coupling, stack
+
+    datas = case_data(ics=4, roles=10, horizon=5)  # the benchmark's realistic case, smaller
+    path = tmp_path / "national.toml"
+    path.write_text(national_toml(datas), encoding="utf-8")
+    national = load_national_limits(path)
+    scenario = load_scenario()
+    new = solve_coupled(datas, {}, scenario, national, strategy=COUPLED)
+    old = solve_coupled(datas, {}, scenario, national, strategy=COLD_DUAL, with_budget_values=False)
+    assert not new.shortcut and new.strategy.startswith("coupled from ICS bases")
+    assert sum(m.value > 0 for m in new.marginals) >= 3, "national limits bind"
+    assert "stage_2_unmet_demand_finish" in new.seconds, "stage 2 ran with the overspend held, then was finished"
+    blocks = [build_block(d, scenario) for d in datas]
+    layout = Layout.of(blocks)
+    rows, fund = coupling(blocks, datas, national, layout)
+    c1, c2, c3 = cold_optima(stack(blocks, layout, rows, fund), scenario)
+    cold = (c1 * MONEY_UNIT_GBP, c2, c3 * MONEY_UNIT_GBP)
+    for result in (new, old):
+        for got, expected in zip(result.stage_objectives, cold):
+            assert got == pytest.approx(expected, rel=1e-9, abs=1e-3), (result.strategy, got, expected)
+    # The plans' weighted unmet demand is stage 3's: within the stage tolerance of O2*, as the formulation allows
+    assert new.stage_objectives[1] * (1 - 1e-9) <= totals(new.plans).unmet_fte_years <= \
+        new.stage_objectives[1] * (1 + scenario.relative_tolerance) + scenario.absolute_tolerance + 1e-6
+
+
+def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_solved(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for code in CODES:
+        shutil.copy(next((REPO / "inputs").glob(f"{code}-*.xlsx")), inputs)
+    national = tmp_path / "national.toml"
+    national.write_text('first_year = 2026\n[[recruitment_caps]]\nchannel = "International"\n'
+                        'staff_group = "Registered nurses"\nmax_hires_fte = [30, 30, 30, 30, 30]\n'
+                        '[fund]\namount_gbp = [5_000_000, 5_000_000, 5_000_000, 5_000_000, 5_000_000]\n',
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db",
+                                       str(tmp_path / "runs.sqlite"), "--national", str(national), "--workers", "2",
+                                       "--json"])
+    assert result.exit_code == 4, result.output  # the other ICSs are missing
+    coupled = json.loads(result.stdout)["coupled"]
+    assert coupled["strategy"].startswith("coupled from ICS bases") and coupled["lp_columns"] > 0
+    assert set(coupled["iterations"]) <= {f"{s}{finish}" for s in ("stage_1_overspend", "stage_2_unmet_demand",
+                                                                   "stage_3_cost") for finish in ("", "_finish")}
+    assert "stage_2_unmet_demand" in coupled["seconds"] and coupled["seconds"]["ics_solve_total"] > 0
+    assert coupled["seconds"]["ics_budget_values_total"] > 0
+    in_process = solve_coupled([load_model_data(next((REPO / "inputs").glob(f"{c}-*.xlsx")))[0] for c in CODES], {},
+                               load_scenario(), load_national_limits(national))
+    by_code = {i["ics_code"]: i["objectives"] for i in json.loads(result.stdout)["ics"]}
+    for plan in in_process.plans:
+        assert by_code[plan.ics_code]["objective_unmet_fte_years"] == pytest.approx(plan.objectives.unmet_fte_years)
+    run = {r[0]: r[1] for r in load_workbook(tmp_path / "out" / "QHG-plan.xlsx")["Run"].iter_rows(values_only=True)}
+    assert str(run["solve_strategy"]).startswith("coupled from ICS bases")
+    assert run["iterations_stage_2_unmet_demand"] >= 0 and run["timing_stage_2_unmet_demand_s"] >= 0
+
+
+@pytest.mark.parametrize("alongside", [False, True])
+def test_work_beside_the_workers_gives_its_result_or_its_error(alongside: bool) -> None:
+    from workforce.rollup.coupled import Beside
+
+    assert Beside(lambda: (1, 2), alongside=alongside).result() == (1, 2)
+
+    def fails() -> None:
+        raise ValueError("the re-solve failed")
+
+    failing = Beside(fails, alongside=alongside)
+    with pytest.raises(ValueError, match="the re-solve failed"):
+        failing.result()
+    assert failing.seconds >= 0.0

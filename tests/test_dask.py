@@ -38,3 +38,23 @@ def test_rollup_through_a_dask_cluster_matches_the_local_pool(tmp_path: Path) ->
 def test_dask_needs_a_scheduler_address(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["rollup", str(tmp_path), "--executor", "dask"])
     assert result.exit_code == 2 and "--scheduler" in result.output
+
+
+def test_dask_workers_get_the_local_pools_memory_cap_for_the_rollup_only() -> None:
+    import resource
+
+    from workforce.rollup.executors import make_executor
+    from workforce.limits import JOB_MEMORY_MB
+
+    def soft_limit() -> int:
+        return resource.getrlimit(resource.RLIMIT_AS)[0]
+
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1") as cluster:
+        with distributed.Client(cluster) as observer:
+            before = list(observer.run(soft_limit).values())
+            with make_executor("dask", 1, cluster.scheduler_address) as executor:
+                during = executor.submit(soft_limit).result()
+            after = list(observer.run(soft_limit).values())
+    assert during == JOB_MEMORY_MB * 2**20
+    assert after == before and before != [JOB_MEMORY_MB * 2**20]

@@ -387,6 +387,22 @@ def test_atomic_write_makes_the_folder_keeps_the_suffix_and_respects_the_umask(t
     assert sha256_file(target) == "11507a0e2f5e69d5dfa40a62a1bd7b6ee57e6bcd85c67c9b8431b36fff21c437"
 
 
+def test_the_quick_table_path_writes_what_xlsxwriter_writes_cell_by_cell(tmp_path: Path, monkeypatch) -> None:
+    from xlsxwriter.workbook import Workbook
+
+    plan = ics_sized_plan()
+    quick, plain = tmp_path / "quick.xlsx", tmp_path / "plain.xlsx"
+    monkeypatch.setattr(plan_writer.time, "perf_counter", lambda: 0.0)  # the Run sheet's timing_write_s
+    write_plan(plan, run_info(plan), quick)
+    monkeypatch.setattr(plan_writer, "TableWorkbook", Workbook)  # xlsxwriter's own worksheet, cell by cell
+    write_plan(plan, run_info(plan), plain)
+    with zipfile.ZipFile(quick) as a, zipfile.ZipFile(plain) as b:
+        assert a.namelist() == b.namelist()
+        for name in a.namelist():
+            if name.startswith(("xl/worksheets/", "xl/sharedStrings")):
+                assert a.read(name) == b.read(name), name
+
+
 def test_an_ics_sized_plan_writes_every_sheet(tmp_path: Path) -> None:
     # How long writing takes is measured in benchmarks/bench_solve.py (no timed assertions in tests).
     plan = ics_sized_plan()

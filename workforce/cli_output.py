@@ -258,6 +258,8 @@ def report_rollup(o: RollupOutcome, as_json: bool) -> None:
                 "ics": [{"ics_code": f.ics_code, "status": f.status, "message": f.message} for f in o.futures.ics]},
             "coupled": None if o.coupled is None else {
                 "seconds": o.coupled.seconds, "shortcut": o.coupled.shortcut,
+                "iterations": o.coupled.iterations, "strategy": o.coupled.strategy,
+                "lp_columns": o.coupled.size[0], "lp_rows": o.coupled.size[1],
                 "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
                                         "used": m.used, "cap": m.limit,
                                         "overspend_avoided_gbp": m.overspend_avoided_gbp,

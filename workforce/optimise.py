@@ -24,19 +24,34 @@ from workforce.marginal.curve import budget_curve
 from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.scenarios.apply import apply_adjustments, unmatched_warning
-from workforce.solve import compile_standard_form, load_values, solve_lexicographic
+from workforce.solve import STAGE_NAMES, Solution, compile_standard_form, load_values, solve_lexicographic
 
 
 @dataclass
 class Timer:
-    """Wall-clock seconds per stage, in the order the stages ran."""
+    """Wall-clock seconds per stage, in the order the stages ran, and how HiGHS ran the solve."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    iterations: dict[str, int] = field(default_factory=dict)  # per solve stage, keys as in ``seconds``
+    strategy: str = ""  # Strategy.describe() of the solve
 
     def lap(self, stage: str, started: float) -> float:
         now = time.perf_counter()
         self.seconds[stage] = now - started
         return now
+
+    def record_solve(self, solution: Solution) -> None:
+        """Each solve stage's seconds and iterations (keys ``stage_1_overspend``, …) and the strategy."""
+        for record in solution.stages:
+            key = stage_key(record.name)
+            self.seconds[key] = record.seconds
+            self.iterations[key] = record.iterations
+        self.strategy = solution.strategy
+
+
+def stage_key(name: str) -> str:
+    """``"unmet demand"`` → ``"stage_2_unmet_demand"``."""
+    return f"stage_{STAGE_NAMES.index(name) + 1}_{name.replace(' ', '_')}"
 
 
 
@@ -70,6 +85,7 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
                                    scenario.absolute_tolerance, keep_state=with_budget_values)
     load_values(standard_form, solution)
     started = timer.lap("solve", started)
+    timer.record_solve(solution)
     plan = extract_plan(built, standard_form, solution, warnings, plan_years=data.horizon_years)
     started = timer.lap("results", started)
     plan = replace(plan, scenario_name=scenario.label, adjustments=adjusted.applied)

@@ -307,6 +307,8 @@ class RunInfo:
     objectives: Objectives
     timings_s: dict[str, float] = field(default_factory=dict)  # read, validate, build, solve, write
     started_at: str = ""  # ISO 8601, UTC
+    solve_strategy: str = ""  # how HiGHS ran the three stages (workforce.strategy)
+    iterations: dict[str, int] = field(default_factory=dict)  # HiGHS iterations per solve stage
 
 
 def plan_to_json(plan: Plan) -> str:

@@ -118,6 +118,7 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
         scenario_file=scenario.path, scenario_text=scenario.text, package_version=__version__,
         highs_version=highs_version(), pyomo_version=pyomo_version, solver_options=options.as_dict(),
         status="optimal", objectives=plan.objectives, timings_s=timer.seconds, started_at=started_at,
+        solve_strategy=timer.strategy, iterations=timer.iterations,
     )
     write_plan(plan, run, target, protected=[input_path], ranges=ranges, hedge=hedge)
     timer.lap("write", started)

@@ -16,10 +16,15 @@ future Pyomo moves the compiler's internals, its public entry point is used.
 
 Stages, on one HiGHS model (warm-started): minimise O1; add the row
 ``O1 ≤ O1*·(1 + rtol) + atol``; minimise O2; add ``O2 ≤ O2*·(1 + rtol) + atol``;
-minimise O3.  Duals are read from the stage-2 solve.  With ``keep_state`` the
-HiGHS model and each stage's basis and solution are kept (:class:`LexState`),
-so that ``workforce/marginal`` can re-solve with one value raised, warm-started
-from the solved bases, and range the duals.
+minimise O3.  Duals are read from the stage-2 solve.  How HiGHS runs each
+stage (primal or dual simplex, a starting basis, stage 2 first solved with
+the overspend held at 0 when stage 1 finds none, then finished with the row
+above) is a :class:`workforce.strategy.Strategy`, chosen
+by measurement and documented there; whatever the strategy, every stage ends
+as the solve of exactly the LP above, so the optima are the formulation's.
+With ``keep_state`` the HiGHS model and each stage's basis and solution are
+kept (:class:`LexState`), so that ``workforce/marginal`` can re-solve with one
+value raised, warm-started from the solved bases, and range the duals.
 
 Sign convention of :class:`Duals`: HiGHS's raw duals, i.e. the change in the
 stage-2 objective (weighted unmet demand, FTE-years) per unit increase of a
@@ -51,6 +56,17 @@ except ImportError:  # a Pyomo without this internal class: fall back to the pub
 from workforce.model import BuiltModel
 from workforce.scenario import SolverOptions
 from workforce.sparse import CscArray, CsrArray
+from workforce.strategy import (
+    INDEPENDENT,
+    Basis,
+    StageRecord,
+    Strategy,
+    apply,
+    basis_of,
+    hold_previous,
+    release,
+    set_basis,
+)
 
 STAGE_NAMES = ("overspend", "unmet demand", "cost")
 
@@ -120,6 +136,7 @@ class LexState:
     relative_tolerance: float
     absolute_tolerance: float
     time_limit_s: float
+    strategy: Strategy = INDEPENDENT  # how the stages were run (re-solves set the same scaling)
     cache: dict[tuple[str, int], object] = field(default_factory=dict)  # per-stage facts re-solves reuse
 
     def stage_bound(self, optimum: float) -> float:
@@ -139,6 +156,10 @@ class Solution:
     highs_version: str
     solve_seconds: float
     state: LexState | None = field(default=None, compare=False, repr=False)  # with keep_state only
+    stages: tuple[StageRecord, ...] = ()  # as HiGHS ran them (a stage whose optimum was given is not listed)
+    strategy: str = ""  # Strategy.describe()
+    bases: tuple[Basis | None, ...] = ()  # with keep_bases: stage 1's optimal basis and stage 2's held one,
+    # over exactly the LP's own rows (None where there is none: a stage not solved, or finished with a row only)
 
 
 COMPILER_OPTIONS = {"mixed_form": True, "set_sense": None}
@@ -281,36 +302,63 @@ def _snapshot(h: highspy.Highs) -> StageSnapshot:
 
 def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_tolerance: float,
                         absolute_tolerance: float, *, first_optimum: float | None = None,
-                        keep_state: bool = False) -> Solution:
+                        strategy: Strategy = INDEPENDENT, starts: tuple[Basis | None, ...] = (),
+                        keep_bases: bool = False, keep_state: bool = False) -> Solution:
     """Three-stage solve; raises :class:`SolveFailure` unless every stage is optimal.
 
-    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.  ``keep_state``
-    keeps the HiGHS model and each stage's basis and solution on the result (:class:`LexState`).
+    ``first_optimum`` (model units), when already known, replaces the stage-1 solve.  ``strategy`` is how
+    HiGHS runs the stages (never what they solve); ``starts`` gives a starting basis per stage (``None`` to
+    go on from the stage before).  ``keep_bases`` returns the bases others can start from (the coupled
+    national plan); ``keep_state`` keeps the HiGHS model and each stage's basis and solution
+    (:class:`LexState`) for re-solves.
     """
     started = time.perf_counter()
     h = _new_highs(options, options.time_limit_s)
     pass_model(h, sf, 0)
     all_cols = np.arange(sf.num_cols, dtype=np.int32)
     optima: list[float] = []
+    records: list[StageRecord] = []
+    bases: list[Basis | None] = []
+    snapshots: list[StageSnapshot | None] = []
     row_dual = np.zeros(sf.num_rows)
     col_dual = np.zeros(sf.num_cols)
-    snapshots: list[StageSnapshot | None] = []
+
+    def run(stage: str) -> tuple[float, int]:
+        remaining = options.time_limit_s - (time.perf_counter() - started)
+        if remaining <= 0:
+            raise SolveFailure(stage, "time limit reached")
+        h.setOptionValue("time_limit", remaining)
+        return _run(h, stage), _iterations(h)
+
     for stage, name in enumerate(STAGE_NAMES):
-        if stage > 0:
-            previous = sf.cost[stage - 1]
-            nonzero = np.flatnonzero(previous).astype(np.int32)
-            bound = optima[-1] * (1.0 + relative_tolerance) + absolute_tolerance
-            h.addRow(-highspy.kHighsInf, bound, len(nonzero), nonzero, previous[nonzero])
-            h.changeColsCost(sf.num_cols, all_cols, sf.cost[stage])
-            remaining = options.time_limit_s - (time.perf_counter() - started)
-            if remaining <= 0:
-                raise SolveFailure(name, "time limit reached")
-            h.setOptionValue("time_limit", remaining)
         if stage == 0 and first_optimum is not None:
             optima.append(first_optimum)
             snapshots.append(None)
+            bases.append(None)
             continue
-        optima.append(_run(h, name))
+        stage_started = time.perf_counter()
+        held = None
+        if stage > 0:
+            row_upper = [optimum * (1.0 + relative_tolerance) + absolute_tolerance for optimum in optima[:stage - 1]]
+            bounds = (sf.col_lower, sf.col_upper, np.concatenate([sf.row_lower, np.full(stage - 1, -np.inf)]),
+                      np.concatenate([sf.row_upper, row_upper]))
+            held = hold_previous(h, strategy, stage, sf.cost[stage - 1], optima[-1], bounds, relative_tolerance,
+                                 absolute_tolerance)
+            h.changeColsCost(sf.num_cols, all_cols, sf.cost[stage])
+        apply(h, strategy, stage)
+        if stage < len(starts) and starts[stage] is not None:
+            set_basis(h, starts[stage])  # type: ignore[arg-type]
+        optimum, iterations = run(name)
+        if keep_bases and stage < 2:
+            bases.append(basis_of(h, sf.num_cols, sf.num_rows) if h.getNumRow() == sf.num_rows else None)
+        finish_started, finish_iterations = time.perf_counter(), 0
+        if held is not None:  # finish the stage as the formulation states it: the row instead of the bounds
+            release(h, held, sf.cost[stage - 1], optima[-1], relative_tolerance, absolute_tolerance)
+            optimum, finish_iterations = run(name)
+        now = time.perf_counter()
+        records.append(StageRecord(name, now - stage_started, iterations + finish_iterations,
+                                   now - finish_started if held is not None else 0.0, finish_iterations))
+        optima.append(optimum)
         if keep_state:
             snapshots.append(_snapshot(h))
         if stage == 1:
@@ -323,7 +371,8 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
         state = LexState(highs=h, sf=sf, optima=(optima[0], optima[1], optima[2]),
                          stages=(snapshots[0], snapshots[1], snapshots[2]),  # type: ignore[arg-type]
                          objective_rows=(sf.num_rows, sf.num_rows + 1), relative_tolerance=relative_tolerance,
-                         absolute_tolerance=absolute_tolerance, time_limit_s=options.time_limit_s)
+                         absolute_tolerance=absolute_tolerance, time_limit_s=options.time_limit_s,
+                         strategy=strategy)
     return Solution(
         stage_objectives=(optima[0], optima[1], optima[2]),
         col_value=np.asarray(final.col_value, dtype=float).copy(),
@@ -333,7 +382,17 @@ def solve_lexicographic(sf: StandardForm, options: SolverOptions, relative_toler
         highs_version=highs_version(),
         solve_seconds=time.perf_counter() - started,
         state=state,
+        stages=tuple(records),
+        strategy=strategy.describe(),
+        bases=tuple(bases),
     )
+
+
+def _iterations(h: highspy.Highs) -> int:
+    """Iterations of the last run: simplex, interior point and crossover (HiGHS counts each run afresh)."""
+    info = h.getInfo()
+    return sum(max(0, count) for count in (info.simplex_iteration_count, info.ipm_iteration_count,
+                                          info.crossover_iteration_count))
 
 
 def highs_version() -> str:

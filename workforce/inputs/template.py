@@ -16,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 
 from workforce.atomic import atomic_write
 from workforce.data import ByYear, ModelData
-from workforce.report.sheets import write_cell
+from workforce.report.fast_sheet import write_cell
 from workforce.inputs.names import NAME_COLUMNS
 from workforce.inputs.schema import SHEETS, UNCERTAINTY, ColumnSpec, Kind, Layout, SheetSpec, WorkbookDoc, year_label
 from workforce.inputs.uncertainty import SUGGESTED

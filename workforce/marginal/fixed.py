@@ -16,13 +16,16 @@ limit binds, the remaining room where it does not.  The coupled plan's ICS
 part is feasible for this LP, and (lexicographic optimality of the coupled
 plan) no better plan for ICS i exists in it up to the stage tolerances.  An
 extra £1m for one of ICS i's holders is then valued exactly as for a single
-ICS (``workforce.marginal.budget``), in the worker that writes ICS i's plan,
+ICS (``workforce.marginal.budget``), in the worker that extracts ICS i's plan,
 in parallel.  What one more unit of a national limit does is valued on the
 coupled LP itself (``workforce.marginal.national``).
 
-:func:`fixed_allocation_lp` (parent process, where the coupled LP lives) cuts
-the LP out; :func:`value_and_write_plan` (worker) solves it, values the
-budgets and writes the plan.  The LP travels as plain numpy arrays.
+:func:`rest_of_england` (parent process, where the coupled solution lives) says
+what the rest of England leaves ICS i of each national row; in the worker that
+extracts ICS i's plan, :func:`fixed_allocation_lp` adds those rows and ICS i's
+fund columns to its own LP (the block the worker already has) and
+:func:`fixed_allocation_values` solves it and values the budgets.  Only
+arrays travel between processes.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from workforce.marginal.budget import BudgetRow, budget_values
-from workforce.plan import MarginalBudget, Plan, RunInfo
+from workforce.plan import MarginalBudget
 from workforce.scenario import Scenario
 from workforce.solve import StandardForm, solve_lexicographic
 
@@ -46,36 +49,59 @@ class FixedAllocationLp:
     vacancy_cols: np.ndarray
 
 
-def fixed_allocation_lp(stacked: StandardForm, col_value: np.ndarray, cols: np.ndarray, rows: np.ndarray,
-                        national_rows: np.ndarray, budget_rows: list[BudgetRow],
-                        vacancy_cols: np.ndarray) -> FixedAllocationLp:
-    """ICS i's part of the coupled LP ``stacked`` solved at ``col_value``.
+@dataclass(frozen=True)
+class RestOfEngland:
+    """What the rest of England leaves one ICS of each national row that touches it, at the coupled optimum.
 
-    ``cols`` and ``rows`` are ICS i's columns (its block, then its fund columns) and rows in ``stacked``;
-    ``national_rows`` the coupling rows; ``budget_rows`` and ``vacancy_cols`` index ICS i's block, which comes
-    first in the cut LP, so they keep their positions.
+    Columns are the ICS's own (its block's positions), then its fund columns numbered after them, in the
+    order of ``fund_budget_rows``.
     """
-    from scipy import sparse  # the parent process of a coupled roll-up has it already
 
-    matrix = sparse.csc_array((stacked.matrix_value, stacked.matrix_index, stacked.matrix_start),
-                              shape=(stacked.num_rows, stacked.num_cols))
-    mine = np.zeros(stacked.num_cols, dtype=bool)
-    mine[cols] = True
-    coupling = matrix[national_rows, :]
-    used_by_all = coupling @ col_value
-    used_by_me = coupling[:, cols] @ col_value[cols]
-    touching = np.flatnonzero(np.asarray((abs(coupling[:, cols]).sum(axis=1))).ravel() > 0)
-    keep_rows = np.concatenate([rows, national_rows[touching]])
-    cut = matrix[keep_rows, :][:, cols].tocsc()
-    cut.sort_indices()
-    others = used_by_all[touching] - used_by_me[touching]
-    row_upper = np.concatenate([stacked.row_upper[rows], stacked.row_upper[national_rows[touching]] - others])
-    row_lower = np.concatenate([stacked.row_lower[rows], np.full(len(touching), -np.inf)])
-    sf = StandardForm(cost=stacked.cost[:, cols], matrix_start=cut.indptr.astype(np.int32),
-                      matrix_index=cut.indices.astype(np.int32), matrix_value=cut.data.astype(float),
-                      row_lower=row_lower, row_upper=row_upper, col_lower=stacked.col_lower[cols],
-                      col_upper=stacked.col_upper[cols], rows=(None,) * len(keep_rows), columns=(None,) * len(cols))
-    return FixedAllocationLp(sf=sf, budget_rows=tuple(budget_rows), vacancy_cols=vacancy_cols)
+    fund_budget_rows: np.ndarray  # the ICS's budget rows (block positions) that get a fund column, in order
+    national_columns: tuple[np.ndarray, ...]  # per national row touching the ICS: its columns in the row
+    room: np.ndarray  # per such row: the limit less what every other ICS uses (model units)
+
+
+def rest_of_england(national_columns: list[np.ndarray], limits: np.ndarray, col_value: np.ndarray,
+                    mine: np.ndarray, local: np.ndarray, fund_budget_rows: np.ndarray) -> RestOfEngland:
+    """ICS i's share of the national rows at the coupled solution ``col_value``.
+
+    ``national_columns[r]`` and ``limits[r]`` are national row r's columns and limit in the coupled LP;
+    ``mine`` marks ICS i's columns there (its block and its fund columns) and ``local`` gives each one's
+    position in ICS i's fixed-allocation LP.
+    """
+    columns, room = [], []
+    for cols, limit in zip(national_columns, limits):
+        own = cols[mine[cols]]
+        if not len(own):
+            continue
+        others = float(col_value[cols].sum() - col_value[own].sum())
+        columns.append(local[own])
+        room.append(limit - others)
+    return RestOfEngland(fund_budget_rows, tuple(columns), np.array(room, dtype=float))
+
+
+def fixed_allocation_lp(lp: StandardForm, rest: RestOfEngland, budget_rows: tuple[BudgetRow, ...],
+                        vacancy_cols: np.ndarray) -> FixedAllocationLp:
+    """ICS i's own LP ``lp`` (its block), plus its fund columns and what the rest of England leaves it."""
+    from scipy import sparse  # a worker of the roll-up, where start-up time does not count
+
+    n_fund, n_national = len(rest.fund_budget_rows), len(rest.room)
+    own = sparse.csc_array((lp.matrix_value, lp.matrix_index, lp.matrix_start), shape=(lp.num_rows, lp.num_cols))
+    fund = sparse.csc_array((-np.ones(n_fund), (rest.fund_budget_rows, np.arange(n_fund))),
+                            shape=(lp.num_rows, n_fund))
+    rr = np.concatenate([np.full(len(c), r) for r, c in enumerate(rest.national_columns)] + [np.zeros(0, int)])
+    cc = np.concatenate(list(rest.national_columns) + [np.zeros(0, np.int64)])
+    national = sparse.csc_array((np.ones(len(cc)), (rr, cc)), shape=(n_national, lp.num_cols + n_fund))
+    matrix = sparse.vstack([sparse.hstack([own, fund]), national], format="csc")
+    matrix.sort_indices()
+    sf = StandardForm(cost=np.hstack([lp.cost, np.zeros((3, n_fund))]), matrix_start=matrix.indptr.astype(np.int32),
+                      matrix_index=matrix.indices.astype(np.int32), matrix_value=matrix.data.astype(float),
+                      row_lower=np.concatenate([lp.row_lower, np.full(n_national, -np.inf)]),
+                      row_upper=np.concatenate([lp.row_upper, rest.room]),
+                      col_lower=np.concatenate([lp.col_lower, np.zeros(n_fund)]),
+                      col_upper=np.concatenate([lp.col_upper, np.full(n_fund, np.inf)]), rows=(), columns=())
+    return FixedAllocationLp(sf=sf, budget_rows=budget_rows, vacancy_cols=vacancy_cols)
 
 
 def fixed_allocation_values(lp: FixedAllocationLp, scenario: Scenario) -> tuple[MarginalBudget, ...]:
@@ -85,16 +111,3 @@ def fixed_allocation_values(lp: FixedAllocationLp, scenario: Scenario) -> tuple[
                                    keep_state=True)
     assert solution.state is not None
     return budget_values(solution.state, list(lp.budget_rows), lp.vacancy_cols)
-
-
-def value_and_write_plan(plan: Plan, lp: FixedAllocationLp | None, scenario: Scenario, run: RunInfo, target: str,
-                         protected: tuple[str, ...]) -> tuple[str, str, Plan]:
-    """Worker: attach the budget values (when ``lp`` is given) and write the plan; returns (path, SHA-256, plan)."""
-    from workforce.results import attach_marginal_budget
-    from workforce.rollup.tasks import write_plan_file
-
-    if lp is not None:
-        plan = attach_marginal_budget(plan, fixed_allocation_values(lp, scenario))
-    path, digest = write_plan_file(plan, run, target, protected)
-    return path, digest, plan
-

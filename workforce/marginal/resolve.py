@@ -15,6 +15,7 @@ import highspy
 import numpy as np
 
 from workforce.solve import LexState
+from workforce.strategy import PRIMAL_SIMPLEX, apply_for_resolve
 
 INF = highspy.kHighsInf
 
@@ -64,6 +65,7 @@ def _run_stage(state: LexState, stage: int, start: highspy.HighsBasis | None = N
     sf = state.sf
     h.changeColsCost(sf.num_cols, np.arange(sf.num_cols, dtype=np.int32), sf.cost[stage])
     h.setOptionValue("time_limit", state.time_limit_s)
+    apply_for_resolve(h, state.strategy, stage)
     basis = start if start is not None else stage_basis(state, stage) if state.stages[stage] is not None else None
     for attempt in range(2 if basis is not None else 1):
         if attempt == 0 and basis is not None:
@@ -76,9 +78,6 @@ def _run_stage(state: LexState, stage: int, start: highspy.HighsBasis | None = N
     return None
 
 
-PRIMAL_SIMPLEX = 4  # HiGHS simplex_strategy: primal
-
-
 def _continue_primal(state: LexState, stage: int) -> float | None:
     """Stage ``stage``'s optimum by primal simplex from the basis the previous stage left: optimal there, so
     primal feasible here (its objective row holds it); for large moves this took half the pivots of a dual warm
@@ -88,12 +87,8 @@ def _continue_primal(state: LexState, stage: int) -> float | None:
     sf = state.sf
     h.changeColsCost(sf.num_cols, np.arange(sf.num_cols, dtype=np.int32), sf.cost[stage])
     h.setOptionValue("time_limit", state.time_limit_s)
-    _, strategy = h.getOptionValue("simplex_strategy")
-    h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
-    try:
-        h.run()
-    finally:
-        h.setOptionValue("simplex_strategy", strategy)
+    apply_for_resolve(h, state.strategy, stage, PRIMAL_SIMPLEX)
+    h.run()
     if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
         return float(h.getInfo().objective_function_value)
     return _run_stage(state, stage)

@@ -32,6 +32,7 @@ from workforce.futures.summary import RangeSummary
 from workforce.plan import Action, ActionType, Plan, RunInfo
 from workforce.report.budget_curve import BUDGET_CURVE, write_budget_curve
 from workforce.report.cover import COVER, write_cover
+from workforce.report.fast_sheet import TableWorkbook
 from workforce.report.hedge_sheet import HEDGE_SHEET, write_hedge
 from workforce.report.range_sheet import RANGE, write_range
 from workforce.report.insights import EXTRA_MILLION, write_extra_million, write_insights
@@ -101,7 +102,7 @@ def write_plan(plan: Plan, run: RunInfo, target: Path, *, protected: Iterable[Pa
 def _write(plan: Plan, run: RunInfo, path: Path, ranges: RangeSummary | None = None,
            hedge: HedgeSummary | None = None) -> None:
     started = time.perf_counter()
-    wb = Workbook(str(path), WORKBOOK_OPTIONS)
+    wb = TableWorkbook(str(path), WORKBOOK_OPTIONS)
     heading = f"Workforce plan: {plan.ics_name} ({plan.ics_code}), {plan_period(plan)}"
     wb.set_properties({"title": heading, "subject": plan.ics_code, "author": "ICS workforce planning optimiser",
                        "comments": f"Scenario {run.scenario_file}; input {run.input_file}",
@@ -257,6 +258,9 @@ def run_pairs(plan: Plan, run: RunInfo, write_s: float) -> list[tuple[str, objec
     pairs += [(k, v, Fmt.GENERAL) for k, v in run.objectives.as_dict().items()]
     timings = {**run.timings_s, "write": write_s}
     pairs += [(f"timing_{stage}_s", seconds, Fmt.GENERAL) for stage, seconds in timings.items()]
+    if run.solve_strategy:
+        pairs.append(("solve_strategy", run.solve_strategy, Fmt.TEXT))
+    pairs += [(f"iterations_{stage}", count, Fmt.GENERAL) for stage, count in run.iterations.items()]
     return pairs
 
 

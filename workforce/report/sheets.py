@@ -15,7 +15,6 @@ per workbook (:class:`Styles`) and shared by every cell.
 
 from __future__ import annotations
 
-import numbers
 import re
 import textwrap
 from collections.abc import Collection, Sequence
@@ -25,6 +24,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from workforce.answers.labels import NOT_APPLICABLE, NOT_AVAILABLE
+from workforce.report.fast_sheet import CellFormats, put_rows
 
 MAX_WIDTH = 60
 MIN_WIDTH = 8
@@ -104,18 +104,6 @@ _FORMATS: dict[str, dict[str, object]] = {
 }
 
 
-def write_cell(ws: Worksheet, row: int, col: int, value: object, fmt: object = None) -> None:
-    """Write one value safely: text as text, numbers as numbers, ``None`` as blank (outside tables only)."""
-    if value is None:
-        return
-    if isinstance(value, bool):
-        ws.write_string(row, col, "Yes" if value else "No", fmt)
-    elif isinstance(value, numbers.Real):  # includes NumPy numbers; NaN and infinity raise (never a #NUM! cell)
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
-
-
 def shown_length(value: object, fmt: str) -> int:
     """Roughly how many characters ``value`` takes when shown in format ``fmt``."""
     if value is None:
@@ -152,10 +140,25 @@ def wrapped_lines(text: str, width_chars: float) -> int:
     return max(1, lines)
 
 
+def _longest_shown(values: Sequence[object], fmt: str) -> int:
+    """``max(shown_length(v, fmt) for v in values)``, formatting only the smallest and largest number
+    (the shown length of a number grows with its size, plus one for a minus sign)."""
+    longest, low, high = 0, None, None
+    for value in values:
+        kind = type(value)
+        if kind is float or kind is int:
+            low = value if low is None or value < low else low  # type: ignore[operator]
+            high = value if high is None or value > high else high  # type: ignore[operator]
+        elif value is not None:
+            longest = max(longest, shown_length(value, fmt))
+    return max([longest] + [shown_length(v, fmt) for v in (low, high) if v is not None])
+
+
 def _fitted_widths(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> list[float]:
     widths: list[float] = []
+    sample = rows[:500]
     for i, column in enumerate(columns):
-        longest = max([len(w) for w in column.header.split()] + [shown_length(v[i], column.fmt) for v in rows[:500]],
+        longest = max([len(w) for w in column.header.split()] + [_longest_shown([v[i] for v in sample], column.fmt)],
                       default=MIN_WIDTH)
         widths.append(column.width or min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
     return widths
@@ -190,18 +193,10 @@ def write_table(ws: Worksheet, styles: Styles, first_row: int, columns: Sequence
     """
     if not rows:
         raise ValueError(f"table {name} has no rows")
-    plain = [styles.by_fmt[column.fmt] for column in columns]
-    bold = [styles.bold_by_fmt[column.fmt] for column in columns]
-    positions = range(first_col, first_col + len(columns))
-    write_string, write_number, code = ws.write_string, ws.write_number, styles.code
-    for i, values in enumerate(rows, start=first_row + 1):
-        for c, value, fmt in zip(positions, values, bold if i - first_row - 1 in emphasised else plain):
-            if value is None:
-                write_string(i, c, NOT_APPLICABLE, code)
-            elif isinstance(value, str):
-                write_string(i, c, value, code if value in CODES else fmt)
-            else:
-                write_cell(ws, i, c, value, fmt)  # numbers (and booleans, written as Yes / No)
+    formats = CellFormats(plain=[styles.by_fmt[column.fmt] for column in columns],
+                          bold=[styles.bold_by_fmt[column.fmt] for column in columns], emphasised=emphasised,
+                          codes=CODES, code=styles.code, blank=NOT_APPLICABLE)
+    put_rows(ws, first_row + 1, first_col, rows, formats)  # numbers, text, booleans as Yes / No, None as [z]
     ws.add_table(first_row, first_col, first_row + len(rows), first_col + len(columns) - 1,
                  {"name": styles.table_name(name), "autofilter": autofilter, "style": "Table Style Light 1",
                   "columns": [{"header": c.header, "header_format": styles.header} for c in columns]})

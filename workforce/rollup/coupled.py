@@ -26,49 +26,57 @@ Symbols
 | Fund[Y] | `NationalLimits.fund_gbp` | £ (£k in the LP) | fund.amount_gbp |
 | f_i[b,y] | fund column of ICS i, holder b | £k | — |
 
-Structure: the coupled LP is the ICS matrices stacked block-diagonally (each
-compiled once by Pyomo, exactly as for a single ICS) plus a handful of
-coupling rows and fund columns; nothing else links the blocks.  Two shortcuts
-use that: with no limit that binds the independent plans and no fund, the
-coupled plan *is* the independent plans (no solve at all); and stage 1 is
-skipped when the independent plans already show no overspend and satisfy the
-limits (coupled O1* is then 0).
+Structure: the coupled LP is the ICS matrices stacked block-diagonally plus a
+handful of coupling rows and fund columns (``workforce/rollup/stack.py``);
+nothing else links the blocks.  The ICS blocks are built, compiled and solved
+on their own in the workers (``workforce/rollup/blocks.py``), and the parent
+stacks arrays.  The ICSs' own optima are used three ways: with no limit that
+binds them and no fund, they *are* the coupled optimum (no coupled solve at
+all); stage 1 is skipped when they overspend nowhere and satisfy the limits
+(coupled O1* is then 0); and otherwise the coupled stages start from their
+bases (``workforce.strategy.COUPLED``: the ICSs' bases side by side, national
+rows basic, fund columns at 0).  Each plan is then extracted in a worker, which
+also values its ICS's budgets with the rest of England held fixed
+(``workforce.marginal.fixed``); what one more unit of each national limit does
+is re-solved on the coupled LP here (``workforce.marginal.national``), in a
+thread of the parent while the workers extract the plans (:class:`Beside`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
 import numpy as np
-from scipy import sparse
 
 from workforce.data import ModelData
-from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
-from workforce.model import BuiltModel, build_model
-from workforce.model.index import MONEY_UNIT_GBP
-from workforce.plan import ActionType, Plan
-from workforce.marginal.budget import budget_rows, vacancy_columns
-from workforce.marginal.fixed import FixedAllocationLp, fixed_allocation_lp
+from workforce.marginal.fixed import RestOfEngland, fixed_allocation_lp, fixed_allocation_values, rest_of_england
 from workforce.marginal.national import limit_value
-from workforce.results import extract_plan, shown_as_zero
+from workforce.model.index import MONEY_UNIT_GBP
+from workforce.optimise import stage_key
+from workforce.plan import ActionType, Plan
+from workforce.results import attach_marginal_budget, shown_as_zero
+from workforce.rollup.blocks import IcsBlock, block_plan, build_block
 from workforce.rollup.national import NationalLimits
+from workforce.rollup.stack import CouplingRow, FundColumn, Layout, coupling, stack, starts
 from workforce.scenario import Scenario
-from workforce.solve import Solution, StandardForm, compile_standard_form, load_values, solve_lexicographic
+from workforce.solve import LexState, Solution, solve_lexicographic
+from workforce.strategy import COUPLED, Strategy
 
 GBP_PER_MILLION = 1_000_000.0
 SLACK_FTE = 1e-6  # a limit used to within this is treated as binding
+NO_SOLVE_NEEDED = "no national limit binds the independent plans and there is no fund, so they are already the " \
+                  "coupled optimum"
 
+T = TypeVar("T")
 
-@dataclass(frozen=True)
-class CouplingRow:
-    """One national limit in one year, and which columns it sums."""
-
-    kind: str  # "recruitment", "training" or "fund"
-    label: str
-    year: int  # financial year start
-    limit: float  # model units (FTE, or £k for the fund)
-    columns: np.ndarray
+# Runs calls (function, arguments) — in worker processes in a roll-up — and returns their results in order;
+# the text says what they do, for progress.
+RunCalls = Callable[[list[tuple[Callable[..., object], tuple[object, ...]]], str], list[object]]
 
 
 @dataclass(frozen=True)
@@ -103,122 +111,84 @@ class CoupledResult:
     stage_objectives: tuple[float, float, float]  # £, FTE-years, £
     shortcut: str  # "" when the coupled LP was solved, else why it was not needed
     seconds: dict[str, float]
-    fixed_lps: tuple[FixedAllocationLp | None, ...] = ()  # per plan: its LP with the rest of England held fixed
+    iterations: dict[str, int] = field(default_factory=dict)  # HiGHS iterations per coupled stage
+    strategy: str = ""  # how HiGHS ran the coupled stages (workforce.strategy)
+    size: tuple[int, int] = (0, 0)  # columns and rows of the coupled LP
+    rest_of_england: tuple[RestOfEngland, ...] = ()  # per plan: what the others leave it (its budget values)
 
 
-@dataclass(frozen=True)
-class _Block:
-    data: ModelData
-    built: BuiltModel
-    sf: StandardForm
-    col_offset: int
-    row_offset: int
+class Beside(Generic[T]):
+    """A computation run in a thread of its own while this one waits on the workers (``alongside``), or at once.
+
+    The national limits' re-solves (HiGHS, which lets go of the GIL while it solves) run in the parent while
+    the workers extract the plans and value each ICS's budgets: on two cores the parent's core is otherwise
+    idle for all of that.  Nothing is shared but read-only arrays and the coupled HiGHS model, which only the
+    re-solves use.  In-process runs (no workers) compute at once: two HiGHS solves in one process at a time
+    are not needed there.  The thread is a daemon, so an interrupted roll-up does not wait for it.
+    """
+
+    def __init__(self, work: Callable[[], T], *, alongside: bool) -> None:
+        self._work = work
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0
+        self._thread: threading.Thread | None = None
+        if alongside:
+            self._thread = threading.Thread(target=self._run, name="national-values", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._value = self._work()
+        except BaseException as error:  # handed to the thread that asks for the result
+            self._error = error
+        self.seconds = time.perf_counter() - started
+
+    def result(self) -> T:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
 
 
-def _blocks(datas: list[ModelData], scenario: Scenario) -> list[_Block]:
-    """Each ICS's LP, built from its workbook extended by the run-out (``workforce/horizon.py``)."""
-    blocks: list[_Block] = []
-    cols = rows = 0
-    for d in datas:
-        built = build_model(extend(d, run_out_years(scenario.run_out_years, d)), scenario)
-        sf = compile_standard_form(built)
-        blocks.append(_Block(d, built, sf, cols, rows))
-        cols += sf.num_cols
-        rows += sf.num_rows
-    return blocks
+def _in_process(calls: list[tuple[Callable[..., object], tuple[object, ...]]], _what: str) -> list[object]:
+    return [fn(*args) for fn, args in calls]
 
 
-def _column_index(block: _Block) -> dict[int, int]:
-    return {id(var): j for j, var in enumerate(block.sf.columns)}
-
-
-def _coupling(blocks: list[_Block], limits: NationalLimits, fund_offset: int
-              ) -> tuple[list[CouplingRow], list[tuple[int, int, int, int]]]:
-    """Coupling rows, and the fund columns as (block, holder, plan year, stacked row of its budget limit)."""
-    rows: list[CouplingRow] = []
-    col_of = [_column_index(b) for b in blocks]
-    for cap in limits.recruitment_caps:
-        for year, amount in sorted(cap.max_hires_fte.items()):
-            cols = []
-            for bi, block in enumerate(blocks):
-                y = year - block.data.first_year + 1
-                if not 1 <= y <= block.data.horizon_years:  # national limits bind plan years, not the run-out
-                    continue
-                for c in block.data.recruitment:
-                    if cap.applies_to(c.channel, c.role[1]) and (c.index, y) in block.built.model.h:
-                        j = col_of[bi].get(id(block.built.model.h[c.index, y]))
-                        if j is not None:
-                            cols.append(block.col_offset + j)
-            rows.append(CouplingRow("recruitment", cap.label, year, amount, np.array(cols, dtype=np.int64)))
-    for places in limits.training_places:
-        for year, amount in sorted(places.max_starts_fte.items()):
-            cols = []
-            for bi, block in enumerate(blocks):
-                y = year - block.data.first_year + 1
-                if not 1 <= y <= block.data.horizon_years:
-                    continue
-                for k in block.data.training:
-                    if places.applies_to(k.route) and (k.index, y) in block.built.model.n:
-                        j = col_of[bi].get(id(block.built.model.n[k.index, y]))
-                        if j is not None:
-                            cols.append(block.col_offset + j)
-            rows.append(CouplingRow("training", places.label, year, amount, np.array(cols, dtype=np.int64)))
-    fund_cols: list[tuple[int, int, int, int]] = []
-    for year, amount in sorted(limits.fund_gbp.items()):
-        cols = []
-        for bi, block in enumerate(blocks):
-            y = year - block.data.first_year + 1
-            if not 1 <= y <= block.data.horizon_years:
-                continue
-            row_of = {id(con): i for i, con in enumerate(block.sf.rows)}
-            for b in range(len(block.data.budget_holders)):
-                row = row_of[id(block.built.model.budget.limit[b, y])]
-                cols.append(fund_offset + len(fund_cols))
-                fund_cols.append((bi, b, y, block.row_offset + row))
-        rows.append(CouplingRow("fund", "National workforce fund", year, amount / MONEY_UNIT_GBP,
-                                np.array(cols, dtype=np.int64)))
-    return rows, fund_cols
-
-
-def _stack(blocks: list[_Block], coupling: list[CouplingRow], fund_cols: list[tuple[int, int, int, int]]
-           ) -> StandardForm:
-    matrices = [sparse.csc_array((b.sf.matrix_value, b.sf.matrix_index, b.sf.matrix_start),
-                                 shape=(b.sf.num_rows, b.sf.num_cols)) for b in blocks]
-    block_rows = sum(b.sf.num_rows for b in blocks)
-    n_fund = len(fund_cols)
-    stacked = sparse.block_diag(matrices, format="csc") if matrices else sparse.csc_array((0, 0))
-    fund_matrix = sparse.csc_array(
-        (-np.ones(n_fund), ([row for *_, row in fund_cols], np.arange(n_fund))), shape=(block_rows, n_fund))
-    top = sparse.hstack([stacked, fund_matrix], format="csc")
-    n_cols = top.shape[1]
-    data, rr, cc = [], [], []
-    for r, row in enumerate(coupling):
-        data += [1.0] * len(row.columns)
-        rr += [r] * len(row.columns)
-        cc += list(row.columns)
-    bottom = sparse.csc_array((data, (rr, cc)), shape=(len(coupling), n_cols))
-    matrix = sparse.vstack([top, bottom], format="csc")
-    matrix.sort_indices()
-    cost = np.hstack([np.hstack([b.sf.cost for b in blocks]), np.zeros((3, n_fund))])
-    return StandardForm(
-        cost=cost, matrix_start=matrix.indptr.astype(np.int32), matrix_index=matrix.indices.astype(np.int32),
-        matrix_value=matrix.data.astype(float),
-        row_lower=np.hstack([b.sf.row_lower for b in blocks] + [np.full(len(coupling), -np.inf)]),
-        row_upper=np.hstack([b.sf.row_upper for b in blocks] + [np.array([c.limit for c in coupling])]),
-        col_lower=np.hstack([b.sf.col_lower for b in blocks] + [np.zeros(n_fund)]),
-        col_upper=np.hstack([b.sf.col_upper for b in blocks] + [np.full(n_fund, np.inf)]),
-        rows=tuple(r for b in blocks for r in b.sf.rows) + (None,) * len(coupling),
-        columns=tuple(c for b in blocks for c in b.sf.columns) + (None,) * n_fund,
-    )
-
-
-def _block_solution(block: _Block, solution: Solution) -> Solution:
-    cols = slice(block.col_offset, block.col_offset + block.sf.num_cols)
-    rows = slice(block.row_offset, block.row_offset + block.sf.num_rows)
+def _block_solution(block: IcsBlock, layout: Layout, bi: int, solution: Solution) -> Solution:
+    cols = slice(layout.col_offset[bi], layout.col_offset[bi + 1])
+    rows = slice(layout.row_offset[bi], layout.row_offset[bi + 1])
     x = solution.col_value[cols]
-    objectives = tuple(float(block.sf.cost[s] @ x) for s in range(3))
+    objectives = tuple(float(block.lp.cost[s] @ x) for s in range(3))
     return replace(solution, stage_objectives=objectives, col_value=x, row_dual=solution.row_dual[rows],
-                   col_dual=solution.col_dual[cols])
+                   col_dual=solution.col_dual[cols], state=None, stages=(), bases=())
+
+
+def coupled_plan(data: ModelData, scenario: Scenario, block: IcsBlock, part: Solution,
+                 fund_gbp: dict[tuple[int, int], float], warnings: list[Issue], rest: RestOfEngland | None
+                 ) -> tuple[Plan, dict[str, float]]:
+    """One ICS's plan from its part of the coupled solution, with its share of the national fund and (given
+    ``rest``) its budgets valued with the rest of England held fixed; and the seconds each took (in a worker)."""
+    started = time.perf_counter()
+    plan = block_plan(data, scenario, block, part, warnings)
+
+    def fund(row: object) -> float:
+        return fund_gbp.get((data.budget_holders.index(row.budget_holder),  # type: ignore[attr-defined]
+                             row.year - data.first_year + 1), 0.0)  # type: ignore[attr-defined]
+
+    budgets = tuple(replace(row, national_fund_gbp=fund(row),
+                            headroom_gbp=shown_as_zero(row.headroom_gbp + fund(row), plan.stage_tolerance_gbp))
+                    for row in plan.budgets)
+    plan = replace(plan, budgets=budgets)
+    extracted = time.perf_counter()
+    if rest is not None:
+        lp = fixed_allocation_lp(block.lp, rest, block.plan_budget_rows, block.vacancy_cols)
+        plan = attach_marginal_budget(plan, fixed_allocation_values(lp, scenario))
+    return plan, {"extract": extracted - started, "marginal": time.perf_counter() - extracted}
 
 
 def _usage_by_limit(limits: NationalLimits, independent: dict[str, Plan]) -> list[tuple[str, int, float, float]]:
@@ -237,113 +207,169 @@ def _usage_by_limit(limits: NationalLimits, independent: dict[str, Plan]) -> lis
     return usage
 
 
-def _independent_is_coupled_optimum(limits: NationalLimits, independent: dict[str, Plan]) -> bool:
-    """True when the independent plans leave every national limit slack and there is no fund.
+def _from_recorded_plans(datas: list[ModelData], limits: NationalLimits, independent: dict[str, Plan]
+                         ) -> CoupledResult | None:
+    """The recorded independent plans as the coupled plan, when they leave every national limit slack and there is
+    no fund: the coupled LP is then the independent ones plus constraints those plans already satisfy with room to
+    spare, so they are its lexicographic optimum and every national marginal value is 0.  ``None`` otherwise."""
+    usage = _usage_by_limit(limits, independent)
+    if any(amount > 0 for amount in limits.fund_gbp.values()) or \
+            any(used >= limit - SLACK_FTE for _, _, limit, used in usage):
+        return None
+    plans = tuple(independent[d.ics_code] for d in datas)
+    marginals = tuple(NationalMarginal("training" if label.endswith("places") else "recruitment", label, year,
+                                       limit, used, 0.0, "FTE") for label, year, limit, used in usage)
+    totals = (sum(p.objectives.overspend_gbp for p in plans), sum(p.objectives.unmet_fte_years for p in plans),
+              sum(p.objectives.cost_gbp for p in plans))
+    return CoupledResult(plans=plans, marginals=marginals, fund_by_ics={}, places_by_ics={}, stage_objectives=totals,
+                         seconds={"solve": 0.0}, shortcut=NO_SOLVE_NEEDED)
 
-    The coupled LP is then the independent ones plus constraints those plans
-    already satisfy with room to spare, so they are its lexicographic optimum
-    and every national marginal value is 0.
-    """
-    if any(amount > 0 for amount in limits.fund_gbp.values()):
-        return False
-    return all(used < limit - SLACK_FTE for _, _, limit, used in _usage_by_limit(limits, independent))
+
+def _own_optima(blocks: list[IcsBlock], layout: Layout, n_national: int, n_fund: int) -> Solution:
+    """The ICSs' own optima side by side (fund columns at 0): the coupled optimum when no limit binds them."""
+    own = np.concatenate([b.independent.col_value for b in blocks] + [np.zeros(n_fund)])
+    objectives = tuple(sum(b.independent.stage_objectives[s] for b in blocks) for s in range(3))
+    return Solution(stage_objectives=objectives, col_value=own,  # type: ignore[arg-type]
+                    row_dual=np.zeros(layout.num_rows + n_national), col_dual=np.zeros(len(own)),
+                    status="optimal", highs_version="", solve_seconds=0.0)
+
+
+def _used(row: CouplingRow, x: np.ndarray) -> float:
+    return float(x[row.columns].sum()) if len(row.columns) else 0.0
+
+
+def _national_marginals(national: list[CouplingRow], solution: Solution, layout: Layout, datas: list[ModelData],
+                        state: LexState | None, vacancy: np.ndarray
+                        ) -> tuple[list[NationalMarginal], dict[tuple[str, str, int], float]]:
+    """Each national limit-year's use and what one more unit does (re-solved on ``state``; 0 everywhere without
+    one: no limit binds); and each ICS's use of the caps and places."""
+    marginals = []
+    places_by_ics: dict[tuple[str, str, int], float] = {}
+    for r, row in enumerate(national):
+        used = _used(row, solution.col_value)
+        fund_row = row.kind == "fund"
+        scale = MONEY_UNIT_GBP if fund_row else 1.0
+        unit = "£1m" if fund_row else "FTE"
+        if state is None:
+            marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale, 0.0,
+                                              unit, holds_from=used * scale))
+        else:
+            worth = limit_value(state, layout.num_rows + r, GBP_PER_MILLION / MONEY_UNIT_GBP if fund_row else 1.0,
+                                row.limit * scale, scale, vacancy, MONEY_UNIT_GBP)
+            marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale,
+                                              worth.rate_per_unit, unit, worth.overspend_avoided_gbp,
+                                              worth.weighted_unmet_avoided, worth.vacancy_avoided_fte_years,
+                                              worth.holds_from, worth.holds_to))
+        if not fund_row:
+            for bi, d in enumerate(datas):
+                lo, hi = layout.col_offset[bi], layout.col_offset[bi + 1]
+                mine = row.columns[(row.columns >= lo) & (row.columns < hi)]
+                if len(mine):
+                    places_by_ics[(row.label, d.ics_code, row.year)] = float(solution.col_value[mine].sum())
+    return marginals, places_by_ics
+
+
+def _rests(blocks: list[IcsBlock], layout: Layout, national: list[CouplingRow], fund: list[FundColumn],
+           x: np.ndarray) -> tuple[RestOfEngland, ...]:
+    """For each ICS, what the rest of England leaves it of each national row at the coupled solution ``x``."""
+    total = layout.num_cols + len(fund)
+    fund_block = np.array([f.block for f in fund], dtype=np.int64)
+    owner = np.concatenate([layout.block_of(np.arange(layout.num_cols)), fund_block])
+    local = np.zeros(total, dtype=np.int64)
+    rests = []
+    for bi in range(len(blocks)):
+        lo, hi = layout.col_offset[bi], layout.col_offset[bi + 1]
+        local[lo:hi] = np.arange(hi - lo)
+        own_fund = np.flatnonzero(fund_block == bi)
+        local[layout.num_cols + own_fund] = (hi - lo) + np.arange(len(own_fund))
+        budget_rows = np.array([fund[k].budget_row - layout.row_offset[bi] for k in own_fund], dtype=np.int64)
+        rests.append(rest_of_england([row.columns for row in national], np.array([row.limit for row in national]),
+                                     x, owner == bi, local, budget_rows))
+    return tuple(rests)
 
 
 def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scenario: Scenario,
-                  limits: NationalLimits, independent: dict[str, Plan] | None = None) -> CoupledResult:
-    """The coupled national plan; ``independent`` plans (if known) let it skip what they settle."""
-    import time
+                  limits: NationalLimits, independent: dict[str, Plan] | None = None, *,
+                  run_calls: RunCalls | None = None, strategy: Strategy = COUPLED,
+                  with_budget_values: bool = True) -> CoupledResult:
+    """The coupled national plan.
 
+    ``independent`` plans (if recorded) let it skip the solve when they settle it; ``run_calls`` runs the
+    per-ICS work (building, compiling and solving each ICS on its own; extracting its plan and valuing its
+    budgets) — in a roll-up's workers — and defaults to this process.  ``strategy`` is how HiGHS runs the
+    coupled stages; ``with_budget_values=False`` leaves out each ICS's extra-£1m values.
+    """
+    if independent is not None and len(independent) == len(datas):
+        recorded = _from_recorded_plans(datas, limits, independent)
+        if recorded is not None:
+            return recorded
+    calls = run_calls or _in_process
     seconds: dict[str, float] = {}
-    if independent is not None and len(independent) == len(datas) and \
-            _independent_is_coupled_optimum(limits, independent):
-        plans = tuple(independent[d.ics_code] for d in datas)
-        marginals = tuple(NationalMarginal("training" if label.endswith("places") else "recruitment", label, year,
-                                           limit, used, 0.0, "FTE")
-                          for label, year, limit, used in _usage_by_limit(limits, independent))
-        totals = (sum(p.objectives.overspend_gbp for p in plans), sum(p.objectives.unmet_fte_years for p in plans),
-                  sum(p.objectives.cost_gbp for p in plans))
-        return CoupledResult(plans=plans, marginals=marginals, fund_by_ics={}, places_by_ics={},
-                             stage_objectives=totals, seconds={"solve": 0.0},
-                             shortcut="no national limit binds the independent plans and there is no fund, so "
-                                      "they are already the coupled optimum")
     started = time.perf_counter()
-    blocks = _blocks(datas, scenario)
-    seconds["build_and_hand_off"] = time.perf_counter() - started
-    fund_offset = sum(b.sf.num_cols for b in blocks)
-    coupling, fund_cols = _coupling(blocks, limits, fund_offset)
-    stacked = _stack(blocks, coupling, fund_cols)
-    # Stage 1 is settled when the independent plans overspend nowhere and respect every limit:
-    # they are feasible for the coupled LP with O1 = 0, and O1 cannot be negative.
-    first_optimum = None
-    if independent is not None and len(independent) == len(datas) and \
-            sum(p.objectives.overspend_gbp for p in independent.values()) <= scenario.absolute_tolerance and \
-            all(used <= limit for _, _, limit, used in _usage_by_limit(limits, independent)):
-        first_optimum = 0.0
+    blocks: list[IcsBlock] = calls([(build_block, (d, scenario)) for d in datas], "built")  # type: ignore[assignment]
+    seconds["build_and_hand_off"] = time.perf_counter() - started  # wall time: in parallel, with the ICS solves
+    for part in ("build", "hand_off", "solve"):
+        seconds[f"ics_{part}_total"] = sum(b.seconds[part] for b in blocks)
     started = time.perf_counter()
-    solution = solve_lexicographic(stacked, scenario.solver, scenario.relative_tolerance,
-                                   scenario.absolute_tolerance, first_optimum=first_optimum, keep_state=True)
-    seconds["solve"] = time.perf_counter() - started
+    layout = Layout.of(blocks)
+    national, fund = coupling(blocks, datas, limits, layout)
+    own = _own_optima(blocks, layout, len(national), len(fund))
+    own_use = [_used(row, own.col_value) for row in national]
+    no_fund = not any(row.kind == "fund" and row.limit > 0 for row in national)
+    shortcut, stages, size, state = "", (), (0, 0), None
+    if no_fund and all(used < row.limit - SLACK_FTE for row, used in zip(national, own_use) if row.kind != "fund"):
+        solution, shortcut = own, NO_SOLVE_NEEDED
+        seconds["stack"], seconds["solve"] = time.perf_counter() - started, 0.0
+    else:
+        stacked = stack(blocks, layout, national, fund)
+        size = (stacked.num_cols, stacked.num_rows)
+        seconds["stack"] = time.perf_counter() - started
+        # Stage 1 is settled when the ICSs' own optima overspend nowhere and respect every limit: they are
+        # feasible for the coupled LP with O1 = 0, and O1 cannot be negative.
+        settled = own.stage_objectives[0] <= scenario.absolute_tolerance and \
+            all(used <= row.limit for row, used in zip(national, own_use))
+        first = starts(blocks, len(fund), len(national)) if strategy.start_from_ics_bases else ()
+        started = time.perf_counter()
+        solution = solve_lexicographic(stacked, scenario.solver, scenario.relative_tolerance,
+                                       scenario.absolute_tolerance, first_optimum=0.0 if settled else None,
+                                       strategy=strategy, starts=first, keep_state=True)
+        seconds["solve"] = time.perf_counter() - started
+        stages, state = solution.stages, solution.state
+    for record in stages:
+        seconds[stage_key(record.name)] = record.seconds
+        if record.finish_iterations or record.finish_seconds:
+            seconds[stage_key(record.name) + "_finish"] = record.finish_seconds
+    vacancy = np.concatenate([layout.col_offset[bi] + b.vacancy_cols for bi, b in enumerate(blocks)])
+    national_values = Beside(lambda: _national_marginals(national, solution, layout, datas, state, vacancy),
+                             alongside=run_calls is not None)
+    fund_value = solution.col_value[layout.num_cols:]
+    fund_of = [{(f.holder, f.year): fund_value[k] * MONEY_UNIT_GBP for k, f in enumerate(fund) if f.block == bi}
+               for bi in range(len(blocks))]
+    rests = _rests(blocks, layout, national, fund, solution.col_value)
     started = time.perf_counter()
-    plans: list[Plan] = []
+    parts = [_block_solution(block, layout, bi, solution) for bi, block in enumerate(blocks)]
+    done: list[tuple[Plan, dict[str, float]]] = calls(  # type: ignore[assignment]
+        [(coupled_plan, (d, scenario, block, part, fund_gbp, warnings.get(d.ics_code, []),
+                         rest if with_budget_values else None))
+         for d, block, part, fund_gbp, rest in zip(datas, blocks, parts, fund_of, rests)], "extracted")
+    seconds["extract_and_budget_values"] = time.perf_counter() - started  # wall time, in the workers
+    marginals, places_by_ics = national_values.result()
+    seconds["national_values"] = national_values.seconds  # its own time (alongside the workers' in a roll-up)
+    seconds["national_values_wait"] = time.perf_counter() - started - seconds["extract_and_budget_values"]
+    state, solution = None, replace(solution, state=None)  # the coupled HiGHS model is no longer needed: free it
+    seconds["ics_extract_total"] = sum(s["extract"] for _, s in done)
+    seconds["ics_budget_values_total"] = sum(s["marginal"] for _, s in done)
     fund_by_ics: dict[str, dict[int, float]] = {}
-    fund_value = solution.col_value[fund_offset:]
-    for bi, block in enumerate(blocks):
-        part = _block_solution(block, solution)
-        load_values(block.sf, part)
-        plan = extract_plan(block.built, block.sf, part, warnings.get(block.data.ics_code, []),
-                            plan_years=block.data.horizon_years)
-        fund = {(block.data.budget_holders[b], block.data.year_start(y)): fund_value[k] * MONEY_UNIT_GBP
-                for k, (owner, b, y, _) in enumerate(fund_cols) if owner == bi}
-        budgets = tuple(replace(row, national_fund_gbp=fund.get((row.budget_holder, row.year), 0.0),
-                                headroom_gbp=shown_as_zero(row.headroom_gbp + fund.get((row.budget_holder, row.year),
-                                                                                        0.0), plan.stage_tolerance_gbp))
-                        for row in plan.budgets)
-        plans.append(replace(plan, budgets=budgets))
+    for bi, d in enumerate(datas):
         by_year: dict[int, float] = {}
-        for (_, year), gbp in fund.items():
-            by_year[year] = by_year.get(year, 0.0) + gbp
-        fund_by_ics[block.data.ics_code] = by_year
-    base = sum(b.sf.num_rows for b in blocks)
-    national_rows = base + np.arange(len(coupling))
-    state = solution.state
-    assert state is not None
-    vacancy = np.concatenate([block.col_offset + vacancy_columns(block.built, block.sf) for block in blocks])
-    marginals = []
-    places_by_ics: dict[tuple[str, str, int], float] = {}
-    for r, row in enumerate(coupling):
-        used = float(solution.col_value[row.columns].sum()) if len(row.columns) else 0.0
-        fund_row = row.kind == "fund"
-        scale = MONEY_UNIT_GBP if fund_row else 1.0
-        worth = limit_value(state, int(national_rows[r]), GBP_PER_MILLION / MONEY_UNIT_GBP if fund_row else 1.0,
-                            row.limit * scale, scale, vacancy, MONEY_UNIT_GBP)
-        marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale,
-                                          worth.rate_per_unit, "£1m" if fund_row else "FTE",
-                                          worth.overspend_avoided_gbp, worth.weighted_unmet_avoided,
-                                          worth.vacancy_avoided_fte_years, worth.holds_from, worth.holds_to))
-        if not fund_row:
-            for block in blocks:
-                lo, hi = block.col_offset, block.col_offset + block.sf.num_cols
-                mine = row.columns[(row.columns >= lo) & (row.columns < hi)]
-                if len(mine):
-                    places_by_ics[(row.label, block.data.ics_code, row.year)] = float(solution.col_value[mine].sum())
-    fixed = tuple(_fixed_lp(stacked, solution.col_value, bi, block, fund_cols, fund_offset, national_rows)
-                  for bi, block in enumerate(blocks))
-    seconds["national_values"] = time.perf_counter() - started
+        for (b, y), gbp in fund_of[bi].items():
+            by_year[d.year_start(y)] = by_year.get(d.year_start(y), 0.0) + gbp
+        fund_by_ics[d.ics_code] = by_year
     o1, o2, o3 = solution.stage_objectives
-    return CoupledResult(plans=tuple(plans), marginals=tuple(marginals), fund_by_ics=fund_by_ics,
+    iterations = {stage_key(s.name): s.iterations for s in stages}
+    iterations.update({stage_key(s.name) + "_finish": s.finish_iterations for s in stages if s.finish_iterations})
+    return CoupledResult(plans=tuple(plan for plan, _ in done), marginals=tuple(marginals), fund_by_ics=fund_by_ics,
                          places_by_ics=places_by_ics,
-                         stage_objectives=(o1 * MONEY_UNIT_GBP, o2, o3 * MONEY_UNIT_GBP), shortcut="",
-                         seconds=seconds, fixed_lps=fixed)
-
-
-def _fixed_lp(stacked: StandardForm, col_value: np.ndarray, bi: int, block: _Block,
-              fund_cols: list[tuple[int, int, int, int]], fund_offset: int,
-              national_rows: np.ndarray) -> FixedAllocationLp:
-    """ICS ``bi``'s LP with the rest of England held fixed (``workforce.marginal.fixed``)."""
-    own_fund = [fund_offset + k for k, (owner, *_) in enumerate(fund_cols) if owner == bi]
-    cols = np.concatenate([block.col_offset + np.arange(block.sf.num_cols), np.array(own_fund, dtype=np.int64)])
-    rows = block.row_offset + np.arange(block.sf.num_rows)
-    return fixed_allocation_lp(stacked, col_value, cols.astype(np.int64), rows, national_rows,
-                               budget_rows(block.built, block.sf, block.data.horizon_years),
-                               vacancy_columns(block.built, block.sf))
+                         stage_objectives=(o1 * MONEY_UNIT_GBP, o2, o3 * MONEY_UNIT_GBP), shortcut=shortcut,
+                         seconds=seconds, iterations=iterations, strategy=solution.strategy, size=size,
+                         rest_of_england=rests)

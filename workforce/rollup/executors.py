@@ -4,9 +4,10 @@ Everything is written against ``concurrent.futures.Executor``; the local
 pool (:class:`workforce.rollup.pool.LimitedPool`: each task under a memory and
 a time limit, a crash failing only its own task) is the default and
 ``distributed.Client.get_executor()`` drops in for a cluster with no other
-code path.  On Dask the limits are the cluster's own (each worker's
-``memory_limit``, enforced by its nanny); a task whose worker is lost fails
-alone, as locally, but a task's time is not limited there.  Also: the terminal
+code path.  On Dask each worker gets the local pool's memory limit for as long
+as the roll-up runs (``workforce/rollup/dask_memory.py``), besides the
+cluster's own ``memory_limit`` enforced by its nanny; a task whose worker is
+lost fails alone, as locally, but a task's time is not limited there.  Also: the terminal
 progress line and the signal handling that keeps a scheduled roll-up's records
 honest.
 """
@@ -34,11 +35,17 @@ def make_executor(kind: str, workers: int, scheduler: str | None, *, memory_mb: 
     if kind == "dask":
         from distributed import Client
 
+        from workforce.rollup.dask_memory import PLUGIN_NAME, MemoryCap
+
         client = Client(scheduler) if scheduler else Client(n_workers=workers, threads_per_worker=1)
         try:
+            client.register_plugin(MemoryCap(memory_mb * 2**20))  # the local pool's cap, until the end
             yield client.get_executor()
         finally:
-            client.close()
+            try:
+                client.unregister_worker_plugin(PLUGIN_NAME)
+            finally:
+                client.close()
         return
     pool = LimitedPool(workers, memory_mb * 2**20, seconds, preload=WORKER_MODULES)
     try:

@@ -21,6 +21,7 @@ from workforce.answers import ics_figures
 from workforce.answers.ics import ICS_COLUMNS
 from workforce.answers.labels import CODES_MEANING, NOT_AVAILABLE, NOT_APPLICABLE, PLANNING_SCORE_UNIT
 from workforce.atomic import atomic_write
+from workforce.report.fast_sheet import TableWorkbook
 from workforce.inputs.schema import year_label
 from workforce.inputs.vocabulary import NameKind, vocabulary
 from workforce.plan import ActionType, Plan
@@ -367,7 +368,7 @@ def _contents(outcome: RollupOutcome) -> list[tuple[str, str]]:
 def write_national_workbook(outcome: RollupOutcome, reference: dict[str, ReferenceIcs], options: RollupOptions,
                             version: str, target: Path, *, protected: Iterable[Path] = ()) -> None:
     def write(tmp: Path) -> None:
-        wb = Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = TableWorkbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         heading = workbook_title(outcome)
         wb.set_properties({"title": heading, "author": "ICS workforce planning optimiser"})
         wb.set_custom_property(PLAN_MARKER, "national roll-up")

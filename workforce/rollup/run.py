@@ -17,6 +17,7 @@ import hashlib
 import multiprocessing
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import replace
 from functools import partial
@@ -26,7 +27,6 @@ from typing import TYPE_CHECKING
 from workforce import __version__
 from workforce.atomic import CannotWrite, cannot_write, sha256_file
 from workforce.inputs.issues import errors_in
-from workforce.plan import Plan, plan_from_json
 from workforce.reference import default_output_path, reference_ics
 from workforce.rollup.collect import check_submissions, find_workbooks, record_ics, totals
 from workforce.rollup.adjusted import adjust_for_scenario, unmatched_notes, with_scenario
@@ -54,6 +54,7 @@ from workforce.rollup.tasks import (
     run_info,
     solve_and_write,
     solve_lost,
+    write_plan_file,
 )
 from workforce.scenario import Scenario
 
@@ -259,32 +260,32 @@ def _coupled(options: RollupOptions, store: RunStore, run_id: str, version: str,
     national = options.national
     assert national is not None
     accepted, misfits, applied = adjust_for_scenario(accepted, options.scenario)  # the scenario's data, first
-    independent: dict[str, Plan] = {}
-    for c in accepted:  # independent plans, when recorded, let the coupled solve skip what they settle
-        found = store.find_reusable_ics(ics_code=c.data.ics_code, input_sha256=c.sha256, scenario_sha256=scen_sha,
-                                        national_sha256=None, code_version=version)
-        if found is not None and found.plan_json:
-            independent[c.data.ics_code] = plan_from_json(found.plan_json)
+    # Recorded independent plans are not looked up: the workers solve every ICS on its own anyway (the coupled
+    # stages start from those solves, and they settle the plan when no limit binds), and reading 42 recorded
+    # plans cost 2-3 s for nothing whenever a national limit binds.
     warnings = {c.data.ics_code: [i for i in c.issues if i not in errors_in(list(c.issues))] for c in accepted}
     from workforce.rollup.coupled import solve_coupled
 
-    result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national,
-                           independent if len(independent) == len(accepted) else None)
-    from workforce.marginal.fixed import value_and_write_plan
+    def in_workers(calls: list[tuple[Callable[..., object], tuple[object, ...]]], what: str) -> list[object]:
+        return run_all(executor, calls, options.progress, what)
 
+    # Built, solved on their own, extracted and valued (each ICS's extra £1m) in the workers; stacked and
+    # solved as one LP here.
+    result = solve_coupled([c.data for c in accepted], warnings, options.scenario, national, run_calls=in_workers)
     started_at = now()
+    plans = [with_scenario(plan, options.scenario, applied[c.data.ics_code])
+             for c, plan in zip(accepted, result.plans)]
     calls = []
-    fixed = result.fixed_lps or (None,) * len(result.plans)
-    for c, plan, lp in zip(accepted, result.plans, fixed):  # budget values computed in the workers, in parallel
-        plan = with_scenario(plan, options.scenario, applied[c.data.ics_code])
+    for c, plan in zip(accepted, plans):
         run = run_info(plan, c.file_name, c.sha256, options.scenario, "optimal (coupled national plan)",
-                       result.seconds, started_at)
-        calls.append((value_and_write_plan, (plan, lp, options.scenario, run,
-                                             str(staging / _plan_name(c.data.ics_code)), protected)))
+                       result.seconds, started_at, result.strategy, result.iterations)
+        calls.append((write_plan_file, (plan, run, str(staging / _plan_name(c.data.ics_code)), protected)))
+    started = time.perf_counter()
     written = run_all(executor, calls, options.progress, "written")
+    result.seconds["write_plans"] = time.perf_counter() - started  # wall time, in the workers
     outcomes = []
     with store.batch():
-        for c, (path, digest, plan) in zip(accepted, written):  # type: ignore[misc]
+        for c, (path, digest), plan in zip(accepted, written, plans):  # type: ignore[misc]
             solved = Solved(c.data.ics_code, Status.SUCCEEDED, plan, path, digest, result.seconds, result.shortcut,
                             started_at, now())
             outcomes.append(record_ics(store, run_id, version, scen_sha, national.sha256, c, solved, None,

@@ -130,7 +130,8 @@ class Solved:
 
 
 def run_info(plan: Plan, input_name: str, input_sha256: str, scenario: Scenario, status: str,
-             timings: dict[str, float], started_at: datetime) -> RunInfo:
+             timings: dict[str, float], started_at: datetime, strategy: str = "",
+             iterations: dict[str, int] | None = None) -> RunInfo:
     from pyomo.version import version as pyomo_version
 
     from workforce.solve import highs_version
@@ -138,7 +139,8 @@ def run_info(plan: Plan, input_name: str, input_sha256: str, scenario: Scenario,
     return RunInfo(input_file=input_name, input_sha256=input_sha256, scenario_file=scenario.path,
                    scenario_text=scenario.text, package_version=__version__, highs_version=highs_version(),
                    pyomo_version=pyomo_version, solver_options=scenario.solver.as_dict(), status=status,
-                   objectives=plan.objectives, timings_s=timings, started_at=started_at.isoformat(timespec="seconds"))
+                   objectives=plan.objectives, timings_s=timings, started_at=started_at.isoformat(timespec="seconds"),
+                   solve_strategy=strategy, iterations=dict(iterations or {}))
 
 
 def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scenario, out_dir: str,
@@ -156,8 +158,8 @@ def solve_and_write(data: ModelData, warnings: tuple[Issue, ...], scenario: Scen
     try:
         plan = plan_for(data, single, single.solver, list(warnings), timer=timer, unmatched_ok=True)
         started = time.perf_counter()
-        write_plan(plan, run_info(plan, input_name, input_sha256, single, "optimal", timer.seconds, started_at),
-                   target, protected=[Path(p) for p in protected])
+        write_plan(plan, run_info(plan, input_name, input_sha256, single, "optimal", timer.seconds, started_at,
+                                  timer.strategy, timer.iterations), target, protected=[Path(p) for p in protected])
         timer.lap("write", started)
         return Solved(data.ics_code, "succeeded", plan, str(target), sha256_file(target), timer.seconds, "",
                       started_at, datetime.now(timezone.utc))

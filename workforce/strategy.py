@@ -1,0 +1,261 @@
+"""How the three lexicographic stages are run by HiGHS: chosen by measurement, recorded in every plan.
+
+The stages (:func:`workforce.solve.solve_lexicographic`) minimise O1, then O2
+with O1 held at its optimum, then O3 with O2 held.  *What* is solved is fixed
+by the formulation; *how* HiGHS gets there is a :class:`Strategy`, and it
+changes the time by up to 7× (``benchmarks/``), never the optima beyond the
+stage tolerances.
+
+Choices, each measured (``benchmarks/README.md`` has the figures):
+
+- **Later stages by primal simplex, warm** (:data:`INDEPENDENT`).  After a stage
+  the optimal basis stays primal feasible when the next stage's row
+  ``O_s ≤ O_s*·(1 + rtol) + atol`` is added (the current point satisfies it),
+  so primal simplex continues from it with only the new objective to improve;
+  dual simplex (HiGHS's default) must first repair dual feasibility for the
+  new costs, and clearing the solver (a fresh presolve every stage) throws
+  the point away.  Medians on this 2-core machine, all three stages: sample
+  ICS 0.018 s against 0.034 s (dual, warm) and 0.036 s (fresh); the
+  realistic 30-role × 10-year ICS 0.17 s against 0.33 s and 0.36 s; the large
+  40-role × 15-year ICS 1.16 s against 7.7 s and 4.7 s.
+- **Overspend held at zero, then released** (``settle_overspend``).  When
+  stage 1 finds no overspend (O1* ≤ atol) stage 2 is first run with the
+  overspend columns — O1's only terms, each ≥ 0 with cost 1 — held at 0
+  instead of with the row ``Σ o ≤ O1*·(1 + rtol) + atol``; what matters for
+  the coupled national plan is that each ICS's stage-2 basis then covers
+  exactly its own rows, so that 42 of them make a basis of the national LP.
+  Then (:func:`release`) the bounds are put back and the row added, and
+  primal simplex finishes the stage from that point, which stays feasible:
+  so stage 2 ends as the solve of exactly the formulation's LP (usually in
+  0 iterations; the Run sheet records them as the stage's "finish").
+  HiGHS's defaults (scaling, cost perturbation) are kept for an ICS: a stage 1
+  without them is twice as fast on its own but ends at a vertex from which
+  stage 2 takes longer (realistic ICS 0.19 s in all against 0.08 s).
+- **Coupled national LP** (:data:`COUPLED`): stages 1 and 2 start from the
+  ICSs' own optimal bases, put side by side (national rows basic, fund columns
+  at 0), and run dual simplex *without scaling and without cost perturbation*.
+  Stage 1 is nearly a feasibility problem (its costs are zero but for the
+  overspend columns), where both hurt: on a first version of the realistic
+  national case (42 ICSs, 116k columns × 93k rows, a fund ten times larger)
+  stage 1 from scratch with HiGHS's defaults did not finish in 600 s, took
+  220 s without scaling and 6 s without scaling and perturbation.  Stage 3
+  goes on by primal simplex from stage 2's optimum with the row
+  ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``.  Before the run-out (issue 10) the
+  coupled solve of the realistic case took 12.8 s (stage 1 1.8 s / 3,842
+  iterations, stage 2 10.3 s / 5,284) against 213 s the way it was solved
+  before (:data:`COLD_DUAL`); with 5 run-out years ``benchmarks/README.md``
+  has the figures.
+  Tried and not kept, each slower: for stage 2 devex pricing (1.6× the time)
+  or Dantzig pricing (over 5×), primal simplex (5×), a fresh presolve every
+  stage (18× on 6 ICSs), interior point (stage 2 alone 81 s, mostly its
+  crossover); Dantzig–Wolfe decomposition with the ICSs as blocks (on 6 ICSs
+  still short of the stage tolerance after 128 iterations, 18 s of pricing);
+  and starting stage 2 from the ICSs' optima under pro-rata shares of the
+  national limits (7,165 iterations against 5,284).  With the run-out
+  (realistic case, 2026-12-02, two processes side by side at load 5–6):
+  stage 2 continued from stage 1's optimum did not finish within the 600 s
+  limit, against 90 s from the ICSs' own stage-2 bases (whole solve 164.5 s).
+
+Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
+nonbasic column with a nonzero reduced cost and every row with a nonzero dual
+fixed at its bound, which keeps stage 2 optimal without the dense row).  It
+was fast (0.2 s against 14–18 s before the run-out), but it is stricter than
+the formulation's row by the stage tolerance (O3 came out 1.1e-5 of the total
+higher), so it had to be finished with the row; face and finish together took
+36.0 s against 35.4 s for the row alone (realistic case with the run-out, one
+run each on a loaded machine, 2026-12-02), so the row alone is used.
+
+Whatever the strategy, every stage ends as the solve of exactly the
+formulation's LP; the optima agree with a plain cold solve of each stage to
+far within the stage tolerance (``tests/test_strategy.py`` for single ICSs,
+``tests/test_coupled.py`` for a coupled case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+BASIC = int(highspy.HighsBasisStatus.kBasic.value)
+AT_LOWER = int(highspy.HighsBasisStatus.kLower.value)
+AT_UPPER = int(highspy.HighsBasisStatus.kUpper.value)
+_STATUS = {int(s.value): s for s in highspy.HighsBasisStatus.__members__.values()}
+
+# HiGHS's simplex_strategy option: 1 dual simplex, 4 primal simplex.
+DUAL_SIMPLEX = "dual"
+PRIMAL_SIMPLEX = "primal"
+_SIMPLEX_STRATEGY = {DUAL_SIMPLEX: 1, PRIMAL_SIMPLEX: 4}
+HIGHS_SCALE_STRATEGY = 2  # HiGHS's defaults (1.16), restored for the stages that are not plain
+HIGHS_COST_PERTURBATION = 1.0
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How HiGHS runs the three stages (see the module docstring for why each choice)."""
+
+    name: str  # recorded in the plan's Run sheet
+    methods: tuple[str, str, str]  # per stage: DUAL_SIMPLEX or PRIMAL_SIMPLEX (stage 1 may use presolve)
+    plain: tuple[bool, bool, bool] = (False, False, False)  # per stage: no scaling and no cost perturbation
+    settle_overspend: bool = True  # O1* = 0: hold the overspend columns at 0 rather than add a row
+    start_from_ics_bases: bool = False  # coupled LP: stages 1 and 2 start from the ICSs' own optimal bases
+
+    def describe(self) -> str:
+        """One line for the Run sheet."""
+        plain = [" (no scaling, no cost perturbation)" if p else "" for p in self.plain]
+        parts = [f"stage 1 by {self.methods[0]} simplex{plain[0]}"
+                 + (" from the ICSs' own optimal bases" if self.start_from_ics_bases else ""),
+                 f"stage 2 by {self.methods[1]} simplex{plain[1]} from "
+                 + ("the ICSs' own optimal bases" if self.start_from_ics_bases else "stage 1's optimum"),
+                 f"stage 3 by {self.methods[2]} simplex{plain[2]} from stage 2's optimum"]
+        if self.settle_overspend:
+            parts.append("overspend held at 0 when stage 1 finds none")
+        return f"{self.name}: " + "; ".join(parts)
+
+
+INDEPENDENT = Strategy("warm primal", (DUAL_SIMPLEX, PRIMAL_SIMPLEX, PRIMAL_SIMPLEX))
+COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX), plain=(True, True, True),
+                   start_from_ics_bases=True)
+# Today's method before issue 13, kept for comparison (benchmarks and the test that the optima agree).
+COLD_DUAL = Strategy("warm dual (before issue 13)", (DUAL_SIMPLEX, DUAL_SIMPLEX, DUAL_SIMPLEX),
+                     settle_overspend=False)
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A simplex basis by position: HiGHS's status code (``BASIC``, ``AT_LOWER``, …) per column and per row."""
+
+    col_status: np.ndarray  # int8
+    row_status: np.ndarray  # int8
+
+
+@dataclass(frozen=True)
+class StageRecord:
+    """One stage as HiGHS ran it."""
+
+    name: str
+    seconds: float  # all of the stage, finishing included
+    iterations: int
+    finish_seconds: float = 0.0  # of which finishing with the formulation's row after a held start (release)
+    finish_iterations: int = 0
+
+
+def apply(h: highspy.Highs, strategy: Strategy, stage: int) -> None:
+    """Set the HiGHS options ``strategy`` wants for ``stage`` (0-based)."""
+    h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[strategy.methods[stage]])
+    plain = strategy.plain[stage]
+    h.setOptionValue("simplex_scale_strategy", 0 if plain else HIGHS_SCALE_STRATEGY)
+    h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0 if plain else HIGHS_COST_PERTURBATION)
+
+
+def apply_for_resolve(h: highspy.Highs, strategy: Strategy, stage: int, method: str = DUAL_SIMPLEX) -> None:
+    """Options for re-solving ``stage`` after its row bounds moved (``workforce/marginal``): the stage's
+    scaling as ``strategy`` ran it, by dual simplex (the stage's optimal basis stays dual feasible when only
+    bounds move) unless ``method`` says otherwise."""
+    apply(h, strategy, stage)
+    h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[method])
+
+
+def basis_of(h: highspy.Highs, num_cols: int, num_rows: int) -> Basis:
+    """The current basis over the first ``num_cols`` columns and ``num_rows`` rows."""
+    b = h.getBasis()
+    return Basis(np.fromiter((int(s.value) for s in b.col_status), dtype=np.int8, count=num_cols),
+                 np.fromiter((int(s.value) for s in b.row_status), dtype=np.int8, count=num_rows))
+
+
+def set_basis(h: highspy.Highs, start: Basis) -> None:
+    """Start HiGHS from ``start``; rows HiGHS has beyond it (stage rows) are basic.
+
+    The basis is passed as "alien": HiGHS checks it and, should the columns
+    not form a nonsingular basis, completes it with slack columns.
+    """
+    rows = h.getNumRow()
+    status = highspy.HighsBasis()
+    status.col_status = [_STATUS[int(s)] for s in start.col_status]
+    status.row_status = [_STATUS[int(s)] for s in start.row_status] + [_STATUS[BASIC]] * (rows - len(start.row_status))
+    status.valid = True
+    status.alien = True
+    h.setBasis(status)
+
+
+def settles_at_zero(cost: np.ndarray, col_lower: np.ndarray, optimum: float,
+                    absolute_tolerance: float) -> np.ndarray | None:
+    """The columns to hold at 0 when an objective's optimum is 0 and each of its terms is ≥ 0 (else ``None``)."""
+    support = np.flatnonzero(cost)
+    if optimum > absolute_tolerance or not len(support) or (cost[support] < 0).any() or \
+            (col_lower[support] != 0).any():
+        return None
+    return support.astype(np.int32)
+
+
+@dataclass(frozen=True)
+class Held:
+    """Bounds tightened to run a stage quickly, and the bounds to put back before it is finished exactly."""
+
+    cols: np.ndarray  # int32
+    col_lower: np.ndarray  # the bounds to put back
+    col_upper: np.ndarray
+    rows: np.ndarray  # int32
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def add_objective_row(h: highspy.Highs, cost: np.ndarray, optimum: float, relative_tolerance: float,
+                      absolute_tolerance: float) -> None:
+    """The formulation's row ``cost·x ≤ optimum·(1 + rtol) + atol`` that holds a finished stage."""
+    nonzero = np.flatnonzero(cost).astype(np.int32)
+    bound = optimum * (1.0 + relative_tolerance) + absolute_tolerance
+    h.addRow(-highspy.kHighsInf, bound, len(nonzero), nonzero, cost[nonzero])
+
+
+def hold_previous(h: highspy.Highs, strategy: Strategy, stage: int, previous_cost: np.ndarray, optimum: float,
+                  bounds: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], relative_tolerance: float,
+                  absolute_tolerance: float) -> Held | None:
+    """Keep stage ``stage - 1``'s objective optimal while stage ``stage`` is minimised.
+
+    Either by the formulation's row (returns ``None``), or — where the strategy says so — first by bounds
+    (the overspend held at 0): then the stage must be finished by :func:`release`.
+    ``bounds`` are the current column and row bounds (col_lower, col_upper, row_lower, row_upper).
+    """
+    col_lower, col_upper = bounds[0], bounds[1]
+    if stage == 1 and strategy.settle_overspend:
+        settled = settles_at_zero(previous_cost, col_lower, optimum, absolute_tolerance)
+        if settled is not None:
+            zeros = np.zeros(len(settled))
+            h.changeColsBounds(len(settled), settled, zeros, zeros)
+            none = np.zeros(0, dtype=np.int32)
+            return Held(settled, col_lower[settled], col_upper[settled], none, np.zeros(0), np.zeros(0))
+    add_objective_row(h, previous_cost, optimum, relative_tolerance, absolute_tolerance)
+    return None
+
+
+def release(h: highspy.Highs, held: Held, previous_cost: np.ndarray, optimum: float, relative_tolerance: float,
+            absolute_tolerance: float) -> None:
+    """Put back the bounds :func:`hold_previous` tightened and add the formulation's row instead.
+
+    The current point stays feasible and its basis valid: each held column or
+    row that is nonbasic is told which of its restored bounds it sits at (a
+    fixed bound has no side).  So primal simplex finishes the stage from here.
+    """
+    solution, basis = h.getSolution(), h.getBasis()
+    col_status, row_status = list(basis.col_status), list(basis.row_status)
+    _restore_sides(col_status, held.cols, np.asarray(solution.col_value), held.col_lower, held.col_upper)
+    _restore_sides(row_status, held.rows, np.asarray(solution.row_value), held.row_lower, held.row_upper)
+    if len(held.cols):
+        h.changeColsBounds(len(held.cols), held.cols, held.col_lower, held.col_upper)
+    if len(held.rows):
+        h.changeRowsBounds(len(held.rows), held.rows, held.row_lower, held.row_upper)
+    basis.col_status, basis.row_status = col_status, row_status
+    h.setBasis(basis)
+    add_objective_row(h, previous_cost, optimum, relative_tolerance, absolute_tolerance)
+    h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[PRIMAL_SIMPLEX])
+
+
+def _restore_sides(status: list[object], where: np.ndarray, value: np.ndarray, lower: np.ndarray,
+                   upper: np.ndarray) -> None:
+    basic = highspy.HighsBasisStatus.kBasic
+    for k, i in enumerate(where):
+        if status[i] != basic:
+            at_upper = np.isfinite(upper[k]) and abs(value[i] - upper[k]) < abs(value[i] - lower[k])
+            status[i] = _STATUS[AT_UPPER] if at_upper else _STATUS[AT_LOWER]
