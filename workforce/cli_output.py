@@ -262,9 +262,11 @@ def report_rollup(o: RollupOutcome, as_json: bool) -> None:
                 "lp_columns": o.coupled.size[0], "lp_rows": o.coupled.size[1],
                 "national_marginals": [{"limit": m.label, "year": m.year, "value": m.value, "unit": m.unit,
                                         "used": m.used, "cap": m.limit,
-                                        "overspend_avoided_gbp": m.overspend_avoided_gbp,
-                                        "weighted_unmet_avoided": m.weighted_unmet_avoided,
-                                        "vacancy_avoided_fte_years": m.vacancy_avoided_fte_years,
+                                        # null where the re-solve failed: not known, rather than 0
+                                        "overspend_avoided_gbp": m.overspend_avoided_gbp if m.available else None,
+                                        "weighted_unmet_avoided": m.weighted_unmet_avoided if m.available else None,
+                                        "vacancy_avoided_fte_years": (m.vacancy_avoided_fte_years if m.available
+                                                                      else None),
                                         "rate_holds_from": m.holds_from, "rate_holds_to": m.holds_to}
                                        for m in o.coupled.marginals]},
         })

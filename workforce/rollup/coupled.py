@@ -100,6 +100,7 @@ class NationalMarginal:
     vacancy_avoided_fte_years: float = 0.0
     holds_from: float = 0.0
     holds_to: float | None = None
+    available: bool = True  # False: the re-solve failed, so the *_avoided figures are not known (shown as [x])
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def _national_marginals(national: list[CouplingRow], solution: Solution, layout:
             marginals.append(NationalMarginal(row.kind, row.label, row.year, row.limit * scale, used * scale,
                                               worth.rate_per_unit, unit, worth.overspend_avoided_gbp,
                                               worth.weighted_unmet_avoided, worth.vacancy_avoided_fte_years,
-                                              worth.holds_from, worth.holds_to))
+                                              worth.holds_from, worth.holds_to, worth.available))
         if not fund_row:
             for bi, d in enumerate(datas):
                 lo, hi = layout.col_offset[bi], layout.col_offset[bi + 1]

@@ -290,8 +290,9 @@ def _limits(wb: Workbook, styles: Styles, outcome: RollupOutcome) -> None:
                Column(f"One more unit: planning score avoided ({PLANNING_SCORE_UNIT})", Fmt.FTE_YEARS),
                Column("One more unit: vacancy avoided (FTE-years)", Fmt.FTE_YEARS),
                Column(f"Rate holds from ({unit})", Fmt.NUMBER), Column(f"Rate holds to ({unit})", Fmt.NUMBER)]
-    rows = [[m.label, year_label(m.year), m.limit, m.used, m.value, m.unit, m.overspend_avoided_gbp,
-             m.weighted_unmet_avoided, m.vacancy_avoided_fte_years, m.holds_from,
+    rows = [[m.label, year_label(m.year), m.limit, m.used, m.value, m.unit,
+             *((m.overspend_avoided_gbp, m.weighted_unmet_avoided, m.vacancy_avoided_fte_years) if m.available
+               else (NOT_AVAILABLE,) * 3), m.holds_from,
              NOT_APPLICABLE if m.holds_to is None else m.holds_to] for m in coupled.marginals]
     widths: dict[int, float] = {}
     row = top + 1
