@@ -7,7 +7,7 @@ import types
 import pytest
 
 from workforce.formulation import family_problems, formulation_text, module_problems
-from workforce.futures import two_stage
+from workforce.futures import distributions, first_year, two_stage
 from workforce.model import FAMILIES, Family
 
 
@@ -46,3 +46,10 @@ def test_the_two_stage_lp_carries_its_maths_and_is_printed_last() -> None:
     text = formulation_text()
     assert text.index("[two-stage]") > text.index(f"[{FAMILIES[-1].name}]")
     assert "E_k = (1/S) Σ_ω c_k^ω · x^ω" in text
+
+
+@pytest.mark.parametrize("name, module", [("ranges", distributions), ("first-year", first_year)])
+def test_the_futures_modules_carry_their_maths_and_are_printed(name: str, module: object) -> None:
+    assert module_problems(name, module) == []
+    text = formulation_text()
+    assert f"[{name}]" in text and text.index(f"[{name}]") < text.index("[two-stage]")

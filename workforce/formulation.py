@@ -46,8 +46,12 @@ def formulation_text() -> str:
     for family in FAMILIES:
         title = f"[{family.name}]  workforce/model/{family.name}.py"
         parts += [title, "-" * len(title), inspect.getdoc(family.module) or "", ""]
-    from workforce.futures import two_stage
+    from workforce.futures import distributions, first_year, two_stage
 
+    title = "[ranges]  workforce/futures/distributions.py — an Uncertainty row's multiplier (solve --futures)"
+    parts += [title, "-" * len(title), inspect.getdoc(distributions) or "", ""]
+    title = "[first-year]  workforce/futures/first_year.py — a first-year plan held in a future"
+    parts += [title, "-" * len(title), inspect.getdoc(first_year) or "", ""]
     title = "[two-stage]  workforce/futures/two_stage.py — the hedged first year over many futures (solve --hedge)"
     parts += [title, "-" * len(title), inspect.getdoc(two_stage) or "", ""]
     return "\n".join(parts)

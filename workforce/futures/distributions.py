@@ -39,6 +39,18 @@ nearest valid value and counted (``workforce.scenarios.apply`` with
 distribution whose support reaches below 0 (possible for uniform and
 triangular) is refused when the workbook is checked: a negative multiplier has
 no meaning.
+
+Symbols
+-------
+| symbol | code | unit | workbook column |
+|---|---|---|---|
+| low, high | ``UncertainRange.low``, ``.high``; ``Multiplier.low``, ``.high`` | multiplier (P10, P90) | Uncertainty ``low``, ``high`` |
+| distribution | ``UncertainRange.distribution``; ``Distribution`` | — | Uncertainty ``distribution`` |
+| group | ``UncertainRange.group`` | — | Uncertainty ``group`` |
+| M | the multiplier a future draws: ``Multiplier`` and its quantile | multiplier | — |
+| μ, σ | ``Multiplier.mu``, ``.sigma`` | log of a multiplier | — (from low, high) |
+| a, b, c | ``Multiplier.a``, ``.b``, ``.mode`` (c = 1) | multiplier | — (from low, high) |
+| u | the future's draw in (0, 1) (``workforce.futures.sampling``) | probability | — |
 """
 
 from __future__ import annotations

@@ -31,6 +31,19 @@ its own futures.  Written into a future's LP (:meth:`FirstYear.held`): for a
 bound, lower = upper = s·ℓ^ω; for a cap row a_u·u + Σ_k a_k·x_k ≤ b (the
 others are the deployment's source staff), the equality
 a_u·u + s·Σ_k a_k·x_k = s·b, i.e. u = s·ℓ^ω with ℓ^ω = (b − Σ a_k x_k)/a_u.
+
+Symbols
+-------
+| symbol | code | unit | workbook column |
+|---|---|---|---|
+| u | ``FirstYear.columns`` (the decision's column), ``Decision`` | FTE | — (a plan's first-year action) |
+| h[c,1] | hires of channel c in year 1 | FTE | Recruitment ``max_hires_per_year`` bounds it |
+| n[k,1] | training starts of route k in year 1 | FTE | Training ``max_starts_per_year`` bounds it |
+| q[l,1] | leavers retained by lever l in year 1 | FTE | Retention ``max_leaver_reduction`` (ρ) |
+| a[r,1] | agency for role r in year 1 | FTE | Workforce ``agency_max_share`` (α) |
+| z[d,1] | deployment d in year 1 | FTE | Deployment ``max_share`` (σ) |
+| ℓ^ω | ``FirstYear.limits`` | FTE | — (the future's data) |
+| s_u | ``FirstYear.shares``; held by ``FirstYear.held`` | share of ℓ | — |
 """
 
 from __future__ import annotations
