@@ -17,8 +17,10 @@ import click
 from workforce.atomic import CannotWrite, OutputPathError
 from workforce.failures import (
     EXIT_CANNOT_WRITE,
+    EXIT_CLUSTER_UNREACHABLE,
     EXIT_RECORDS_UNREACHABLE,
     EXIT_WOULD_OVERWRITE_INPUT,
+    ClusterUnreachable,
     RecordsUnreachable,
 )
 from workforce.inputs.issues import MAX_LISTED, Issue, errors_in, listed, warnings_in
@@ -219,7 +221,8 @@ def fail(exit_code: int, status: str, message: str, as_json: bool) -> None:
 
 def clear_failures(command: Command) -> Command:
     """A command that ends with one line and an exit code of its own — never a traceback — when an output cannot be
-    written (7), the run records cannot be reached (8) or an output would replace an input (9)."""
+    written (7), the run records cannot be reached (8), an output would replace an input (9) or the Dask scheduler
+    cannot be reached (10)."""
 
     @functools.wraps(command)
     def run(*args: object, **kwargs: object) -> None:
@@ -234,6 +237,9 @@ def clear_failures(command: Command) -> Command:
                  "reachable (--db or WORKFORCE_DB), and run the command again.", as_json)
         except OutputPathError as exc:
             fail(EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input", str(exc), as_json)
+        except ClusterUnreachable as exc:
+            fail(EXIT_CLUSTER_UNREACHABLE, "cluster_unreachable", f"{exc}. Check the address given with "
+                 "--scheduler and that the cluster is running, or run without --executor dask.", as_json)
 
     return run  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ here are raised deep inside, and ``cli.py`` turns each into one line and its exi
 - 8 :class:`RecordsUnreachable`: the run-record database cannot be reached, read or written.
 - 9 ``OutputPathError`` (``workforce.atomic``): an output would replace an input, or a file
   this tool did not write.
+- 10 :class:`ClusterUnreachable`: the Dask scheduler given with ``--scheduler`` cannot be reached.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from __future__ import annotations
 EXIT_CANNOT_WRITE = 7
 EXIT_RECORDS_UNREACHABLE = 8
 EXIT_WOULD_OVERWRITE_INPUT = 9
+EXIT_CLUSTER_UNREACHABLE = 10
+
+
+class ClusterUnreachable(OSError):
+    """The Dask scheduler cannot be reached (an ``OSError``, as Dask's own connection failures are)."""
 
 
 class RecordsUnreachable(Exception):

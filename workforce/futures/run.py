@@ -92,11 +92,9 @@ def solve_futures(prepared: Prepared, futures: Sequence[Future], plans: Mapping[
         return []
     calls = [(evaluate_chunk, (prepared, part, dict(plans), perfect)) for part in parts]
     with ExitStack() as stack:
-        try:
-            pool = stack.enter_context(make_executor(executor, min(workers, len(calls)), scheduler,
-                                                     memory_mb=JOB_MEMORY_MB, seconds=JOB_SECONDS))
-        except OSError as exc:  # a Dask scheduler that cannot be reached
-            raise SolveFailure("the futures", f"the Dask scheduler {scheduler} cannot be reached: {exc}") from exc
+        # A Dask scheduler that cannot be reached raises workforce.failures.ClusterUnreachable (exit 10).
+        pool = stack.enter_context(make_executor(executor, min(workers, len(calls)), scheduler,
+                                                 memory_mb=JOB_MEMORY_MB, seconds=JOB_SECONDS))
         try:
             done = run_all(pool, calls, progress, "futures solved in chunks of 25:")  # type: ignore[arg-type]
         except WorkerLost as exc:

@@ -35,9 +35,13 @@ def make_executor(kind: str, workers: int, scheduler: str | None, *, memory_mb: 
     if kind == "dask":
         from distributed import Client
 
+        from workforce.failures import ClusterUnreachable
         from workforce.rollup.dask_memory import PLUGIN_NAME, MemoryCap
 
-        client = Client(scheduler) if scheduler else Client(n_workers=workers, threads_per_worker=1)
+        try:
+            client = Client(scheduler) if scheduler else Client(n_workers=workers, threads_per_worker=1)
+        except OSError as exc:  # Dask's connection timeouts and refusals
+            raise ClusterUnreachable(f"the Dask scheduler {scheduler} cannot be reached ({exc})") from exc
         try:
             client.register_plugin(MemoryCap(memory_mb * 2**20))  # the local pool's cap, until the end
             yield client.get_executor()
