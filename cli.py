@@ -21,8 +21,10 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
     adjustment_lines,
     clear_failures,
     echo_issues,
+    executor_given,
     futures_count_given,
     futures_lines,
+    futures_only_given,
     futures_payload,
     hedge_given,
     seed_given,
@@ -177,13 +179,8 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the plan must be written to an .xlsx file", param_hint="--out")
-    if executor == "dask" and not scheduler:
-        raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
-    if seed is not None and futures_count is None:
-        raise click.BadParameter("a seed only chooses futures: give --futures N with it", param_hint="--seed")
-    if hedge_count is not None and futures_count is None:
-        raise click.BadParameter("the hedged first year is compared with this plan's on fresh futures: give "
-                                 "--futures N with it", param_hint="--hedge")
+    futures_only_given(click.get_current_context(), futures_count)
+    executor_given(executor, scheduler)
     scenario = scenario_or_exit(scenario_path, as_json)
     request = None if futures_count is None else FuturesRequest(futures_count, seed or 0, hedge_count or 0, workers,
                                                                  executor, scheduler)
@@ -289,8 +286,7 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
     from workforce.rollup.futures import FUTURES_WITH_NATIONAL
     from workforce.rollup.run import EXIT_LOCKED, RollupOptions, run_rollup
 
-    if executor == "dask" and not scheduler:
-        raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    executor_given(executor, scheduler)
     if more_scenarios and not compare_paths:
         raise click.UsageError(f"unexpected argument(s) {', '.join(map(str, more_scenarios))}: scenario files follow "
                                "--compare")

@@ -50,6 +50,19 @@ def test_an_overspending_budget_is_never_where_money_fills_vacancies() -> None:
     assert answers.best_million.startswith(f"An extra £1m for {COUNCILS} in 2027/28 would fill")
 
 
+def test_where_money_cuts_an_overspend_the_biggest_cut_comes_first() -> None:
+    # Overspend is the plan's first objective: an extra £1m that ends £1m of overspend comes before one that
+    # ends £50k of it (and fills vacancy with the rest), and both before one that changes nothing.
+    nothing = MarginalBudget(TRUSTS, 2026, 1e8, 0.0, 0.0, 0.0, 0.0, 9e7, None, overspent=False)
+    pooled = replace(nothing, holder=COUNCILS, year=2027, overspend_avoided_gbp=5e4, weighted_unmet_avoided=1352.6,
+                     vacancy_avoided_fte_years=146.1)
+    overspent = replace(nothing, year=2027, overspend_avoided_gbp=1e6, overspent=True)
+    answers = board_answers(replace(small_plan(), marginal_budget=(nothing, pooled, overspent)))
+    assert [a.value for a in answers.million] == [overspent, pooled, nothing]
+    assert not any(a.ranked for a in answers.million)
+    assert answers.best_million == f"An extra £1m for {TRUSTS} in 2027/28 cuts the overspend by £1.0m."
+
+
 def test_million_sentences_say_what_happens() -> None:
     base = MarginalBudget(TRUSTS, 2026, 1e8, 0.0, 0.0, 0.0, 0.0, 9e7, None, overspent=False)
     assert "would change nothing" in million_sentence(base)

@@ -136,6 +136,17 @@ def test_a_base_that_names_itself_and_bad_input_like_solve(tmp_path: Path) -> No
     assert run("compare", str(workbook), "--scenario", str(lower), "--out", str(out)).exit_code == EXIT_OK
 
 
+def test_scenarios_after_one_scenario_option_are_a_usage_error_that_says_how(tmp_path: Path) -> None:
+    # rollup takes --compare A.toml B.toml; compare takes --scenario once for each: say so, not "extra argument".
+    workbook = write_workbook(tmp_path / "ics.xlsx")
+    lower = scenario_file(tmp_path, "lower.toml", LOWER_BUDGETS)
+    other = scenario_file(tmp_path, "other.toml", LOWER_BUDGETS.replace("Budgets 5% lower", "Other"))
+    result = run("compare", str(workbook), "--scenario", str(lower), str(other), "--out", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 2
+    assert f"--scenario {lower} --scenario {other}" in " ".join(result.output.split())
+    assert not (tmp_path / "x.xlsx").exists()
+
+
 def test_a_scenario_the_solver_cannot_finish_stops_the_comparison(tmp_path: Path) -> None:
     workbook = write_workbook(tmp_path / "ics.xlsx")
     hurried = scenario_file(tmp_path, "hurried.toml", f'extends = "{BASE}"\nname = "Hurried"\n'

@@ -186,6 +186,7 @@ def test_one_icss_futures_failing_leaves_the_others(monkeypatch: pytest.MonkeyPa
     (["--futures", "0"], "give a whole number from 1"),
     (["--futures", "5", "--seed", "-1"], "the seed is a whole number"),
     (["--futures", "5", "--compare", "models/base.toml"], "Run them separately"),
+    (["--scheduler", "tcp://127.0.0.1:1"], "give --executor dask"),
 ])
 def test_bad_futures_options_are_refused(tmp_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, ["rollup", str(tmp_path), "--out", str(tmp_path / "out"), *args])

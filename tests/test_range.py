@@ -177,7 +177,9 @@ def test_bad_futures_and_seeds_are_refused(ranged: Path, tmp_path: Path) -> None
     for args, says in ((["--futures", "0"], "from 1 to 100,000"), (["--futures", "-5"], "from 1 to 100,000"),
                        (["--futures", "100001"], "from 1 to 100,000"), (["--futures", "3", "--seed", "-1"],
                                                                         "0 or more"),
-                       (["--seed", "3"], "give --futures N")):
+                       (["--seed", "3"], "give --futures N"), (["--workers", "4"], "give --futures N"),
+                       (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"], "give --futures N"),
+                       (["--futures", "3", "--scheduler", "tcp://127.0.0.1:1"], "give --executor dask")):
         result = run("solve", str(ranged), *args, "--out", str(out))
         assert result.exit_code == EXIT_USAGE and says in result.output, (args, result.output)
     assert not out.exists()

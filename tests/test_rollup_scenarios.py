@@ -138,3 +138,21 @@ def test_rollup_compare_writes_the_national_comparison(tmp_path: Path) -> None:
     assert run("rollup", str(inputs), str(cut), "--out", str(out)).exit_code == 2  # a scenario without --compare
     assert run("rollup", str(inputs), "--out", str(out), "--compare", str(cut), "--national",
                str(REPO / "models" / "national.toml")).exit_code == 2
+
+
+def test_rollup_compare_replaces_its_own_comparison_but_never_a_foreign_file(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(next(p for p in SAMPLES if p.name.startswith("QHG")), inputs)
+    returners = scenario(tmp_path, "returners.toml", NO_RETURNERS)
+    out = tmp_path / "out"
+    first = run("rollup", str(inputs), "--out", str(out), "--compare", str(returners))
+    assert first.exit_code == EXIT_REJECTED, first.output  # the other 41 ICSs are missing
+    written = (out / NATIONAL_COMPARISON).stat().st_ino
+    again = run("rollup", str(inputs), "--out", str(out), "--compare", str(returners))
+    assert again.exit_code == EXIT_REJECTED, again.output  # this month's comparison replaces last month's
+    assert (out / NATIONAL_COMPARISON).stat().st_ino != written  # written anew, then renamed over the old one
+    (out / NATIONAL_COMPARISON).write_bytes(b"a file this tool did not write")
+    refused = run("rollup", str(inputs), "--out", str(out), "--compare", str(returners))
+    assert refused.exit_code == 9 and "was not written by this tool" in refused.output
+    assert (out / NATIONAL_COMPARISON).read_bytes() == b"a file this tool did not write"

@@ -59,3 +59,13 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
         load_scenario(write(tmp_path / "bad.toml", "[objective\n"))
     with pytest.raises(ScenarioError, match="cannot read"):
         load_scenario(tmp_path / "missing.toml")
+
+
+def test_a_missing_extends_file_is_named_from_the_file_that_extends_it(tmp_path: Path) -> None:
+    # A scenario copied out of models/ keeps `extends = "base.toml"`: the message must say which file asked for it.
+    child = write(tmp_path / "copied.toml", 'extends = "base.toml"\nname = "Copied"\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(child)
+    message = str(caught.value)
+    assert f"{child}: extends \"base.toml\"" in message
+    assert str(tmp_path / "base.toml") in message and "cannot be read" in message

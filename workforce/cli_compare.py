@@ -29,6 +29,7 @@ EXIT_OK = 0
 
 @click.command()
 @click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("more_scenarios", nargs=-1, type=click.Path(path_type=Path), metavar="")
 @click.option("--scenario", "scenario_paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               required=True, help="A what-if (TOML): give --scenario once for each scenario to compare.")
 @click.option("--base", "base_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_SCENARIO,
@@ -40,8 +41,8 @@ EXIT_OK = 0
               help="Scenarios solved at once (one HiGHS thread each), through the roll-up's executor.")
 @click.option("--json", "as_json", is_flag=True, help="Print each scenario's name and objectives on stdout.")
 @clear_failures
-def compare(workbook: Path, scenario_paths: tuple[Path, ...], base_path: Path, out_path: Path | None, workers: int,
-            as_json: bool) -> None:
+def compare(workbook: Path, more_scenarios: tuple[Path, ...], scenario_paths: tuple[Path, ...], base_path: Path,
+            out_path: Path | None, workers: int, as_json: bool) -> None:
     """Solve WORKBOOK under the base policy and each --scenario, in parallel, and write one comparison workbook.
 
     \b
@@ -54,6 +55,10 @@ def compare(workbook: Path, scenario_paths: tuple[Path, ...], base_path: Path, o
     from workforce.scenarios.compare import compare_workbook
     from workforce.solve import SolveFailure
 
+    if more_scenarios:
+        every = " ".join(f"--scenario {p}" for p in (*scenario_paths, *more_scenarios))
+        raise click.UsageError(f"unexpected argument(s) {', '.join(map(str, more_scenarios))}: give --scenario once "
+                               f"for each scenario ({every})")
     existing_file(workbook)
     if out_path is not None and out_path.suffix.lower() != ".xlsx":
         raise click.BadParameter("the comparison must be written to an .xlsx file", param_hint="--out")

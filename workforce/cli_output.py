@@ -121,6 +121,27 @@ def seed_given(_ctx: click.Context, _param: click.Parameter, value: int | None) 
     return value
 
 
+def executor_given(executor: str, scheduler: str | None) -> None:
+    """``--executor`` and ``--scheduler`` make sense together: Dask needs an address, and an address needs Dask."""
+    if executor == "dask" and not scheduler:
+        raise click.BadParameter("give the Dask scheduler's address with --scheduler", param_hint="--executor dask")
+    if scheduler and executor != "dask":
+        raise click.BadParameter("a scheduler address is for a Dask cluster: give --executor dask with it (without "
+                                 "it the work runs in a local process pool)", param_hint="--scheduler")
+
+
+def futures_only_given(ctx: click.Context, futures_count: int | None) -> None:
+    """``solve``: the options that only say how futures are solved need ``--futures``."""
+    for name, given in (("seed", "a seed only chooses futures"),
+                        ("hedge_count", "the hedged first year is compared with this plan's on fresh futures"),
+                        ("workers", "workers solve futures"), ("executor", "the executor solves futures"),
+                        ("scheduler", "the scheduler solves futures")):
+        source = ctx.get_parameter_source(name)
+        if futures_count is None and source is not None and source is not click.core.ParameterSource.DEFAULT:
+            flag = "--hedge" if name == "hedge_count" else f"--{name}"
+            raise click.BadParameter(f"{given}: give --futures N with it", param_hint=flag)
+
+
 def futures_payload(outcome: SolveOutcome) -> dict[str, object]:
     """``futures`` (each future of (a): its index, multipliers by Uncertainty row and objectives) and ``range``."""
     from workforce.futures.summary import range_json

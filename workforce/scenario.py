@@ -142,7 +142,11 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> list[tuple[Path, dict[str
         return [(resolved, content, text)]
     if not isinstance(parent, str):
         raise ScenarioError([f"{path}: 'extends' must be a file name in quotes"])
-    base = _read_chain(resolved.parent / parent, seen + (resolved,))
+    extended = resolved.parent / parent
+    if not extended.is_file():
+        raise ScenarioError([f"{path}: extends \"{parent}\", which cannot be read at {extended} (there is no such "
+                             "file); give its path from this file's folder, or a full path"])
+    base = _read_chain(extended, seen + (resolved,))
     return base + [(resolved, content, text)]
 
 

@@ -34,8 +34,10 @@ def million_sentence(v: MarginalBudget) -> str:
 
 
 def million_answers(plan: Plan) -> tuple[MillionAnswer, ...]:
-    """Every holder-year's extra £1m in words, best first (places where money fills vacancy, then the rest)."""
+    """Every holder-year's extra £1m in words, best first: places where money fills vacancy, then the rest —
+    among them, as the plan's objectives are ordered, the most overspend avoided first."""
     answers = [MillionAnswer(v, million_sentence(v), v.available and not v.cuts_overspend
                              and v.weighted_unmet_avoided > 0) for v in plan.marginal_budget]
-    return tuple(sorted(answers, key=lambda a: (not a.ranked, -a.value.vacancy_avoided_fte_years,
-                                                -a.value.weighted_unmet_avoided, a.value.year, a.value.holder)))
+    return tuple(sorted(answers, key=lambda a: (not a.ranked, 0.0 if a.ranked else -a.value.overspend_avoided_gbp,
+                                                -a.value.vacancy_avoided_fte_years, -a.value.weighted_unmet_avoided,
+                                                a.value.year, a.value.holder)))

@@ -23,6 +23,7 @@ from workforce.atomic import cannot_write
 from workforce.inputs.issues import errors_in
 from workforce.plan import Plan
 from workforce.reference import ReferenceIcs, reference_ics
+from workforce.report.comparison import is_comparison_file
 from workforce.rollup.collect import check_submissions, find_workbooks
 from workforce.rollup.executors import make_executor, run_all
 from workforce.rollup.lock import output_lock
@@ -83,7 +84,7 @@ def compare_rollup(options: RollupOptions, scenarios: list[Scenario]) -> Nationa
     with output_lock(options.out_dir):
         paths = find_workbooks(options.input_dir)
         protected = [*paths, *(Path(s.path) for s in everything)]
-        check_targets(options.out_dir, [NATIONAL_COMPARISON], protected)
+        check_targets(options.out_dir, [NATIONAL_COMPARISON], protected, may_replace=is_comparison_file)
         reference = reference_ics()
         with make_executor(options.executor, options.workers, options.scheduler, memory_mb=options.job_memory_mb,
                            seconds=options.job_seconds) as executor:

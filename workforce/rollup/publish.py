@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workforce.atomic import OutputPathError, atomic_write, cannot_write, check_output_path, fsync_folder
@@ -41,14 +41,16 @@ def staging_folder(out_dir: Path, run_id: str) -> Path:
     return folder
 
 
-def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path]) -> None:
+def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path],
+                  may_replace: Callable[[Path], bool] = is_plan_file) -> None:
     """Raise :class:`~workforce.atomic.OutputPathError` if a file to publish would replace an input, or a file this
-    tool did not write."""
+    tool did not write (``may_replace``: is it one of ours? plans by default; a national comparison has its own
+    marker)."""
     inputs = list(protected)
     for name in names:
         target = out_dir / name
         try:
-            check_output_path(target, protected=inputs, may_replace=is_plan_file)
+            check_output_path(target, protected=inputs, may_replace=may_replace)
         except OutputPathError as exc:
             if any(target.resolve() == Path(p).resolve() for p in inputs):
                 raise OutputPathError(f"{target} is an input of this roll-up (it is in the input folder) and the "
