@@ -4,8 +4,12 @@ a status object with --json — for every command; --write-lp guarded like --out
 from __future__ import annotations
 
 import errno
+import gc
+import io
 import json
 import shutil
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -62,6 +66,34 @@ def test_disk_full_on_solve_and_template_exits_7_and_leaves_nothing(workbook: Pa
     assert list(out.iterdir()) == []  # no plan, no temporary file
     one_clear_line(run("template", str(tmp_path / "blank.xlsx"), "--json"), EXIT_CANNOT_WRITE, "cannot_write")
     assert not (tmp_path / "blank.xlsx").exists()
+
+
+class _FullDisk(io.BytesIO):
+    """A file on a disk with no space left: every write fails."""
+
+    def write(self, _data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class _ArchiveOnFullDisk(zipfile.ZipFile):
+    def __init__(self, _file: object, *args: object, **kwargs: object) -> None:
+        super().__init__(_FullDisk(), *args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_disk_that_fills_while_the_plan_is_written_gives_one_line_and_no_traceback(
+        workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a real full disk the spreadsheet writer's own writes fail, and the archive it leaves open fails again
+    when Python cleans it up: that second failure must not reach the user as "Exception ignored … Traceback"."""
+    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", _ArchiveOnFullDisk)
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    out = tmp_path / "plans"
+    line = one_clear_line(run("solve", str(workbook), "--out", str(out / "plan.xlsx"), "--json"),
+                          EXIT_CANNOT_WRITE, "cannot_write")
+    assert f"could not write {out / 'plan.xlsx'}: the disk is full" in line
+    gc.collect()
+    assert ignored == []
+    assert list(out.iterdir()) == []  # no plan, no temporary file
 
 
 def test_disk_full_during_a_rollup_exits_7_and_keeps_the_previous_rollup(tmp_path: Path,
