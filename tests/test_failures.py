@@ -167,8 +167,9 @@ def test_write_lp_is_guarded_like_out(workbook: Path, tmp_path: Path) -> None:
     one_clear_line(run("solve", str(workbook), "--out", str(plan), "--write-lp", str(mine), "--json"),
                    EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
     assert mine.read_text(encoding="utf-8") == "my own notes"
-    one_clear_line(run("solve", str(workbook), "--out", str(plan), "--write-lp", str(plan), "--json"),
-                   EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
+    same = one_clear_line(run("solve", str(workbook), "--out", str(plan), "--write-lp", str(plan), "--json"),
+                          EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
+    assert "--write-lp and --out" in same and "input" not in same  # the plan is not an input: say what clashes
     lp = tmp_path / "model.lp"
     for _ in range(2):  # an LP file this tool wrote may be replaced
         assert run("solve", str(workbook), "--out", str(plan), "--write-lp", str(lp)).exit_code == EXIT_OK
