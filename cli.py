@@ -279,12 +279,13 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
     were duplicates or are missing; 5 another roll-up is writing the same --out
     folder; 6 stopped by a signal (the folder keeps the previous roll-up);
     7 an output could not be written (disk full, folder not writable); 8 the
-    run records cannot be reached; 9 an output would replace an input (e.g. an
-    input named national-plan.xlsx in the --out folder).
+    run records cannot be reached; 9 an output would replace an input (--out is
+    the input folder).
     """
     from workforce.rollup.executors import progress_printer
     from workforce.rollup.lock import LockHeld
     from workforce.rollup.national import NationalLimitsError, load_national_limits
+    from workforce.rollup.publish import check_out_folder
     from workforce.rollup.records import RunStore, database_url
     from workforce.rollup.futures import FUTURES_WITH_NATIONAL
     from workforce.rollup.run import EXIT_LOCKED, RollupOptions, run_rollup
@@ -327,6 +328,7 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
                             workers=workers, executor=executor, scheduler=scheduler, force=force,
                             progress=None if as_json else progress_printer(), job_memory_mb=job_memory_mb,
                             job_seconds=job_seconds, futures=futures_count or 0, seed=seed or 0)
+    check_out_folder(input_dir, out_dir)
     if compare_paths:
         national_comparison(options, compared[1:], as_json)
     store = RunStore(database_url(db))

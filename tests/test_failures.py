@@ -152,8 +152,24 @@ def test_an_input_named_national_plan_in_the_rollup_folder_exits_9(tmp_path: Pat
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     line = one_clear_line(run("rollup", str(folder), "--out", str(folder), "--db", str(tmp_path / "runs.sqlite"),
                               "--json"), EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
-    assert NATIONAL_WORKBOOK in line and "is an input of this roll-up" in line and "--out folder" in line
+    assert NATIONAL_WORKBOOK in line and "--out folder other than the input folder" in line
     assert {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")} == before
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_a_rollup_into_its_own_input_folder_exits_9_and_writes_nothing(tmp_path: Path, compare: bool) -> None:
+    """Its plans and national workbook would lie among the submissions, to be read as inputs next month: refused
+    at once, the first time, not only once a national-plan.xlsx is already there."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(next((REPO / "inputs").glob("QHG-*.xlsx")), folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    more = ["--compare", str(REPO / "models" / "budgets-5-percent-lower.toml")] if compare else []
+    line = one_clear_line(run("rollup", str(folder), "--out", str(folder / "."), "--db", str(tmp_path / "r.sqlite"),
+                              *more, "--json"), EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
+    assert "--out folder other than the input folder" in line
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not (tmp_path / "r.sqlite").exists()
 
 
 def test_write_lp_is_guarded_like_out(workbook: Path, tmp_path: Path) -> None:
