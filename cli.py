@@ -382,6 +382,7 @@ def runs(last: int, db: str | None, as_json: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@clear_failures
 def serve(host: str, port: int) -> None:
     """Start the upload portal (settings from WORKFORCE_PORTAL_* environment variables; see the README)."""
     import uvicorn
@@ -400,6 +401,7 @@ def users() -> None:
 @click.argument("email")
 @click.option("--ics", "ics_code", default=None, help="The ICS this workforce lead plans for (ODS code, e.g. QHG).")
 @click.option("--national", is_flag=True, help="A national team account (sees every ICS, runs roll-ups).")
+@clear_failures
 def users_add(email: str, ics_code: str | None, national: bool) -> None:
     """Create an account (or reset its password) and print its initial password once."""
     from workforce.portal.config import load_config

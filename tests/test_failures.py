@@ -128,6 +128,18 @@ def test_an_unreachable_database_exits_8_without_its_password(command: str, tmp_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("args", [["serve", "--port", "1"], ["users", "add", "lead@example.nhs.uk", "--ics", "QHG"]])
+def test_the_portal_commands_with_an_unreachable_database_exit_8_in_one_line(args: list[str], tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKFORCE_PORTAL_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKFORCE_DB", UNREACHABLE)
+    result = run(*args)
+    assert result.exit_code == EXIT_RECORDS_UNREACHABLE, result.output  # type: ignore[attr-defined]
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output  # type: ignore[attr-defined]
+    [line] = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line.startswith("Error: ") and "127.0.0.1:1" in line and "WORKFORCE_DB" in line
+    assert "not-this-secret" not in result.output  # type: ignore[attr-defined]
+
 def test_a_sqlite_file_that_cannot_be_written_exits_8(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
