@@ -96,6 +96,14 @@ def test_a_disk_that_fills_while_the_plan_is_written_gives_one_line_and_no_trace
     assert list(out.iterdir()) == []  # no plan, no temporary file
 
 
+def test_an_output_folder_that_is_a_file_is_named_as_such(workbook: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    line = one_clear_line(run("solve", str(workbook), "--out", str(notes / "plans" / "plan.xlsx"), "--json"),
+                          EXIT_CANNOT_WRITE, "cannot_write")
+    assert f"{notes} is a file, not a folder" in line and "File exists" not in line
+    assert notes.read_text(encoding="utf-8") == "mine"
+
 def test_disk_full_during_a_rollup_exits_7_and_keeps_the_previous_rollup(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     inputs, out, db = tmp_path / "in", tmp_path / "out", tmp_path / "runs.sqlite"
