@@ -8,6 +8,7 @@ replace an input.  ``rollup`` adds 4, 5 and 6 (see its help).  What is printed: 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -37,6 +38,7 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
     scenario_payload,
     solver_failed,
 )
+from workforce.atomic import REASONS
 from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
 from workforce.inputs.issues import InputError, errors_in, warnings_in
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
@@ -460,8 +462,23 @@ main.add_command(compare)
 
 
 def run() -> None:
-    """The installed ``workforce`` command: :func:`main`, allowed to exit at once after a solve."""
-    main(obj={QUICK_EXIT: True})
+    """The installed ``workforce`` command: :func:`main`, allowed to exit at once after a solve.
+
+    If the command's own output cannot be written (stdout or stderr on a full disk, as from cron with
+    ``>> rollup.log``), it says so on stderr if it can and exits 7, never with a traceback.
+    """
+    try:
+        main(obj={QUICK_EXIT: True})
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):  # a full disk; other failures are not this one
+            raise
+        reason = REASONS[exc.errno]
+        try:
+            sys.stderr.write(f"Error: could not write the command's output: {reason}\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+        os._exit(EXIT_CANNOT_WRITE)
 
 
 if __name__ == "__main__":

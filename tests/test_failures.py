@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -103,6 +104,16 @@ def test_an_output_folder_that_is_a_file_is_named_as_such(workbook: Path, tmp_pa
                           EXIT_CANNOT_WRITE, "cannot_write")
     assert f"{notes} is a file, not a folder" in line and "File exists" not in line
     assert notes.read_text(encoding="utf-8") == "mine"
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_the_commands_own_output_exits_7_without_a_traceback(workbook: Path) -> None:
+    """From cron, `>> rollup.log` on a full disk: the report cannot be printed.  Exit 7 (not 1, "input errors")."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run([sys.executable, str(REPO / "cli.py"), "validate", str(workbook), "--json"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.stderr.strip() == "Error: could not write the command's output: the disk is full"
 
 def test_disk_full_during_a_rollup_exits_7_and_keeps_the_previous_rollup(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
