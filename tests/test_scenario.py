@@ -47,6 +47,14 @@ def test_extends_overrides_only_what_it_changes(tmp_path: Path) -> None:
     assert "target_weight = 4.0" in scenario.text
 
 
+def test_extends_base_toml_with_none_beside_it_uses_the_packaged_policy(tmp_path: Path) -> None:
+    """A user's own what-if (README: `extends = "base.toml"`) in a folder of their own, e.g. after a wheel install."""
+    child = write(tmp_path / "what-if.toml", 'extends = "base.toml"\n[objective]\ntarget_weight = 4.0\n')
+    scenario = load_scenario(child)
+    assert scenario.target_weight == 4.0 and scenario.relative_tolerance == 1e-7
+    with pytest.raises(ScenarioError, match="cannot read"):  # only base.toml falls back; another name must exist
+        load_scenario(write(tmp_path / "other.toml", 'extends = "policy.toml"\n'))
+
 def test_extends_cycle_is_refused(tmp_path: Path) -> None:
     write(tmp_path / "a.toml", 'extends = "b.toml"\n')
     write(tmp_path / "b.toml", 'extends = "a.toml"\n')

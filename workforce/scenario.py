@@ -6,8 +6,8 @@ tolerances of the lexicographic solve, the run-out past the plan's last year
 ``name`` and ``[[adjust]]`` tables that change the validated data
 (``workforce/scenarios``).  Every key is checked; an unknown key or a value
 of the wrong type is an error naming the file and the key.  A file may begin
-with ``extends = "base.toml"`` (relative to itself) and override only what it
-changes; chains are followed and cycles refused.  Along a chain the tables
+with ``extends = "base.toml"`` (relative to itself; with no base.toml beside
+it, the package's default policy) and override only what it changes; chains are followed and cycles refused.  Along a chain the tables
 are merged key by key, the last ``name`` given wins, and the adjustments of
 every file apply in order, the outermost base's first.
 """
@@ -142,7 +142,10 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> list[tuple[Path, dict[str
         return [(resolved, content, text)]
     if not isinstance(parent, str):
         raise ScenarioError([f"{path}: 'extends' must be a file name in quotes"])
-    base = _read_chain(resolved.parent / parent, seen + (resolved,))
+    beside = resolved.parent / parent
+    if parent == DEFAULT_SCENARIO.name and not beside.exists():
+        beside = DEFAULT_SCENARIO  # a user's own what-if, in a folder with no base.toml: the packaged default policy
+    base = _read_chain(beside, seen + (resolved,))
     return base + [(resolved, content, text)]
 
 
