@@ -44,11 +44,11 @@ class CannotWrite(OSError):
 
 def cannot_write(target: Path, cause: OSError) -> CannotWrite:
     """:class:`CannotWrite` for ``target``, saying why in a user's words."""
-    in_the_way = next((p for p in reversed(Path(target).parents) if p.exists() and not p.is_dir()), None)
-    if in_the_way is not None and cause.errno in (errno.EEXIST, errno.ENOTDIR):
-        reason = f"{in_the_way} is a file, not a folder"
-    else:
-        reason = REASONS.get(cause.errno or 0) or cause.strerror or str(cause)
+    reason = REASONS.get(cause.errno or 0) or cause.strerror or str(cause)
+    if cause.errno in (errno.EEXIST, errno.ENOTDIR):  # a folder on the way to target is a file
+        with contextlib.suppress(OSError):
+            in_the_way = next((p for p in reversed(Path(target).parents) if p.exists() and not p.is_dir()), None)
+            reason = f"{in_the_way} is a file, not a folder" if in_the_way is not None else reason
     return CannotWrite(cause.errno, f"could not write {target}: {reason}")
 
 
