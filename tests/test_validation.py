@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from pathlib import Path
 
@@ -47,6 +48,13 @@ def test_text_in_a_number_column(tmp_path: Path) -> None:
     assert (issue.sheet, issue.cell, issue.column, issue.found) == ("Workforce", "D2", "staff_in_post_fte", '"lots"')
     assert "a number of at least 0" in issue.expected and "holds text" in issue.expected
 
+
+def test_a_date_in_a_number_column_says_it_is_a_date(tmp_path: Path) -> None:
+    """Excel turns some numbers typed into a cell formatted as a date into dates: say so, and show the date."""
+    tables = set_cell(consistent_tables(), "Workforce", 1, "salary_cost", datetime.datetime(2026, 4, 1))
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.cell, issue.column, issue.found) == ("G2", "salary_cost", "2026-04-01")
+    assert "holds a date" in issue.expected and "format to Number" in issue.expected
 
 def test_negative_staff(tmp_path: Path) -> None:
     issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 2, "staff_in_post_fte", -3))[1])
