@@ -8,8 +8,8 @@ holders, horizons) are in ``workforce.inputs.validate``.
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from workforce.inputs.issues import Issue, error, show_value, warning
 from workforce.inputs.reader import RawCell, RawSheet
