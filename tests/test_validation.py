@@ -126,6 +126,14 @@ def test_unknown_role_in_recruitment(tmp_path: Path) -> None:
     assert "listed on the Workforce sheet" in issue.expected
 
 
+def test_an_unknown_sector_in_recruitment_points_at_the_sector(tmp_path: Path) -> None:
+    """The role is not on the Workforce sheet because of its sector: the error names the sector's cell."""
+    tables = set_cell(consistent_tables(), "Recruitment", 1, "sector", "Hospice")
+    errors = [i for i in check(tmp_path, tables)[1] if i.severity == Severity.ERROR]
+    [issue] = [i for i in errors if "listed on the Workforce sheet" in i.expected]
+    assert (issue.sheet, issue.cell, issue.column) == ("Recruitment", "B2", "sector")
+    assert issue.found.startswith("Hospice / ")
+
 def test_role_names_match_ignoring_case(tmp_path: Path) -> None:
     data, issues = check(tmp_path, set_cell(consistent_tables(), "Recruitment", 1, "staff_group", "registered  NURSES"))
     assert errors_in(issues) == [] and data is not None
