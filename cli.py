@@ -8,6 +8,7 @@ replace an input.  ``rollup`` adds 4, 5 and 6 (see its help).  What is printed: 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ from workforce.cli_output import (  # noqa: F401 (EXIT_INPUT and EXIT_SOLVER are
     scenario_payload,
     solver_failed,
 )
+from workforce.atomic import REASONS
 from workforce.failures import EXIT_CANNOT_WRITE, EXIT_RECORDS_UNREACHABLE, EXIT_WOULD_OVERWRITE_INPUT  # noqa: F401
 from workforce.inputs.issues import InputError, errors_in, warnings_in
 from workforce.limits import JOB_MEMORY_MB, JOB_SECONDS
@@ -276,12 +278,13 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
     were duplicates or are missing; 5 another roll-up is writing the same --out
     folder; 6 stopped by a signal (the folder keeps the previous roll-up);
     7 an output could not be written (disk full, folder not writable); 8 the
-    run records cannot be reached; 9 an output would replace an input (e.g. an
-    input named national-plan.xlsx in the --out folder).
+    run records cannot be reached; 9 an output would replace an input (--out is
+    the input folder).
     """
     from workforce.rollup.executors import progress_printer
     from workforce.rollup.lock import LockHeld
     from workforce.rollup.national import NationalLimitsError, load_national_limits
+    from workforce.rollup.publish import check_out_folder
     from workforce.rollup.records import RunStore, database_url
     from workforce.rollup.futures import FUTURES_WITH_NATIONAL
     from workforce.rollup.run import EXIT_LOCKED, RollupOptions, run_rollup
@@ -323,6 +326,7 @@ def rollup(input_dir: Path, more_scenarios: tuple[Path, ...], out_dir: Path, sce
                             workers=workers, executor=executor, scheduler=scheduler, force=force,
                             progress=None if as_json else progress_printer(), job_memory_mb=job_memory_mb,
                             job_seconds=job_seconds, futures=futures_count or 0, seed=seed or 0)
+    check_out_folder(input_dir, out_dir)
     if compare_paths:
         national_comparison(options, compared[1:], as_json)
     store = RunStore(database_url(db))
@@ -376,6 +380,7 @@ def runs(last: int, db: str | None, as_json: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@clear_failures
 def serve(host: str, port: int) -> None:
     """Start the upload portal (settings from WORKFORCE_PORTAL_* environment variables; see the README)."""
     import uvicorn
@@ -394,6 +399,7 @@ def users() -> None:
 @click.argument("email")
 @click.option("--ics", "ics_code", default=None, help="The ICS this workforce lead plans for (ODS code, e.g. QHG).")
 @click.option("--national", is_flag=True, help="A national team account (sees every ICS, runs roll-ups).")
+@clear_failures
 def users_add(email: str, ics_code: str | None, national: bool) -> None:
     """Create an account (or reset its password) and print its initial password once."""
     from workforce.portal.config import load_config
@@ -452,8 +458,23 @@ main.add_command(compare)
 
 
 def run() -> None:
-    """The installed ``workforce`` command: :func:`main`, allowed to exit at once after a solve."""
-    main(obj={QUICK_EXIT: True})
+    """The installed ``workforce`` command: :func:`main`, allowed to exit at once after a solve.
+
+    If the command's own output cannot be written (stdout or stderr on a full disk, as from cron with
+    ``>> rollup.log``), it says so on stderr if it can and exits 7, never with a traceback.
+    """
+    try:
+        main(obj={QUICK_EXIT: True})
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):  # a full disk; other failures are not this one
+            raise
+        reason = REASONS[exc.errno]
+        try:
+            sys.stderr.write(f"Error: could not write the command's output: {reason}\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+        os._exit(EXIT_CANNOT_WRITE)
 
 
 if __name__ == "__main__":

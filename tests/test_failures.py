@@ -4,8 +4,13 @@ a status object with --json — for every command; --write-lp guarded like --out
 from __future__ import annotations
 
 import errno
+import gc
+import io
 import json
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -58,11 +63,58 @@ def test_disk_full_on_solve_and_template_exits_7_and_leaves_nothing(workbook: Pa
     out = tmp_path / "plans"
     line = one_clear_line(run("solve", str(workbook), "--out", str(out / "plan.xlsx"), "--json"),
                           EXIT_CANNOT_WRITE, "cannot_write")
-    assert f"could not write {out / 'plan.xlsx'}: the disk is full" in line
+    assert f"could not write {out / 'plan.xlsx'}: the disk is full" in line and "free some space" in line
     assert list(out.iterdir()) == []  # no plan, no temporary file
     one_clear_line(run("template", str(tmp_path / "blank.xlsx"), "--json"), EXIT_CANNOT_WRITE, "cannot_write")
     assert not (tmp_path / "blank.xlsx").exists()
 
+
+class _FullDisk(io.BytesIO):
+    """A file on a disk with no space left: every write fails."""
+
+    def write(self, _data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class _ArchiveOnFullDisk(zipfile.ZipFile):
+    def __init__(self, _file: object, *args: object, **kwargs: object) -> None:
+        super().__init__(_FullDisk(), *args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_disk_that_fills_while_the_plan_is_written_gives_one_line_and_no_traceback(
+        workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a real full disk the spreadsheet writer's own writes fail, and the archive it leaves open fails again
+    when Python cleans it up: that second failure must not reach the user as "Exception ignored … Traceback"."""
+    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", _ArchiveOnFullDisk)
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    out = tmp_path / "plans"
+    line = one_clear_line(run("solve", str(workbook), "--out", str(out / "plan.xlsx"), "--json"),
+                          EXIT_CANNOT_WRITE, "cannot_write")
+    assert f"could not write {out / 'plan.xlsx'}: the disk is full" in line
+    gc.collect()
+    assert ignored == []
+    assert list(out.iterdir()) == []  # no plan, no temporary file
+
+
+def test_an_output_folder_that_is_a_file_is_named_as_such(workbook: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    line = one_clear_line(run("solve", str(workbook), "--out", str(notes / "plans" / "plan.xlsx"), "--json"),
+                          EXIT_CANNOT_WRITE, "cannot_write")
+    assert f"{notes} is a file, not a folder" in line and "File exists" not in line
+    assert "free some space" not in line  # advice for a full disk only
+    assert notes.read_text(encoding="utf-8") == "mine"
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_the_commands_own_output_exits_7_without_a_traceback(workbook: Path) -> None:
+    """From cron, `>> rollup.log` on a full disk: the report cannot be printed.  Exit 7 (not 1, "input errors")."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run([sys.executable, str(REPO / "cli.py"), "validate", str(workbook), "--json"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.stderr.strip() == "Error: could not write the command's output: the disk is full"
 
 def test_disk_full_during_a_rollup_exits_7_and_keeps_the_previous_rollup(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,6 +148,18 @@ def test_an_unreachable_database_exits_8_without_its_password(command: str, tmp_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("args", [["serve", "--port", "1"], ["users", "add", "lead@example.nhs.uk", "--ics", "QHG"]])
+def test_the_portal_commands_with_an_unreachable_database_exit_8_in_one_line(args: list[str], tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKFORCE_PORTAL_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("WORKFORCE_DB", UNREACHABLE)
+    result = run(*args)
+    assert result.exit_code == EXIT_RECORDS_UNREACHABLE, result.output  # type: ignore[attr-defined]
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output  # type: ignore[attr-defined]
+    [line] = result.stderr.splitlines()  # type: ignore[attr-defined]
+    assert line.startswith("Error: ") and "127.0.0.1:1" in line and "WORKFORCE_DB" in line
+    assert "not-this-secret" not in result.output  # type: ignore[attr-defined]
+
 def test_a_sqlite_file_that_cannot_be_written_exits_8(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
@@ -120,8 +184,24 @@ def test_an_input_named_national_plan_in_the_rollup_folder_exits_9(tmp_path: Pat
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     line = one_clear_line(run("rollup", str(folder), "--out", str(folder), "--db", str(tmp_path / "runs.sqlite"),
                               "--json"), EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
-    assert NATIONAL_WORKBOOK in line and "is an input of this roll-up" in line and "--out folder" in line
+    assert NATIONAL_WORKBOOK in line and "--out folder other than the input folder" in line
     assert {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")} == before
+
+
+@pytest.mark.parametrize("compare", [False, True])
+def test_a_rollup_into_its_own_input_folder_exits_9_and_writes_nothing(tmp_path: Path, compare: bool) -> None:
+    """Its plans and national workbook would lie among the submissions, to be read as inputs next month: refused
+    at once, the first time, not only once a national-plan.xlsx is already there."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    shutil.copy(next((REPO / "inputs").glob("QHG-*.xlsx")), folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    more = ["--compare", str(REPO / "models" / "budgets-5-percent-lower.toml")] if compare else []
+    line = one_clear_line(run("rollup", str(folder), "--out", str(folder / "."), "--db", str(tmp_path / "r.sqlite"),
+                              *more, "--json"), EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
+    assert "--out folder other than the input folder" in line
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not (tmp_path / "r.sqlite").exists()
 
 
 def test_write_lp_is_guarded_like_out(workbook: Path, tmp_path: Path) -> None:
@@ -135,8 +215,9 @@ def test_write_lp_is_guarded_like_out(workbook: Path, tmp_path: Path) -> None:
     one_clear_line(run("solve", str(workbook), "--out", str(plan), "--write-lp", str(mine), "--json"),
                    EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
     assert mine.read_text(encoding="utf-8") == "my own notes"
-    one_clear_line(run("solve", str(workbook), "--out", str(plan), "--write-lp", str(plan), "--json"),
-                   EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
+    same = one_clear_line(run("solve", str(workbook), "--out", str(plan), "--write-lp", str(plan), "--json"),
+                          EXIT_WOULD_OVERWRITE_INPUT, "would_overwrite_input")
+    assert "--write-lp and --out" in same and "input" not in same  # the plan is not an input: say what clashes
     lp = tmp_path / "model.lp"
     for _ in range(2):  # an LP file this tool wrote may be replaced
         assert run("solve", str(workbook), "--out", str(plan), "--write-lp", str(lp)).exit_code == EXIT_OK

@@ -84,18 +84,40 @@ def test_rollup_of_two_icss_that_name_one_group_differently(tmp_path: Path) -> N
     assert "Hires made: International (FTE)" in header and "Hires made: Overseas (FTE)" not in header
 
 
-def test_a_national_cap_on_registered_nurses_binds_a_workbook_that_says_rns(tmp_path: Path) -> None:
+RN_CAP = ('first_year = 2026\n[[recruitment_caps]]\nchannel = "IR"\nstaff_group = "Registered nurse"\n'
+          "max_hires_fte = [5, 5, 5]\n")
+
+
+def coupled_rollup_of_hcas(tmp_path: Path, limits_text: str) -> object:
+    """A coupled roll-up of one ICS that says "HCAs", under the limits file ``limits_text``."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     workbook(inputs, "QE1", hcas_tables())
     limits = tmp_path / "national.toml"
-    limits.write_text('first_year = 2026\n[[recruitment_caps]]\nchannel = "IR"\nstaff_group = "Registered nurse"\n'
-                      "max_hires_fte = [5, 5, 5]\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db",
-                                       str(tmp_path / "r.sqlite"), "--national", str(limits), "--json"],
-                                catch_exceptions=False)
+    limits.write_text(limits_text, encoding="utf-8")
+    return CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db",
+                                     str(tmp_path / "r.sqlite"), "--national", str(limits), "--json"],
+                              catch_exceptions=False)
+
+
+def test_a_national_cap_on_registered_nurses_binds_a_workbook_that_says_rns(tmp_path: Path) -> None:
+    result = coupled_rollup_of_hcas(tmp_path, RN_CAP)
     marginals = json.loads(result.stdout)["coupled"]["national_marginals"]
     assert {m["year"] for m in marginals} == {2026, 2027, 2028}
     hires = [m for m in marginals if m["limit"] == "International hires of Registered nurses"]
     assert hires and all(m["used"] <= m["cap"] + 1e-6 for m in hires)
     assert any(m["used"] == pytest.approx(5.0) and m["value"] > 0 for m in hires), "the cap applies and binds"
+
+
+def test_a_national_limit_that_applies_to_nothing_is_a_warning(tmp_path: Path) -> None:
+    """A misspelt route or channel in the limits file would otherwise limit nothing, silently (used 0)."""
+    result = coupled_rollup_of_hcas(tmp_path, RN_CAP + '[[recruitment_caps]]\nchannel = "Internatoinal"\n'
+                                    'max_hires_fte = [5]\n[[training_places]]\nroute = "Nursing degree apprentiship"\n'
+                                    "max_starts_fte = [5]\n")
+    warnings = json.loads(result.stdout)["warnings"]
+    nothing = [w for w in warnings if "limits nothing" in w]
+    assert len(nothing) == 2, warnings  # the cap on "IR" / "Registered nurse" applies: no warning for it
+    assert any('"Internatoinal hires"' in w and "national.toml" in w for w in nothing)
+    assert any('"Nursing degree apprentiship places"' in w for w in nothing)
+    assert all("workforce vocabulary" in w for w in nothing)
+    assert sum(line.startswith("Warning: ") and "limits nothing" in line for line in result.stderr.splitlines()) == 2

@@ -85,6 +85,12 @@ def test_salary_bounds(tmp_path: Path) -> None:
     tables["Budget"][1][1:] = [450_000_000] * 3
     issue = only_warning(tmp_path, tables)
     assert issue.cell == "G2" and "at most £400,000 per FTE-year" in issue.expected
+    tables = set_cell(consistent_tables(), "Workforce", 1, "salary_cost", 9_999)
+    tables["Budget"][1][1:] = [30_000_000] * 3
+    issue = only_warning(tmp_path, tables)
+    assert issue.cell == "G2" and "did you type £ thousands?" in issue.expected
+    assert "9,999,000" not in issue.expected  # £9,999 is no salary in £ thousands: no such example
+    assert "monthly" in issue.expected
 
 
 def test_agency_premium_as_a_percentage(tmp_path: Path) -> None:

@@ -47,6 +47,14 @@ def test_extends_overrides_only_what_it_changes(tmp_path: Path) -> None:
     assert "target_weight = 4.0" in scenario.text
 
 
+def test_extends_base_toml_with_none_beside_it_uses_the_packaged_policy(tmp_path: Path) -> None:
+    """A user's own what-if (README: `extends = "base.toml"`) in a folder of their own, e.g. after a wheel install."""
+    child = write(tmp_path / "what-if.toml", 'extends = "base.toml"\n[objective]\ntarget_weight = 4.0\n')
+    scenario = load_scenario(child)
+    assert scenario.target_weight == 4.0 and scenario.relative_tolerance == 1e-7
+    with pytest.raises(ScenarioError, match="cannot be read"):  # only base.toml falls back; another name must exist
+        load_scenario(write(tmp_path / "other.toml", 'extends = "policy.toml"\n'))
+
 def test_extends_cycle_is_refused(tmp_path: Path) -> None:
     write(tmp_path / "a.toml", 'extends = "b.toml"\n')
     write(tmp_path / "b.toml", 'extends = "a.toml"\n')
@@ -62,10 +70,11 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
 
 
 def test_a_missing_extends_file_is_named_from_the_file_that_extends_it(tmp_path: Path) -> None:
-    # A scenario copied out of models/ keeps `extends = "base.toml"`: the message must say which file asked for it.
-    child = write(tmp_path / "copied.toml", 'extends = "base.toml"\nname = "Copied"\n')
+    # A scenario copied out of models/ that extends a policy left behind: the message says which file asked for it.
+    # (`extends = "base.toml"` with none beside it reads the packaged default policy instead: test above.)
+    child = write(tmp_path / "copied.toml", 'extends = "regional.toml"\nname = "Copied"\n')
     with pytest.raises(ScenarioError) as caught:
         load_scenario(child)
     message = str(caught.value)
-    assert f"{child}: extends \"base.toml\"" in message
-    assert str(tmp_path / "base.toml") in message and "cannot be read" in message
+    assert f"{child}: extends \"regional.toml\"" in message
+    assert str(tmp_path / "regional.toml") in message and "cannot be read" in message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from pathlib import Path
 
@@ -47,6 +48,13 @@ def test_text_in_a_number_column(tmp_path: Path) -> None:
     assert (issue.sheet, issue.cell, issue.column, issue.found) == ("Workforce", "D2", "staff_in_post_fte", '"lots"')
     assert "a number of at least 0" in issue.expected and "holds text" in issue.expected
 
+
+def test_a_date_in_a_number_column_says_it_is_a_date(tmp_path: Path) -> None:
+    """Excel turns some numbers typed into a cell formatted as a date into dates: say so, and show the date."""
+    tables = set_cell(consistent_tables(), "Workforce", 1, "salary_cost", datetime.datetime(2026, 4, 1))
+    issue = only_error(check(tmp_path, tables)[1])
+    assert (issue.cell, issue.column, issue.found) == ("G2", "salary_cost", "2026-04-01")
+    assert "holds a date" in issue.expected and "format to Number" in issue.expected
 
 def test_negative_staff(tmp_path: Path) -> None:
     issue = only_error(check(tmp_path, set_cell(consistent_tables(), "Workforce", 2, "staff_in_post_fte", -3))[1])
@@ -117,6 +125,14 @@ def test_unknown_role_in_recruitment(tmp_path: Path) -> None:
     assert (issue.sheet, issue.cell, issue.found) == ("Recruitment", "C2", "Acute / Physician associates")
     assert "listed on the Workforce sheet" in issue.expected
 
+
+def test_an_unknown_sector_in_recruitment_points_at_the_sector(tmp_path: Path) -> None:
+    """The role is not on the Workforce sheet because of its sector: the error names the sector's cell."""
+    tables = set_cell(consistent_tables(), "Recruitment", 1, "sector", "Hospice")
+    errors = [i for i in check(tmp_path, tables)[1] if i.severity == Severity.ERROR]
+    [issue] = [i for i in errors if "listed on the Workforce sheet" in i.expected]
+    assert (issue.sheet, issue.cell, issue.column) == ("Recruitment", "B2", "sector")
+    assert issue.found.startswith("Hospice / ")
 
 def test_role_names_match_ignoring_case(tmp_path: Path) -> None:
     data, issues = check(tmp_path, set_cell(consistent_tables(), "Recruitment", 1, "staff_group", "registered  NURSES"))

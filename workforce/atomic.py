@@ -9,10 +9,12 @@ refuses (disk full, quota, read-only or unwritable folder) raises
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import secrets
+import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -43,6 +45,10 @@ class CannotWrite(OSError):
 def cannot_write(target: Path, cause: OSError) -> CannotWrite:
     """:class:`CannotWrite` for ``target``, saying why in a user's words."""
     reason = REASONS.get(cause.errno or 0) or cause.strerror or str(cause)
+    if cause.errno in (errno.EEXIST, errno.ENOTDIR):  # a folder on the way to target is a file
+        with contextlib.suppress(OSError):
+            in_the_way = next((p for p in reversed(Path(target).parents) if p.exists() and not p.is_dir()), None)
+            reason = f"{in_the_way} is a file, not a folder" if in_the_way is not None else reason
     return CannotWrite(cause.errno, f"could not write {target}: {reason}")
 
 
@@ -118,6 +124,29 @@ def fsync_folder(folder: Path) -> None:
         os.close(handle)
 
 
+def _close_abandoned_archives(exc: BaseException) -> None:
+    """Close the zip archives a failed writer left open, ignoring their errors.
+
+    When the disk fills, xlsxwriter's write fails and the archive it was
+    writing stays open; Python would close it later, fail again on the full
+    disk and print that second failure as a traceback.  The archives are the
+    locals of the frames the exception (and what it was raised from) passed
+    through.
+    """
+    seen: set[int] = set()
+    failure: BaseException | None = exc
+    while failure is not None and id(failure) not in seen:
+        seen.add(id(failure))
+        frame = failure.__traceback__
+        while frame is not None:
+            for value in frame.tb_frame.f_locals.values():
+                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                    with contextlib.suppress(Exception):
+                        value.close()
+            frame = frame.tb_next
+        failure = failure.__cause__ or failure.__context__
+
+
 def atomic_write(target: Path, write: Callable[[Path], None], *, protected: Iterable[Path] = (),
                  may_replace: Callable[[Path], bool] | None = None) -> None:
     """Call ``write(tmp)`` and move ``tmp`` onto ``target`` once it has succeeded.
@@ -141,6 +170,7 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, protected: Iter
         _fsync_file(tmp)
         os.replace(tmp, target)
     except BaseException as exc:
+        _close_abandoned_archives(exc)
         tmp.unlink(missing_ok=True)
         cause = os_error_in(exc) if isinstance(exc, Exception) else None
         if cause is not None and not isinstance(exc, CannotWrite):  # e.g. xlsxwriter's FileCreateError

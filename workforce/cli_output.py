@@ -6,6 +6,7 @@ to standard output — also when the command fails (``status``, ``exit_code``, `
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import sys
@@ -251,8 +252,10 @@ def clear_failures(command: Command) -> Command:
         try:
             command(*args, **kwargs)
         except CannotWrite as exc:
-            fail(EXIT_CANNOT_WRITE, "cannot_write", f"{exc}. Nothing was changed; free some space or choose "
-                 "another place, and run the command again.", as_json)
+            advice = "free some space or choose another place" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else \
+                "choose another place"
+            fail(EXIT_CANNOT_WRITE, "cannot_write", f"{exc}. Nothing was changed; {advice}, and run the command "
+                 "again.", as_json)
         except RecordsUnreachable as exc:
             fail(EXIT_RECORDS_UNREACHABLE, "records_unreachable", f"{exc}. Check the database is running and "
                  "reachable (--db or WORKFORCE_DB), and run the command again.", as_json)

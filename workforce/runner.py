@@ -21,7 +21,7 @@ from workforce.inputs.issues import InputError, Issue, errors_in
 from workforce.plan import Plan, RunInfo
 from workforce.inputs.reader import read_workbook
 from workforce.reference import default_output_path
-from workforce.atomic import check_output_path
+from workforce.atomic import OutputPathError, check_output_path
 from workforce.report.plan_writer import is_plan_file, write_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.optimise import Timer, is_lp_file, plan_for
@@ -92,6 +92,9 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
     target = output_path if output_path is not None else default_output_path(data.ics_code, out_dir)
     check_output_path(target, protected=[input_path], may_replace=is_plan_file)
     if write_lp is not None:
+        if write_lp.resolve() == target.resolve():
+            raise OutputPathError(f"--write-lp and --out both name {write_lp}; give the LP file a name of its own, "
+                                  "ending in .lp")
         check_output_path(write_lp, protected=[input_path, target], may_replace=is_lp_file)
     plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
                     timer=timer, write_lp=write_lp, protected=[input_path, target])

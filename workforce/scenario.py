@@ -6,8 +6,8 @@ tolerances of the lexicographic solve, the run-out past the plan's last year
 ``name`` and ``[[adjust]]`` tables that change the validated data
 (``workforce/scenarios``).  Every key is checked; an unknown key or a value
 of the wrong type is an error naming the file and the key.  A file may begin
-with ``extends = "base.toml"`` (relative to itself) and override only what it
-changes; chains are followed and cycles refused.  Along a chain the tables
+with ``extends = "base.toml"`` (relative to itself; with no base.toml beside
+it, the package's default policy) and override only what it changes; chains are followed and cycles refused.  Along a chain the tables
 are merged key by key, the last ``name`` given wins, and the adjustments of
 every file apply in order, the outermost base's first.
 """
@@ -143,6 +143,8 @@ def _read_chain(path: Path, seen: tuple[Path, ...]) -> list[tuple[Path, dict[str
     if not isinstance(parent, str):
         raise ScenarioError([f"{path}: 'extends' must be a file name in quotes"])
     extended = resolved.parent / parent
+    if parent == DEFAULT_SCENARIO.name and not extended.exists():
+        extended = DEFAULT_SCENARIO  # a user's own what-if, in a folder with no base.toml: the packaged default policy
     if not extended.is_file():
         raise ScenarioError([f"{path}: extends \"{parent}\", which cannot be read at {extended} (there is no such "
                              "file); give its path from this file's folder, or a full path"])

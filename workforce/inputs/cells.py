@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from workforce.inputs.issues import Issue, error, show_value, warning
 from workforce.inputs.reader import RawCell, RawSheet
@@ -78,6 +79,8 @@ def convert(cell: RawCell, col: ColumnSpec, sheet: str) -> tuple[object, Issue |
             hint = " (write a rate as a fraction: 12% is 0.12)"
         elif isinstance(value, str):
             hint = " (the cell holds text: type the number without commas, £ or spaces)"
+        elif isinstance(value, datetime):
+            hint = " (the cell holds a date: set the cell's format to Number and type the value again)"
         return MISSING, error(sheet, cell.address, col.name, show_value(value), col.expected_text() + hint)
     number = float(value)
     if math.isnan(number) or math.isinf(number):

@@ -9,6 +9,7 @@ cannot go on.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 from enum import Enum
 
 
@@ -120,4 +121,6 @@ def show_value(value: object) -> str:
         return f'"{value}"'
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()  # a date Excel stored, without a midnight it never showed
     return str(value)

@@ -60,6 +60,13 @@ def _first_demand(row: YearlyRow | None) -> tuple[int, float] | None:
     return next(((y, v) for y, v in sorted(row.by_year.items()) if v > 0), None)
 
 
+def _salary_hint(salary: float) -> str:
+    """After "did you type £ thousands?": the pounds it would be, where that is a plausible salary."""
+    if SALARY_LOW_GBP <= salary * 1000 <= SALARY_HIGH_GBP:
+        return f"£{salary * 1000:,.0f} is {salary * 1000:.0f}"
+    return "Or a monthly, weekly or part-time amount? Give the cost of one full-time post for a year"
+
+
 def role_warnings(sheets: CheckedSheets) -> list[Issue]:
     """Per-role checks on the Workforce sheet (salary, agency premium, leavers, staff, ways in)."""
     issues: list[Issue] = []
@@ -71,7 +78,7 @@ def role_warnings(sheets: CheckedSheets) -> list[Issue]:
         if salary is not None and salary < SALARY_LOW_GBP:
             issues.append(warning(sheet, cells["salary_cost"], "salary_cost", show_value(v["salary_cost"]),
                                   f"a cost of at least £{SALARY_LOW_GBP:,.0f} per FTE-year (salary plus on-costs): "
-                                  f"did you type £ thousands? £{salary * 1000:,.0f} is {salary * 1000:.0f}"))
+                                  f"did you type £ thousands? {_salary_hint(salary)}"))
         elif salary is not None and salary > SALARY_HIGH_GBP:
             issues.append(warning(sheet, cells["salary_cost"], "salary_cost", show_value(v["salary_cost"]),
                                   f"a cost of at most £{SALARY_HIGH_GBP:,.0f} per FTE-year: is this the pay bill of "

@@ -46,10 +46,12 @@ class _Roles:
 
     def __init__(self, rows: list[Row], sheet: str, names: Standardised, issues: list[Issue]) -> None:
         self.by_key: dict[str, tuple[RoleKey, Row]] = {}
+        self.sectors: set[str] = set()  # name_key of every sector on the sheet
         for row in rows:
             sector, group = row.values["sector"], row.values["staff_group"]
             if sector is MISSING or group is MISSING:
                 continue
+            self.sectors.add(name_key(str(sector)))
             canonical = _role_text(sector, group)
             if canonical in self.by_key:
                 other = self.by_key[canonical][1]
@@ -63,6 +65,10 @@ class _Roles:
     def find(self, sector: object, group: object) -> RoleKey | None:
         found = self.by_key.get(_role_text(sector, group))
         return found[0] if found else None
+
+    def wrong_column(self, sector: object, sector_col: str, group_col: str) -> str:
+        """The column to point at when a role is not on the sheet: its sector's if no role has that sector."""
+        return group_col if name_key(str(sector)) in self.sectors else sector_col
 
 
 def _written_role(names: Standardised, sheet: str, number: int, values: dict[str, object]) -> str:
@@ -86,7 +92,8 @@ def _role_ref(roles: _Roles, row: Row, sheet: str, sector_col: str, group_col: s
         return None
     key = roles.find(sector, group)
     if key is None:
-        issues.append(error(sheet, row.cells.get(group_col, f"row {row.number}"), group_col,
+        wrong = roles.wrong_column(sector, sector_col, group_col)
+        issues.append(error(sheet, row.cells.get(wrong, f"row {row.number}"), wrong,
                             f"{sector} / {group}", "a role (sector and staff group) listed on the Workforce sheet"))
     return key
 
@@ -161,7 +168,8 @@ def validate(raw: RawWorkbook, reference_codes: frozenset[str] | None) -> tuple[
             return None
         key = roles.find(sector, group)
         if key is None:
-            issues.append(error(sheet, row.cells.get("staff_group", f"row {row.number}"), "staff_group",
+            wrong = roles.wrong_column(sector, "sector", "staff_group")
+            issues.append(error(sheet, row.cells.get(wrong, f"row {row.number}"), wrong,
                                 f"{sector} / {group}", "a role (sector and staff group) listed on the Workforce sheet"))
         return key
 

@@ -21,8 +21,11 @@ from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, desc, func, \
     insert, inspect, or_, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
+from workforce.failures import RecordsUnreachable
 from workforce.rollup.records import METADATA as RECORDS_METADATA
+from workforce.rollup.records import database_reason, shown_url
 
 METADATA = MetaData()
 USERS = Table(
@@ -137,10 +140,18 @@ class RollupRow:
 
 class PortalStore:
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, future=True)
-        METADATA.create_all(self.engine)
-        RECORDS_METADATA.create_all(self.engine)
-        _add_session_epoch(self.engine)
+        """Raises :class:`~workforce.failures.RecordsUnreachable` (its message without the password) when the
+        database cannot be reached or its tables made."""
+        try:
+            self.engine = create_engine(url, future=True)
+            METADATA.create_all(self.engine)
+            RECORDS_METADATA.create_all(self.engine)
+            _add_session_epoch(self.engine)
+        except SQLAlchemyError as exc:
+            raise RecordsUnreachable(f"the portal's database at {shown_url(url)} cannot be reached or written: "
+                                     f"{database_reason(exc)}") from exc
+        except (ImportError, ValueError) as exc:  # no driver installed for the URL, or a malformed one
+            raise RecordsUnreachable(f"the portal's database at {shown_url(url)} cannot be opened: {exc}") from exc
         self._no_such_account = hash_password(secrets.token_urlsafe(12))
 
     def add_user(self, email: str, ics_code: str | None, is_national: bool) -> str:

@@ -31,6 +31,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workforce.data import ModelData
 from workforce.inputs.vocabulary import NameKind, vocabulary
 
 
@@ -89,6 +90,24 @@ class NationalLimits:
     training_places: tuple[TrainingPlaces, ...]
     fund_gbp: dict[int, float]
 
+
+
+def limits_matching_nothing(limits: NationalLimits, datas: list[ModelData]) -> list[str]:
+    """One line for each cap or training limit that applies to no recruitment channel or training route of the
+    ICSs planned (``datas``), so limits nothing: most often a name misspelt in the limits file."""
+    if not datas:
+        return []
+    notes = []
+    check = "check its names against `workforce vocabulary` and the ICS workbooks"
+    for cap in limits.recruitment_caps:
+        if not any(cap.applies_to(c.channel, c.role[1]) for d in datas for c in d.recruitment):
+            notes.append(f'the national limit "{cap.label}" ({Path(limits.path).name}) applies to no recruitment '
+                         f"channel of the ICSs planned, so it limits nothing; {check}")
+    for places in limits.training_places:
+        if not any(places.applies_to(k.route) for d in datas for k in d.training):
+            notes.append(f'the national limit "{places.label}" ({Path(limits.path).name}) applies to no training '
+                         f"route of the ICSs planned, so it limits nothing; {check}")
+    return notes
 
 _TOP = {"first_year", "recruitment_caps", "training_places", "fund"}
 _CAP = {"channel", "staff_group", "max_hires_fte"}

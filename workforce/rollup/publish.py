@@ -41,6 +41,15 @@ def staging_folder(out_dir: Path, run_id: str) -> Path:
     return folder
 
 
+def check_out_folder(input_dir: Path, out_dir: Path) -> None:
+    """Raise :class:`~workforce.atomic.OutputPathError` if ``out_dir`` is the input folder: the plans and the
+    national workbook would lie among the submissions, and the next roll-up would read them as inputs."""
+    if out_dir.resolve() == input_dir.resolve():
+        raise OutputPathError(f"the --out folder {out_dir} is the input folder: the roll-up would write its plans and "
+                              "national-plan.xlsx among the workbooks it reads; choose an --out folder other than the "
+                              "input folder (inputs are never overwritten)")
+
+
 def check_targets(out_dir: Path, names: Iterable[str], protected: Iterable[Path],
                   may_replace: Callable[[Path], bool] = is_plan_file) -> None:
     """Raise :class:`~workforce.atomic.OutputPathError` if a file to publish would replace an input, or a file this

@@ -118,7 +118,7 @@ def shown_url(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def database_reason(exc: SQLAlchemyError) -> str:
     """The database's own words, first line only (a driver's message can run to many lines)."""
     original = getattr(exc, "orig", None) or exc
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
@@ -188,7 +188,7 @@ class RunStore:
             raise RecordsUnreachable(f"the run records at {shown_url(url)} cannot be opened: {exc}") from exc
 
     def _unreachable(self, exc: SQLAlchemyError) -> str:
-        return f"the run records at {shown_url(self.url)} cannot be reached or written: {_reason(exc)}"
+        return f"the run records at {shown_url(self.url)} cannot be reached or written: {database_reason(exc)}"
 
     @contextmanager
     def _connection(self, *, write: bool) -> Iterator[Connection]:
