@@ -49,6 +49,10 @@ from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_s
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+# `workforce solve` owns the machine: the re-solves of a large ICS's Budget curve sheet are shared by two
+# processes (workforce/marginal/split.py).  A constant, not --workers or the core count, so that the plan's
+# numbers (and --json) never depend on either.
+RESOLVE_WORKERS = 2
 QUICK_EXIT = "quick_exit"  # key in the click context's obj: skip Python's tear-down after a solve
 
 
@@ -189,7 +193,8 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
     progress = None if as_json or request is None else progress_printer()
     try:
         outcome = solve_workbook(workbook, scenario, output_path=out_path, write_lp=write_lp,
-                                 time_limit_s=time_limit, futures=request, progress=progress)
+                                 time_limit_s=time_limit, futures=request, progress=progress,
+                                 resolve_workers=RESOLVE_WORKERS)
     except AdjustmentError as exc:
         invalid_scenario(exc.problems, as_json)
     except InputError as exc:

@@ -57,7 +57,7 @@ def stage_key(name: str) -> str:
 
 def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnings: list[Issue], *,
              timer: Timer | None = None, write_lp: Path | None = None, protected: Iterable[Path] = (),
-             unmatched_ok: bool = False, with_budget_values: bool = True) -> Plan:
+             unmatched_ok: bool = False, with_budget_values: bool = True, resolve_workers: int = 1) -> Plan:
     """Adjust, build, hand off, solve and extract one ICS's plan (no files read or written, unless ``write_lp``:
     then written atomically, never over one of ``protected`` nor over a file that is not an LP this tool wrote).
 
@@ -66,7 +66,9 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     matches no row is recorded with 0 rows instead), extended by its run-out (``workforce/horizon.py``); the
     plan covers ``data``'s plan years and records the scenario's name and what each adjustment changed.
     ``with_budget_values=False`` leaves out what an extra £1m does and the budget curve (re-solves a comparison of
-    scenarios does not show).
+    scenarios does not show); ``resolve_workers = 2`` shares the budget curve's re-solves with a forked copy of
+    this process when the LP is large enough to gain (``workforce.marginal.split``; only for a caller that owns
+    the machine).
     """
     timer = timer if timer is not None else Timer()
     started = time.perf_counter()
@@ -98,7 +100,7 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
                            vacancy)
     plan = attach_marginal_budget(plan, values)
     started = timer.lap("marginal", started)
-    curve = budget_curve(solution.state, every_year, vacancy)
+    curve = budget_curve(solution.state, every_year, vacancy, workers=resolve_workers)
     timer.lap("budget_curve", started)
     return replace(plan, budget_curve=curve)
 

@@ -70,7 +70,7 @@ def check_workbook(input_path: Path) -> tuple[object, list[Issue], dict[str, flo
 def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | None = None,
                    out_dir: Path = Path("outputs"), write_lp: Path | None = None,
                    time_limit_s: float | None = None, futures: FuturesRequest | None = None,
-                   progress: Callable[[str], None] | None = None) -> SolveOutcome:
+                   progress: Callable[[str], None] | None = None, resolve_workers: int = 1) -> SolveOutcome:
     """Solve one ICS workbook and write its plan.
 
     Raises :class:`InputError` (nothing written) when the workbook has errors,
@@ -79,7 +79,8 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
     not write, :class:`workforce.atomic.CannotWrite` when the disk refuses, and
     :class:`workforce.solve.SolveFailure` when HiGHS cannot prove an optimal
     plan (nothing written).  With ``futures``, the plan's futures are sampled and
-    solved (``workforce/futures``) and the plan gains a Range sheet.
+    solved (``workforce/futures``) and the plan gains a Range sheet.  ``resolve_workers = 2`` shares the
+    budget curve's re-solves with a forked copy of this process (``workforce.marginal.split``).
     """
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     data, issues, timings = check_workbook(input_path)
@@ -97,7 +98,7 @@ def solve_workbook(input_path: Path, scenario: Scenario, *, output_path: Path | 
                                   "ending in .lp")
         check_output_path(write_lp, protected=[input_path, target], may_replace=is_lp_file)
     plan = plan_for(data, scenario, options, [i for i in issues if i not in errors_in(issues)],
-                    timer=timer, write_lp=write_lp, protected=[input_path, target])
+                    timer=timer, write_lp=write_lp, protected=[input_path, target], resolve_workers=resolve_workers)
     started = time.perf_counter()
     futures_run = ranges = hedge = None
     if futures is not None and futures.count:

@@ -36,8 +36,24 @@ objectives and the extra £1m do):
     vacancy_fte_years   = Σ_{r,y} v[r,y]            (unweighted, the stage-3 solution)
 
 c = 0 is the plan itself (no re-solve).  Cost: five re-solves per budget
-holder, each a few dual simplex pivots per stage from a warm basis; measured
-against one solve in ``benchmarks/bench_scenarios.py`` (issue 11: at most 1×).
+holder, measured against one solve in ``benchmarks/bench_scenarios.py``
+(issue 11: at most 1×).  Why a point costs about as much as the main solve's
+stages 2 and 3 on the large ICS (2026-12-03, one run, 10 points): a change of
+5–20% of a holder's budget in all 20 years moves thousands of decisions, so
+each point is nearly a fresh stage 2 — per point, stage 1 about 105 dual
+pivots (0.02 s), stage 2 about 4,700 primal pivots (0.93 s), stage 3 about
+1,600 (0.27 s), against 3,587 / 5,201 / 1,922 for the main solve; no warm start
+failed (no fallback to a cold solve).  Every other start measured slower for
+stage 2 (same stage-1 result, the 10 points together): dual simplex from the
+main solve's stage-2 basis 32.5 s (without cost perturbation 108 s, stalling
+on the degenerate optimal face), primal simplex from it 18.1 s (phase 1 first),
+a fresh presolved solve 28.7 s, against 9.3 s here; and for the primal
+continuation, holding the overspend at 0 10.9 s against 10.9 s, steepest-edge
+pricing 18.0 s, no bound perturbation 11.0 s, no scaling 17.1 s.  Stage 3 the
+same way: 2.7 s against 13.3 s (dual from the main basis) and 9.0 s (fresh).
+The chains — a holder's cuts, a holder's rises — depend on nothing but the
+plan, so ``workforce solve`` shares them with a forked copy of itself on a
+large ICS (``workforce.marginal.split``, which has the figures).
 
 Symbols
 -------
@@ -58,6 +74,7 @@ import numpy as np
 
 from workforce.marginal.budget import BudgetRow
 from workforce.marginal.resolve import Bases, resolve
+from workforce.marginal.split import run_split, workers_for
 from workforce.model.index import MONEY_UNIT_GBP
 from workforce.plan import BudgetCurvePoint
 from workforce.solve import LexState
@@ -77,24 +94,21 @@ def _direction(rows: list[BudgetRow], change: float) -> tuple[np.ndarray, np.nda
     return np.array(moved, dtype=np.int64), np.array(amounts)
 
 
-def _holder_curve(state: LexState, holder: str, rows: list[BudgetRow], vacancy_cols: np.ndarray,
-                  changes: tuple[float, ...]) -> list[BudgetCurvePoint]:
-    """One holder's points, in ``changes`` order.  Cuts are solved from the smallest outwards and rises likewise,
-    each warm-started from its neighbour's bases (nearer than the plan's: measured 35-45% fewer pivots)."""
-    found: dict[float, BudgetCurvePoint] = {}
-    for side in (sorted((c for c in changes if c < 0), reverse=True), sorted(c for c in changes if c > 0)):
-        start: Bases = (None, None, None)
-        for change in side:
-            again = resolve(state, *_direction(rows, change), start=start, keep_bases=True, continue_primal=True)
-            if again is None:
-                found[change] = BudgetCurvePoint(holder, change, 0.0, 0.0, 0.0, available=False)
-                start = (None, None, None)
-                continue
-            found[change] = _point(holder, change, again.optima, again.col_value, vacancy_cols)
-            start = (again.bases[0], None, None)
-    if 0.0 in changes:
-        found[0.0] = _point(holder, 0.0, state.optima, state.stages[2].col_value, vacancy_cols)
-    return [found[c] for c in changes]
+def _chain(state: LexState, holder: str, rows: list[BudgetRow], vacancy_cols: np.ndarray,
+           side: tuple[float, ...]) -> list[BudgetCurvePoint]:
+    """One holder's cuts (or rises), from the smallest outwards, each warm-started from its neighbour's bases
+    (nearer than the plan's: measured 35-45% fewer pivots)."""
+    found: list[BudgetCurvePoint] = []
+    start: Bases = (None, None, None)
+    for change in side:
+        again = resolve(state, *_direction(rows, change), start=start, keep_bases=True, continue_primal=True)
+        if again is None:
+            found.append(BudgetCurvePoint(holder, change, 0.0, 0.0, 0.0, available=False))
+            start = (None, None, None)
+            continue
+        found.append(_point(holder, change, again.optima, again.col_value, vacancy_cols))
+        start = (again.bases[0], None, None)
+    return found
 
 
 def _point(holder: str, change: float, optima: tuple[float, float, float], values: np.ndarray,
@@ -104,10 +118,26 @@ def _point(holder: str, change: float, optima: tuple[float, float, float], value
 
 
 def budget_curve(state: LexState, rows: list[BudgetRow], vacancy_cols: np.ndarray,
-                 changes: tuple[float, ...] = CHANGES) -> tuple[BudgetCurvePoint, ...]:
-    """Every budget holder's curve (the stage's entry point); ``rows``: every holder-year of the solved model."""
+                 changes: tuple[float, ...] = CHANGES, workers: int = 1) -> tuple[BudgetCurvePoint, ...]:
+    """Every budget holder's curve (the stage's entry point); ``rows``: every holder-year of the solved model.
+
+    The chains (each holder's cuts, and its rises) are independent: ``workers = 2`` shares them with a forked
+    copy of this process (``workforce.marginal.split``).
+    """
     by_holder: dict[str, list[BudgetRow]] = defaultdict(list)
     for row in rows:
         by_holder[row.holder].append(row)
-    return tuple(point for holder, holder_rows in by_holder.items()
-                 for point in _holder_curve(state, holder, holder_rows, vacancy_cols, changes))
+    cuts = tuple(sorted((c for c in changes if c < 0), reverse=True))
+    rises = tuple(sorted(c for c in changes if c > 0))
+    # Holder k's cuts then rises, reversed for every second holder: shared by position (every second chain to the
+    # child), each process gets cuts and rises alike, which cost differently (cuts more: 7.4 s of CPU against
+    # 5.1 s for the large ICS's two holders).
+    chains = [(holder, side) for k, holder in enumerate(by_holder)
+              for side in ((cuts, rises) if k % 2 == 0 else (rises, cuts)) if side]
+    solved = run_split(chains, lambda chain: _chain(state, chain[0], by_holder[chain[0]], vacancy_cols, chain[1]),
+                       workers_for(state.sf.num_cols, workers))
+    found = {(point.holder, point.change): point for points in solved for point in points}
+    for holder in by_holder:
+        if 0.0 in changes:
+            found[(holder, 0.0)] = _point(holder, 0.0, state.optima, state.stages[2].col_value, vacancy_cols)
+    return tuple(found[(holder, c)] for holder in by_holder for c in changes)
