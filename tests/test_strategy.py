@@ -66,3 +66,28 @@ def test_single_ics_strategies_give_the_formulations_optima(case: str) -> None:
         assert cold[0] > 1.0, "stage 1 finds overspend (model units: £ thousand)"
     else:
         assert cold[0] == pytest.approx(0.0, abs=1e-6), "stage 1 finds no overspend: the overspend is held at 0"
+
+
+def test_each_stage_gets_the_scaling_and_perturbation_its_strategy_names() -> None:
+    """``apply`` sets what ``describe`` says: HiGHS's defaults for an ICS (and after a coupled stage that changed
+    them), and for the coupled LP no scaling, cost perturbation in stage 2 only, no bound perturbation in stage 3."""
+    import highspy
+
+    from workforce.strategy import COUPLED, COUPLED_BEFORE_RUN_OUT, apply
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    defaults = {name: h.getOptionValue(name)[1] for name in
+                ("simplex_scale_strategy", "dual_simplex_cost_perturbation_multiplier",
+                 "primal_simplex_bound_perturbation_multiplier")}
+
+    def options(strategy: object, stage: int) -> tuple[object, ...]:
+        apply(h, strategy, stage)  # type: ignore[arg-type]
+        return tuple(h.getOptionValue(name)[1] for name in defaults)
+
+    assert [options(COUPLED, s) for s in range(3)] == [(0, 0.0, 0.0), (0, 1.0, 1.0), (0, 0.0, 0.0)]
+    assert [options(COUPLED_BEFORE_RUN_OUT, s) for s in range(3)] == [(0, 0.0, 0.0), (0, 0.0, 0.0), (0, 1.0, 1.0)]
+    assert [options(INDEPENDENT, s) for s in range(3)] == [tuple(defaults.values())] * 3
+    assert "stage 2 by dual simplex (no scaling) from the ICSs' own optimal bases" in COUPLED.describe()
+    assert "stage 3 by primal simplex (no scaling, no perturbation)" in COUPLED.describe()
+    assert "(no" not in INDEPENDENT.describe()

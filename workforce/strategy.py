@@ -33,28 +33,61 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   stage 2 takes longer (realistic ICS 0.19 s in all against 0.08 s).
 - **Coupled national LP** (:data:`COUPLED`): stages 1 and 2 start from the
   ICSs' own optimal bases, put side by side (national rows basic, fund columns
-  at 0), and run dual simplex *without scaling and without cost perturbation*.
-  Stage 1 is nearly a feasibility problem (its costs are zero but for the
-  overspend columns), where both hurt: on a first version of the realistic
-  national case (42 ICSs, 116k columns × 93k rows, a fund ten times larger)
-  stage 1 from scratch with HiGHS's defaults did not finish in 600 s, took
-  220 s without scaling and 6 s without scaling and perturbation.  Stage 3
-  goes on by primal simplex from stage 2's optimum with the row
-  ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``.  Before the run-out (issue 10) the
-  coupled solve of the realistic case took 12.8 s (stage 1 1.8 s / 3,842
-  iterations, stage 2 10.3 s / 5,284) against 213 s the way it was solved
-  before (:data:`COLD_DUAL`); with 5 run-out years ``benchmarks/README.md``
-  has the figures.
+  at 0), and run dual simplex *without scaling*; stage 1 also without cost
+  perturbation, stage 2 with it.  Stage 1 is nearly a feasibility problem (its
+  costs are zero but for the overspend columns), where scaling and perturbation
+  both hurt: on a first version of the realistic national case (42 ICSs, 116k
+  columns × 93k rows, a fund ten times larger) stage 1 from scratch with
+  HiGHS's defaults did not finish in 600 s, took 220 s without scaling and 6 s
+  without scaling and perturbation.  Stage 3 goes on by primal simplex from
+  stage 2's optimum with the row ``Σ_i O2_i ≤ O2*·(1 + rtol) + atol``, without
+  scaling and *without bound perturbation* (``perturbed`` means HiGHS's cost
+  perturbation for dual simplex and its bound perturbation for primal simplex).
+  Before the run-out (issue 10) the coupled solve of the realistic case took
+  12.8 s (stage 1 1.8 s / 3,842 iterations, stage 2 10.3 s / 5,284) against
+  213 s the way it was solved before (:data:`COLD_DUAL`).
+  With 5 run-out years (173,712 columns × 139,900 rows; 2026-12-03,
+  ``benchmarks/coupled_stages.py``, CPU seconds, medians of 3 fresh processes,
+  load 2–3) the strategy until then (:data:`COUPLED_BEFORE_RUN_OUT`: stage 2
+  without cost perturbation, stage 3 with HiGHS's bound perturbation) took
+  33.5 s (stage 1 2.2 s / 6,111 iterations, stage 2 22.6 s / 9,210, stage 3
+  8.5 s / 2,544); :data:`COUPLED` takes 19.8 s (2.2 s / 6,111; 16.6 s /
+  9,366; 0.7 s / 204), against 7.0 s for the 42 ICSs' own solves (4.77× then,
+  2.82× now: issue 13's 2× is not met).  Each half of the change pays on its own:
+  stage 3's bound perturbation cost a dual-simplex clean-up at the end whose
+  first act is computing steepest-edge weights for all 140k rows (2.7 s) and
+  ten times the iterations (2,544 against 204); cost perturbation in stage 2
+  makes each iteration cheaper (about 1.6 ms against 2.4) for 2% more of them,
+  and its optimum a vertex from which stage 3 has less to do.
   Tried and not kept, each slower: for stage 2 devex pricing (1.6× the time)
   or Dantzig pricing (over 5×), primal simplex (5×), a fresh presolve every
   stage (18× on 6 ICSs), interior point (stage 2 alone 81 s, mostly its
   crossover); Dantzig–Wolfe decomposition with the ICSs as blocks (on 6 ICSs
   still short of the stage tolerance after 128 iterations, 18 s of pricing);
   and starting stage 2 from the ICSs' optima under pro-rata shares of the
-  national limits (7,165 iterations against 5,284).  With the run-out
-  (realistic case, 2026-12-02, two processes side by side at load 5–6):
-  stage 2 continued from stage 1's optimum did not finish within the 600 s
-  limit, against 90 s from the ICSs' own stage-2 bases (whole solve 164.5 s).
+  national limits (7,165 iterations against 5,284) — all before the run-out.
+  With the run-out: stage 2 continued from stage 1's optimum did not finish
+  within the 600 s limit (against 90 s from the ICSs' own stage-2 bases; two
+  processes side by side at load 5–6, 2026-12-02); and on 2026-12-03
+  (``benchmarks/coupled_stages.py``, one run each unless said, CPU seconds,
+  against 22–24 s for stage 2 and 8–9 s for stage 3 the way they were then):
+  stage 2 with scaling 19 s / 8,413 iterations (better than before, not as
+  good as cost perturbation; with scaling *and* cost perturbation 33 s wall
+  against 28 s for the old way in the same run); HiGHS's parallel dual simplex
+  (PAMI, 2 threads) 84 s of CPU, 179 s wall; column or row pricing, an update
+  limit of 1,000, forcing dual steepest edge: no better (23–25 s); asking for
+  devex: the same 9,366 iterations (HiGHS kept steepest edge on this warm
+  start); cost perturbation 5× or 0.2× HiGHS's: as 1×; stage 3 with scaling
+  20.5 s wall against 13.2 s, by dual simplex 45 s / 16,462 iterations, with
+  Dantzig pricing 17 s wall / 5,430; stage 3's row split by ICS
+  (``s_i = O2_i`` per ICS and ``Σ_i s_i ≤ bound``: the same feasible set
+  without a dense row) as slow per iteration as the row itself; stage 2 from the ICSs' bases with each fund
+  year's row priced (that year's most valuable fund column basic, so the start
+  is dual feasible: 6,304 iterations instead of 9,366, no dual phase 1) as
+  fast in all, its stage 2 as long per iteration as the iterations saved; and
+  not solving stage 1 at all (O1* = 0 proven by stage 2 being feasible with
+  the overspend held at 0) saved stage 1's 2.1 s but stage 2 took 1 s more
+  (a different simplex path), too little to be worth a second code path.
 
 Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
 nonbasic column with a nonzero reduced cost and every row with a nonzero dual
@@ -87,8 +120,10 @@ _STATUS = {int(s.value): s for s in highspy.HighsBasisStatus.__members__.values(
 DUAL_SIMPLEX = "dual"
 PRIMAL_SIMPLEX = "primal"
 _SIMPLEX_STRATEGY = {DUAL_SIMPLEX: 1, PRIMAL_SIMPLEX: 4}
-HIGHS_SCALE_STRATEGY = 2  # HiGHS's defaults (1.16), restored for the stages that are not plain
+HIGHS_SCALE_STRATEGY = 2  # HiGHS's defaults (1.16), restored for the stages that keep them
 HIGHS_COST_PERTURBATION = 1.0
+HIGHS_BOUND_PERTURBATION = 1.0
+HIGHS_DEFAULTS = (True, True, True)
 
 
 @dataclass(frozen=True)
@@ -97,29 +132,38 @@ class Strategy:
 
     name: str  # recorded in the plan's Run sheet
     methods: tuple[str, str, str]  # per stage: DUAL_SIMPLEX or PRIMAL_SIMPLEX (stage 1 may use presolve)
-    plain: tuple[bool, bool, bool] = (False, False, False)  # per stage: no scaling and no cost perturbation
+    scaled: tuple[bool, bool, bool] = HIGHS_DEFAULTS  # per stage: HiGHS scales the LP
+    perturbed: tuple[bool, bool, bool] = HIGHS_DEFAULTS  # per stage: dual simplex perturbs costs, primal bounds
     settle_overspend: bool = True  # O1* = 0: hold the overspend columns at 0 rather than add a row
     start_from_ics_bases: bool = False  # coupled LP: stages 1 and 2 start from the ICSs' own optimal bases
 
     def describe(self) -> str:
         """One line for the Run sheet."""
-        plain = [" (no scaling, no cost perturbation)" if p else "" for p in self.plain]
-        parts = [f"stage 1 by {self.methods[0]} simplex{plain[0]}"
-                 + (" from the ICSs' own optimal bases" if self.start_from_ics_bases else ""),
-                 f"stage 2 by {self.methods[1]} simplex{plain[1]} from "
+        def how(stage: int) -> str:
+            off = [word for word, on in (("no scaling", self.scaled[stage]), ("no perturbation", self.perturbed[stage]))
+                   if not on]
+            return f"{self.methods[stage]} simplex" + (f" ({', '.join(off)})" if off else "")
+
+        parts = [f"stage 1 by {how(0)}" + (" from the ICSs' own optimal bases" if self.start_from_ics_bases else ""),
+                 f"stage 2 by {how(1)} from "
                  + ("the ICSs' own optimal bases" if self.start_from_ics_bases else "stage 1's optimum"),
-                 f"stage 3 by {self.methods[2]} simplex{plain[2]} from stage 2's optimum"]
+                 f"stage 3 by {how(2)} from stage 2's optimum"]
         if self.settle_overspend:
             parts.append("overspend held at 0 when stage 1 finds none")
         return f"{self.name}: " + "; ".join(parts)
 
 
 INDEPENDENT = Strategy("warm primal", (DUAL_SIMPLEX, PRIMAL_SIMPLEX, PRIMAL_SIMPLEX))
-COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX), plain=(True, True, True),
-                   start_from_ics_bases=True)
+COUPLED = Strategy("coupled from ICS bases", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX),
+                   scaled=(False, False, False), perturbed=(False, True, False), start_from_ics_bases=True)
 # Today's method before issue 13, kept for comparison (benchmarks and the test that the optima agree).
 COLD_DUAL = Strategy("warm dual (before issue 13)", (DUAL_SIMPLEX, DUAL_SIMPLEX, DUAL_SIMPLEX),
                      settle_overspend=False)
+# The coupled strategy before 2026-12-03 (no scaling, no cost perturbation; primal bound perturbation on), kept
+# for the benchmark that compares them (benchmarks/coupled_stages.py) and the test that the optima agree.
+COUPLED_BEFORE_RUN_OUT = Strategy("coupled from ICS bases (2026-12-02)", (DUAL_SIMPLEX, DUAL_SIMPLEX, PRIMAL_SIMPLEX),
+                                  scaled=(False, False, False), perturbed=(False, False, True),
+                                  start_from_ics_bases=True)
 
 
 @dataclass(frozen=True)
@@ -144,15 +188,16 @@ class StageRecord:
 def apply(h: highspy.Highs, strategy: Strategy, stage: int) -> None:
     """Set the HiGHS options ``strategy`` wants for ``stage`` (0-based)."""
     h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[strategy.methods[stage]])
-    plain = strategy.plain[stage]
-    h.setOptionValue("simplex_scale_strategy", 0 if plain else HIGHS_SCALE_STRATEGY)
-    h.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0 if plain else HIGHS_COST_PERTURBATION)
+    h.setOptionValue("simplex_scale_strategy", HIGHS_SCALE_STRATEGY if strategy.scaled[stage] else 0)
+    perturbed = strategy.perturbed[stage]
+    h.setOptionValue("dual_simplex_cost_perturbation_multiplier", HIGHS_COST_PERTURBATION if perturbed else 0.0)
+    h.setOptionValue("primal_simplex_bound_perturbation_multiplier", HIGHS_BOUND_PERTURBATION if perturbed else 0.0)
 
 
 def apply_for_resolve(h: highspy.Highs, strategy: Strategy, stage: int, method: str = DUAL_SIMPLEX) -> None:
     """Options for re-solving ``stage`` after its row bounds moved (``workforce/marginal``): the stage's
-    scaling as ``strategy`` ran it, by dual simplex (the stage's optimal basis stays dual feasible when only
-    bounds move) unless ``method`` says otherwise."""
+    scaling and perturbation as ``strategy`` ran it, by dual simplex (the stage's optimal basis stays dual
+    feasible when only bounds move) unless ``method`` says otherwise."""
     apply(h, strategy, stage)
     h.setOptionValue("simplex_strategy", _SIMPLEX_STRATEGY[method])
 
