@@ -213,7 +213,8 @@ def test_the_coupled_strategy_gives_the_formulations_optima(tmp_path: Path) -> N
         new.stage_objectives[1] * (1 + scenario.relative_tolerance) + scenario.absolute_tolerance + 1e-6
 
 
-def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_solved(tmp_path: Path) -> None:
+def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_solved(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import json
     import shutil
 
@@ -231,7 +232,8 @@ def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_
                         'staff_group = "Registered nurses"\nmax_hires_fte = [30, 30, 30, 30, 30]\n'
                         '[fund]\namount_gbp = [5_000_000, 5_000_000, 5_000_000, 5_000_000, 5_000_000]\n',
                         encoding="utf-8")
-    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(tmp_path / "out"), "--db",
+    monkeypatch.chdir(tmp_path)  # --out given as a relative path, as a user types it
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", "out", "--db",
                                        str(tmp_path / "runs.sqlite"), "--national", str(national), "--workers", "2",
                                        "--json"])
     assert result.exit_code == 4, result.output  # the other ICSs are missing
@@ -249,6 +251,12 @@ def test_a_coupled_rollup_builds_and_extracts_in_the_workers_and_records_how_it_
     run = {r[0]: r[1] for r in load_workbook(tmp_path / "out" / "QHG-plan.xlsx")["Run"].iter_rows(values_only=True)}
     assert str(run["solve_strategy"]).startswith("coupled from ICS bases")
     assert run["iterations_stage_2_unmet_demand"] >= 0 and run["timing_stage_2_unmet_demand_s"] >= 0
+    again = CliRunner().invoke(main, ["rollup", str(inputs), "--out", "out", "--db",
+                                      str(tmp_path / "runs.sqlite"), "--national", str(national), "--json"])
+    assert again.exit_code == 4, again.output
+    assert json.loads(again.stdout)["status"] == "reused"  # nothing changed: the earlier national plan stands
+    # named as the user named --out, as the fresh roll-up named it (not the resolved path the record holds)
+    assert json.loads(again.stdout)["national_workbook"] == json.loads(result.stdout)["national_workbook"]
 
 
 @pytest.mark.parametrize("alongside", [False, True])

@@ -368,6 +368,23 @@ def test_never_writes_over_an_input(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ics.xlsx", "link.xlsx", "someone-elses.xlsx"]
 
 
+def test_refusing_a_workbook_of_another_kind_says_what_it_is(tmp_path: Path) -> None:
+    """A plan this tool wrote, where a comparison is to go: refused, and the message names it as ours."""
+    plan = small_plan()
+    target = tmp_path / "plan.xlsx"
+    write_plan(plan, run_info(plan), target)
+    before = target.read_bytes()
+    assert atomic.written_as(target) == f"{plan.ics_code} plan"
+    with pytest.raises(OutputPathError, match=f"it is a {plan.ics_code} plan this tool wrote, not the kind of file "
+                                              "this command writes") as refused:
+        atomic.check_output_path(target, may_replace=lambda path: False)  # e.g. is_comparison_file
+    assert "not written by this tool" not in str(refused.value)
+    assert target.read_bytes() == before
+    assert atomic.written_as(tmp_path / "missing.xlsx") is None
+    (tmp_path / "text.xlsx").write_bytes(b"not a workbook")
+    assert atomic.written_as(tmp_path / "text.xlsx") is None
+
+
 def test_atomic_write_makes_the_folder_keeps_the_suffix_and_respects_the_umask(tmp_path: Path) -> None:
     seen: list[Path] = []
 

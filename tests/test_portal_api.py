@@ -243,3 +243,17 @@ def test_a_workbook_that_exceeds_the_process_limits_gets_a_clear_error(tmp_path:
     assert client.get("/api/submissions").status_code == 200
     app.state.jobs.shutdown()
     app.state.store.dispose()
+
+
+def test_a_request_the_api_cannot_read_is_answered_in_words(portal: object, tmp_path: Path) -> None:
+    app, passwords = portal
+    client, csrf = signed_in(app, "lead@qhg.nhs.uk", passwords["qhg"])
+    with QHG.open("rb") as handle:  # the file sent under the wrong field name
+        wrong_field = client.post("/api/submissions", files={"file": (QHG.name, handle)}, headers={"X-CSRF-Token": csrf})
+    assert wrong_field.status_code == 422
+    assert wrong_field.json()["detail"] == ('no workbook: send the .xlsx file as multipart/form-data in a field '
+                                            'called "workbook"')
+    not_json = client.post("/api/session", content=b"email=a&password=b",
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert not_json.status_code == 422 and "JSON object of text fields" in not_json.json()["detail"]
+    assert "Field required" not in wrong_field.text + not_json.text

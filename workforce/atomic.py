@@ -13,6 +13,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 import secrets
 import zipfile
 from collections.abc import Callable, Iterable
@@ -88,8 +89,30 @@ def check_output_path(target: Path, *, protected: Iterable[Path] = (),
     if target.is_dir():
         raise OutputPathError(f"{target} is a folder; give a file name ending in {target.suffix or '.xlsx'}")
     if target.exists() and may_replace is not None and not may_replace(target):
+        kind = written_as(target)
+        if kind is not None:  # ours, but another kind of file: a plan where a comparison goes, say
+            raise OutputPathError(f"{target} already exists: it is a {kind} this tool wrote, not the kind of file "
+                                  "this command writes, so it is left as it is; choose another file name for the "
+                                  "output")
         raise OutputPathError(f"{target} already exists and was not written by this tool (it may be an input); "
                               "choose another file name for the output")
+
+
+_CUSTOM_PROPERTY = re.compile(rb'name="workforce_[a-z_]+"><vt:lpwstr>([^<]{1,200})</vt:lpwstr>')
+
+
+def written_as(path: Path) -> str | None:
+    """What a workbook this tool wrote says it is ("QE1 plan", "national comparison", …), else None.
+
+    Read from the custom document property every workbook of this tool carries (``workforce_plan``,
+    ``workforce_comparison``), so that refusing to replace it can say what it is.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found = _CUSTOM_PROPERTY.search(archive.read("docProps/custom.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    return found.group(1).decode("utf-8", "replace") if found else None
 
 
 def _new_temp_file(target: Path) -> Path:

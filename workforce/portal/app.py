@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -52,6 +53,23 @@ def _private_database(config: PortalConfig) -> None:
         path = Path(config.database_url[len(prefix):])
         if path.exists():
             os.chmod(path, PRIVATE_FILE)
+
+
+def request_problems(errors: Sequence[dict[str, object]]) -> str:
+    """FastAPI's checks of a request's fields, in words a caller of the API can act on (not "Field required")."""
+    said: list[str] = []
+    for problem in errors:
+        where = tuple(problem.get("loc") or ())  # type: ignore[arg-type]
+        field, kind = (str(where[-1]) if where else "request"), str(problem.get("type", ""))
+        if field == "workbook" and kind == "missing":
+            said.append('no workbook: send the .xlsx file as multipart/form-data in a field called "workbook"')
+        elif where == ("body",):
+            said.append('a JSON object of text fields, e.g. {"email": "…", "password": "…"}, as the body')
+        elif kind == "missing":
+            said.append(f'no "{field}": the request must include it')
+        else:
+            said.append(f'"{field}" is not as expected: {problem.get("msg", "invalid")}')
+    return "; ".join(dict.fromkeys(said)) or "a request this service can read"
 
 
 def create_app(config: PortalConfig | None = None, *, worker_command: Sequence[str] = WORKER_COMMAND) -> FastAPI:
@@ -104,6 +122,13 @@ def create_app(config: PortalConfig | None = None, *, worker_command: Sequence[s
                                        status=exc.status_code)
         page.headers.update(exc.headers or {})
         return page
+
+    @app.exception_handler(RequestValidationError)
+    async def unreadable_request(request: Request, exc: RequestValidationError) -> Response:
+        detail = request_problems(exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": detail}, status_code=422)
+        return await run_in_threadpool(portal.render, request, "error.html", 422, message=detail, status=422)
 
     app.include_router(page_routes(portal))
     app.include_router(api_routes(portal))

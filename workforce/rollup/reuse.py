@@ -43,7 +43,9 @@ def reusable_coupled(store: RunStore, options: RollupOptions, combined_input: st
 
 def record_coupled_reuse(store: RunStore, run_id: str, previous: tuple[RunRecord, list[RunRecord]],
                          submissions: list[Submission], missing: list[ReferenceIcs],
-                         seconds: dict[str, float]) -> RollupOutcome:
+                         seconds: dict[str, float], out_dir: Path) -> RollupOutcome:
+    """Record a coupled roll-up whose inputs are unchanged as reusing ``previous``; its national workbook is
+    named as the user named ``out_dir`` (the record holds it resolved), as a fresh roll-up names it."""
     found, children = previous
     outcomes = []
     with store.batch():
@@ -64,7 +66,7 @@ def record_coupled_reuse(store: RunStore, run_id: str, previous: tuple[RunRecord
                  message="inputs, scenario, national limits and code unchanged: earlier national plan reused")
     return RollupOutcome(run_id=run_id, mode="coupled", status=Status.REUSED, exit_code=exit_code,
                          submissions=tuple(submissions), missing=tuple(missing), ics=tuple(outcomes),
-                         national_path=str(Path(found.output_path or "") / NATIONAL_WORKBOOK),
+                         national_path=str(out_dir / NATIONAL_WORKBOOK),
                          national_sha256=found.output_sha256 or "", coupled=None, seconds=seconds, reused=True)
 
 

@@ -174,7 +174,8 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
             reusable_coupled(store, options, combined_input, scen_sha, version)
         if previous is not None:
             discard(staging)
-            reused = record_coupled_reuse(store, run_id, previous, submissions, missing, seconds)
+            reused = record_coupled_reuse(store, run_id, previous, submissions, missing, seconds,
+                                          options.out_dir)
             return replace(reused, notes=tuple(limit_notes) + reused.notes)
         started = time.perf_counter()
         if options.national is None:
