@@ -29,7 +29,7 @@ from workforce.solve import highs_version
 from workforce.futures.run import FuturesRequest, FuturesRun
 from workforce.futures.hedge import HedgeSummary
 from workforce.futures.summary import RangeSummary
-from workforce.inputs.validate import reference_ics_codes, validate
+from workforce.inputs.validate import check_read, reference_ics_codes
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,7 @@ def check_workbook(input_path: Path) -> tuple[object, list[Issue], dict[str, flo
     started = time.perf_counter()
     raw, issues = read_workbook(input_path)
     started = timer.lap("read", started)
-    data = None
-    if raw is not None and not errors_in(issues):
-        data, more = validate(raw, reference_ics_codes())
-        issues = issues + more
+    data, issues = check_read(raw, issues, reference_ics_codes())
     timer.lap("validate", started)
     return data, issues, timer.seconds
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
-from workforce.inputs.issues import Issue, error, show_value, warning
-from workforce.inputs.schema import SheetSpec, sheet_by_name
+from workforce.inputs.issues import Issue, error, errors_in, show_value, warning
+from workforce.inputs.schema import Kind, Layout, SheetSpec, normalise_name, sheet_by_name
 from workforce.inputs.xlsx import (
     SHOWN_MERGES,
     ReadLimits,
@@ -31,6 +31,7 @@ from workforce.inputs.xlsx import (
     TooLarge,
     XlsxFile,
     column_letters,
+    column_number,
 )
 from workforce.inputs.xlsx_sheet import read_sheet
 
@@ -96,6 +97,11 @@ class RawWorkbook:
 
     file_name: str
     sheets: dict[str, RawSheet]
+    # Cells whose value could not be read, as (sheet title, address): a formula with no saved result, a value
+    # beyond the last column.  Validation still runs when these are the only reading errors (every table was
+    # read whole), so that a user sees every mistake at once; it says nothing more about these cells.
+    unreadable_cells: frozenset[tuple[str, str]] = frozenset()
+    tables_whole: bool = True  # False: a sheet was skipped, cut short or had its header unreadable
 
 
 def _file_problem(path: Path) -> Issue | None:
@@ -171,9 +177,42 @@ def read_workbook(path: Path, limits: ReadLimits = ReadLimits()) -> tuple[RawWor
     finally:
         if book is not None:
             book.close()
+    whole = not errors_in(issues)  # so far, the errors of choosing the sheets: one skipped or doubled
     sheets = {spec.name: _sheet(spec, title, content, limits, issues)
               for (spec, title, _), content in zip(chosen, contents)}
-    return RawWorkbook(path.name, sheets), issues
+    unreadable = frozenset((title, address) for (_, title, _), content in zip(chosen, contents)
+                           for address, _ in (*content.formulas_without_value, *content.beyond_columns))
+    whole = whole and all(_table_whole(spec, content) for (spec, _, _), content in zip(chosen, contents))
+    return RawWorkbook(path.name, sheets, unreadable, whole), issues
+
+
+def _table_whole(spec: SheetSpec, content: SheetContent) -> bool:
+    """Every row of the sheet's table was read, and what identifies each row: validation of the rest can go on.
+
+    Not so when rows were cut short at a limit, or when a formula with no saved result stands where its
+    value would change how other cells read: on the ICS sheet (the years and the code shape every other
+    sheet), in the header, or in a text column (a role's or budget holder's name, which other sheets refer
+    to).  A value beyond the last column never is in the table.
+    """
+    if content.too_many_rows_at is not None or content.value_in_scanned_part is not None:
+        return False
+    if not content.formulas_without_value:
+        return True
+    if spec.layout is Layout.FIELDS:
+        return False
+    header_row, header = content.rows[0] if content.rows else (0, {})
+    text_columns = {normalise_name(c.name) for c in spec.columns if c.kind is Kind.TEXT}
+    for address, _ in content.formulas_without_value:
+        name = header.get(column_number(address))
+        if _row_of(address) <= header_row or (isinstance(name, str) and normalise_name(name) in text_columns):
+            return False
+    return True
+
+
+def _row_of(address: str) -> int:
+    """``"D7"`` → 7."""
+    digits = address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$").replace("$", "")
+    return int(digits) if digits.isdigit() else 0
 
 
 def _sheet(spec: SheetSpec, title: str, content: SheetContent, limits: ReadLimits, issues: list[Issue]) -> RawSheet:

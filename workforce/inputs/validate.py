@@ -367,16 +367,28 @@ def _holder_name(budget_rows: dict[object, YearlyRow], typed: object) -> str:
     return str(row.key["budget_holder"]) if row else str(typed)
 
 
+def check_read(raw: RawWorkbook | None, read_issues: list[Issue],
+               reference_codes: frozenset[str] | None) -> tuple[ModelData | None, list[Issue]]:
+    """Validate what the reader found, past its cell-level errors, so that every mistake is reported at once.
+
+    Validation runs unless the file could not be read or a table was not read whole (a sheet skipped or cut
+    short at a limit, or its header unreadable), where it would report rows that are not missing.  After a
+    formula with no saved result or a value beyond the last column it runs, adding nothing about those
+    cells (the reader's error about each stands); ``ModelData`` only when there is no error at all.
+    """
+    if raw is None or (errors_in(read_issues) and not raw.tables_whole):
+        return None, read_issues
+    data, more = validate(raw, reference_codes)
+    more = [i for i in more if (i.sheet, i.cell) not in raw.unreadable_cells]
+    return (None if errors_in(read_issues) else data), read_issues + more
+
+
 def load_model_data(path: Path) -> tuple[ModelData, list[Issue]]:
     """Read and validate ``path``; raises :class:`InputError` with every issue when there is any error."""
-    raw, issues = read_workbook(path)
-    if raw is None or errors_in(issues):
-        raise InputError(issues)
-    data, more = validate(raw, reference_ics_codes())
-    issues = issues + more
+    data, issues = check_read(*read_workbook(path), reference_ics_codes())
     if data is None:
         raise InputError(issues)
     return data, issues
 
 
-__all__ = ["validate", "load_model_data", "reference_ics_codes", "REFERENCE_ICS_CSV", "year_label"]
+__all__ = ["validate", "check_read", "load_model_data", "reference_ics_codes", "REFERENCE_ICS_CSV", "year_label"]

@@ -66,7 +66,7 @@ class Checked:
 def check_workbook(path: str) -> Checked:
     """Read and validate one workbook (never raises)."""
     from workforce.inputs.reader import read_workbook
-    from workforce.inputs.validate import reference_ics_codes, validate
+    from workforce.inputs.validate import check_read, reference_ics_codes
 
     started = time.perf_counter()
     file_path = Path(path)
@@ -77,10 +77,7 @@ def check_workbook(path: str) -> Checked:
                        f"a file that can be read ({exc.strerror or exc})"),), None, time.perf_counter() - started)
     try:
         raw, issues = read_workbook(file_path)
-        data = None
-        if raw is not None and not any(i.severity.value == "error" for i in issues):
-            data, more = validate(raw, reference_ics_codes())
-            issues = issues + more
+        data, issues = check_read(raw, issues, reference_ics_codes())
         code = data.ics_code if data is not None else _code_from(raw)
         return Checked(file_path.name, path, digest, code, tuple(issues), data, time.perf_counter() - started)
     except MemoryError:
