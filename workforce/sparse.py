@@ -1,4 +1,4 @@
-"""Compressed sparse arrays in plain numpy, for Pyomo's standard-form compiler.
+"""Compressed sparse arrays in plain numpy, for Pyomo's standard-form compiler and for the national roll-up.
 
 Why this exists: Pyomo's ``LinearStandardFormCompiler`` builds its matrices
 with ``scipy.sparse``, and Pyomo registers a hook on the import of scipy that
@@ -8,7 +8,10 @@ also loads ``scipy.stats``, ``scipy.spatial`` and ``scipy.integrate``
 sample ICS together (``benchmarks/``).  The compiler declares its sparse-matrix
 constructors as class attributes "so that others can change the hooks";
 :mod:`workforce.solve` hands it these two classes instead, so a single-ICS
-solve never imports scipy.
+solve never imports scipy.  The national roll-up puts its coupled LP, and each
+ICS's LP with the rest of England fixed, together with :func:`csc_from_entries`
+for the same reason, and for memory: scipy loaded that way takes 65-67 MB in the
+roll-up's process and in each of its workers (measured; ``benchmarks/README.md``).
 
 They implement exactly what the compiler (Pyomo 6.10) and
 :func:`workforce.solve.compile_standard_form` use — construction from
@@ -111,6 +114,27 @@ class CscArray(_Compressed):
         dense = np.zeros(self.shape)
         np.add.at(dense, (self.indices, _positions(self.indptr)), self.data)
         return dense
+
+
+def csc_from_entries(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, shape: tuple[int, int]) -> CscArray:
+    """The matrix with ``values[k]`` at (``rows[k]``, ``cols[k]``), stored by column with each column sorted by row
+    and entries given twice for one place added up: ``scipy.sparse.csc_array((values, (rows, cols)), shape)``
+    after ``sort_indices``.  The coupled national LP and an ICS's LP with the rest of England fixed are put
+    together this way (``workforce/rollup/stack.py``, ``workforce/marginal/fixed.py``) so that neither the
+    roll-up nor its workers import scipy (see above: 65-67 MB of memory in each process, with Pyomo's hook).
+    """
+    cols = np.asarray(cols, dtype=np.int64)
+    order = np.argsort(cols, kind="stable")
+    matrix = CscArray((np.asarray(values, dtype=np.float64)[order], np.asarray(rows, dtype=INDEX)[order],
+                       _indptr(cols[order], shape[1])), shape)
+    matrix.sum_duplicates()
+    return matrix
+
+
+def csc_entries(indptr: np.ndarray, indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                       np.ndarray]:
+    """(rows, columns, values) of the entries of CSC arrays, in storage order."""
+    return np.asarray(indices), _positions(np.asarray(indptr)), np.asarray(values)
 
 
 class CsrArray(_Compressed):

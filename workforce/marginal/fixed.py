@@ -38,6 +38,7 @@ from workforce.marginal.budget import BudgetRow, budget_values
 from workforce.plan import MarginalBudget
 from workforce.scenario import Scenario
 from workforce.solve import StandardForm, solve_lexicographic
+from workforce.sparse import csc_entries, csc_from_entries
 
 
 @dataclass(frozen=True)
@@ -84,17 +85,18 @@ def rest_of_england(national_columns: list[np.ndarray], limits: np.ndarray, col_
 def fixed_allocation_lp(lp: StandardForm, rest: RestOfEngland, budget_rows: tuple[BudgetRow, ...],
                         vacancy_cols: np.ndarray) -> FixedAllocationLp:
     """ICS i's own LP ``lp`` (its block), plus its fund columns and what the rest of England leaves it."""
-    from scipy import sparse  # a worker of the roll-up, where start-up time does not count
-
     n_fund, n_national = len(rest.fund_budget_rows), len(rest.room)
-    own = sparse.csc_array((lp.matrix_value, lp.matrix_index, lp.matrix_start), shape=(lp.num_rows, lp.num_cols))
-    fund = sparse.csc_array((-np.ones(n_fund), (rest.fund_budget_rows, np.arange(n_fund))),
-                            shape=(lp.num_rows, n_fund))
-    rr = np.concatenate([np.full(len(c), r) for r, c in enumerate(rest.national_columns)] + [np.zeros(0, int)])
-    cc = np.concatenate(list(rest.national_columns) + [np.zeros(0, np.int64)])
-    national = sparse.csc_array((np.ones(len(cc)), (rr, cc)), shape=(n_national, lp.num_cols + n_fund))
-    matrix = sparse.vstack([sparse.hstack([own, fund]), national], format="csc")
-    matrix.sort_indices()
+    own_rows, own_cols, own_values = csc_entries(lp.matrix_start, lp.matrix_index, lp.matrix_value)
+    rows = [own_rows.astype(np.int64), np.asarray(rest.fund_budget_rows, dtype=np.int64)]  # fund: -1 in its budget
+    cols = [own_cols.astype(np.int64), lp.num_cols + np.arange(n_fund, dtype=np.int64)]
+    values = [own_values, -np.ones(n_fund)]
+    for r, columns in enumerate(rest.national_columns):  # +1 for each of its columns a national row sums
+        rows.append(np.full(len(columns), lp.num_rows + r, dtype=np.int64))
+        cols.append(np.asarray(columns, dtype=np.int64))
+        values.append(np.ones(len(columns)))
+    # numpy, not scipy.sparse: importing scipy in a worker, where Pyomo is loaded, costs it about 65 MB of memory
+    matrix = csc_from_entries(np.concatenate(rows), np.concatenate(cols), np.concatenate(values),
+                              (lp.num_rows + n_national, lp.num_cols + n_fund))
     sf = StandardForm(cost=np.hstack([lp.cost, np.zeros((3, n_fund))]), matrix_start=matrix.indptr.astype(np.int32),
                       matrix_index=matrix.indices.astype(np.int32), matrix_value=matrix.data.astype(float),
                       row_lower=np.concatenate([lp.row_lower, np.full(n_national, -np.inf)]),

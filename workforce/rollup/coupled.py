@@ -56,6 +56,7 @@ from workforce.data import ModelData
 from workforce.inputs.issues import Issue
 from workforce.marginal.fixed import RestOfEngland, fixed_allocation_lp, fixed_allocation_values, rest_of_england
 from workforce.marginal.national import limit_value
+from workforce.memory import return_freed_memory
 from workforce.model.index import MONEY_UNIT_GBP
 from workforce.optimise import stage_key
 from workforce.plan import ActionType, Plan
@@ -261,6 +262,9 @@ def _national_marginals(national: list[CouplingRow], solution: Solution, layout:
                                               worth.rate_per_unit, unit, worth.overspend_avoided_gbp,
                                               worth.weighted_unmet_avoided, worth.vacancy_avoided_fte_years,
                                               worth.holds_from, worth.holds_to, worth.available))
+            # A long re-solve leaves 50-60 MB of freed HiGHS work space that glibc keeps, while both workers
+            # value budgets: hand it back to the system before the next one.
+            return_freed_memory()
         if not fund_row:
             for bi, d in enumerate(datas):
                 lo, hi = layout.col_offset[bi], layout.col_offset[bi + 1]
@@ -336,6 +340,9 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
                                        strategy=strategy, starts=first, keep_state=True)
         seconds["solve"] = time.perf_counter() - started
         stages, state = solution.stages, solution.state
+        # HiGHS freed ~85 MB of the stages' work space, which glibc keeps: handed back before the workers and
+        # the national re-solves run side by side, the roll-up's peak of memory.
+        return_freed_memory()
     for record in stages:
         seconds[stage_key(record.name)] = record.seconds
         if record.finish_iterations or record.finish_seconds:
@@ -358,6 +365,7 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
     seconds["national_values"] = national_values.seconds  # its own time (alongside the workers' in a roll-up)
     seconds["national_values_wait"] = time.perf_counter() - started - seconds["extract_and_budget_values"]
     state, solution = None, replace(solution, state=None)  # the coupled HiGHS model is no longer needed: free it
+    return_freed_memory()  # and hand its ~200 MB back to the system before the plans are written
     seconds["ics_extract_total"] = sum(s["extract"] for _, s in done)
     seconds["ics_budget_values_total"] = sum(s["marginal"] for _, s in done)
     fund_by_ics: dict[str, dict[int, float]] = {}

@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
 from workforce.data import ModelData
 from workforce.model.index import MONEY_UNIT_GBP
 from workforce.rollup.blocks import IcsBlock
 from workforce.rollup.national import NationalLimits
 from workforce.solve import StandardForm
+from workforce.sparse import csc_entries, csc_from_entries
 from workforce.strategy import AT_LOWER, BASIC, Basis
 
 
@@ -118,19 +118,27 @@ def coupling(blocks: list[IcsBlock], datas: list[ModelData], limits: NationalLim
 
 def stack(blocks: list[IcsBlock], layout: Layout, national: list[CouplingRow], fund: list[FundColumn]
           ) -> StandardForm:
-    """The coupled LP: the blocks side by side, the fund columns, the national rows (arrays only)."""
-    matrices = [sparse.csc_array((b.lp.matrix_value, b.lp.matrix_index, b.lp.matrix_start),
-                                 shape=(b.lp.num_rows, b.lp.num_cols)) for b in blocks]
+    """The coupled LP: the blocks side by side, the fund columns, the national rows (arrays only).
+
+    The matrix is put together from its entries with numpy (:func:`workforce.sparse.csc_from_entries`), not
+    ``scipy.sparse``: importing scipy in the roll-up's process, where Pyomo is loaded, costs about 65 MB of memory.
+    """
     n_fund = len(fund)
-    stacked = sparse.block_diag(matrices, format="csc") if matrices else sparse.csc_array((0, 0))
-    fund_matrix = sparse.csc_array((-np.ones(n_fund), ([f.budget_row for f in fund], np.arange(n_fund))),
-                                   shape=(layout.num_rows, n_fund))
-    top = sparse.hstack([stacked, fund_matrix], format="csc")
-    rr = np.concatenate([np.full(len(row.columns), r) for r, row in enumerate(national)] + [np.zeros(0, int)])
-    cc = np.concatenate([row.columns for row in national] + [np.zeros(0, np.int64)])
-    bottom = sparse.csc_array((np.ones(len(cc)), (rr, cc)), shape=(len(national), top.shape[1]))
-    matrix = sparse.vstack([top, bottom], format="csc")
-    matrix.sort_indices()
+    rows, cols, values = [], [], []
+    for bi, b in enumerate(blocks):
+        r, c, v = csc_entries(b.lp.matrix_start, b.lp.matrix_index, b.lp.matrix_value)
+        rows.append(r.astype(np.int64) + layout.row_offset[bi])
+        cols.append(c.astype(np.int64) + layout.col_offset[bi])
+        values.append(v)
+    rows.append(np.array([f.budget_row for f in fund], dtype=np.int64))  # each fund column: -1 in its budget row
+    cols.append(layout.num_cols + np.arange(n_fund, dtype=np.int64))
+    values.append(-np.ones(n_fund))
+    for r, row in enumerate(national):  # +1 for each column a national row sums
+        rows.append(np.full(len(row.columns), layout.num_rows + r, dtype=np.int64))
+        cols.append(row.columns)
+        values.append(np.ones(len(row.columns)))
+    matrix = csc_from_entries(np.concatenate(rows), np.concatenate(cols), np.concatenate(values),
+                              (layout.num_rows + len(national), layout.num_cols + n_fund))
     cost = np.hstack([np.hstack([b.lp.cost for b in blocks]), np.zeros((3, n_fund))])
     return StandardForm(
         cost=cost, matrix_start=matrix.indptr.astype(np.int32), matrix_index=matrix.indices.astype(np.int32),
