@@ -54,6 +54,12 @@ class BareLP:
     col_upper: np.ndarray
     cost: np.ndarray
     blocks: dict[str, tuple[int, int]] = field(default_factory=dict)  # block name -> (first column, count)
+    # Budget rows by holder x year (plan and run-out): the limit row, the pooled-transfer cap row (-1: none), the
+    # budget (£k) and the pooled share (per year): what a change of a budget moves (``bare_solve.py --resolves``).
+    limit_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64), repr=False)
+    pool_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64), repr=False)
+    budget_gbpk: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    pooled_share: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,10 @@ class BareResult:
     cost_gbp: float
     stage_seconds: tuple[float, float, float]
     column_values: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    # With ``keep_model``: the HiGHS model as stage 3 left it (both objective rows added) and each stage's optimal
+    # basis, for re-solves warm-started from them.
+    highs: highspy.Highs | None = field(default=None, repr=False)
+    bases: tuple[highspy.HighsBasis, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -410,21 +420,25 @@ def _spend(p: _Arrays, c: _Columns) -> _Rows:
     return spend
 
 
-def _budget(p: _Arrays, c: _Columns, spend: _Rows, rows: _Rows) -> None:
-    """7. spend - o + Σ t_out - Σ t_in <= Budget;  Σ t_out <= share_y * Budget (pooled only)."""
+def _budget(p: _Arrays, c: _Columns, spend: _Rows, rows: _Rows) -> tuple[np.ndarray, np.ndarray]:
+    """7. spend - o + Σ t_out - Σ t_in <= Budget;  Σ t_out <= share_y * Budget (pooled only).
+
+    Returns the limit rows and the pool cap rows (-1 when there are no transfers), holders x H."""
     H = p.horizon
     first = rows.new(-INF, p.budget_gbpk.ravel(), p.holders * H)
     for r, col, val in zip(spend.row_chunks, spend.col_chunks, spend.val_chunks):
         rows.add(first + r, col, val)
     og = _Grid.of(p.holders, H)
     rows.add(first + np.arange(len(og.year)), c.grid("o", og.entity, og.year), -1.0)
+    limit_rows = (first + np.arange(p.holders * H)).reshape(p.holders, H)
     if c.blocks["t"][1] == 0:
-        return
+        return limit_rows, np.full((p.holders, H), -1, dtype=np.int64)
     t = c.first("t") + np.arange(c.blocks["t"][1])
     rows.add(first + c.transfer_from * H + c.transfer_year - 1, t, 1.0)
     rows.add(first + c.transfer_to * H + c.transfer_year - 1, t, -1.0)
     pooled = rows.new(-INF, (p.pooled_share[None, :] * p.budget_gbpk).ravel(), p.holders * H)
     rows.add(pooled + c.transfer_from * H + c.transfer_year - 1, t, 1.0)
+    return limit_rows, (pooled + np.arange(p.holders * H)).reshape(p.holders, H)
 
 
 def _costs(p: _Arrays, c: _Columns, spend: _Rows, target_weight: float) -> np.ndarray:
@@ -451,13 +465,14 @@ def assemble(data: ModelData, target_weight: float = 10.0, run_out_years: int = 
     _coverage(p, c, rows)
     _caps(p, c, rows)
     spend = _spend(p, c)
-    _budget(p, c, spend, rows)
+    limit_rows, pool_rows = _budget(p, c, spend, rows)
     col_upper = np.full(c.count, INF)
     col_upper[c.first("h") + np.arange(len(c.hire_channel))] = p.hire_cap_fte[c.hire_channel, c.hire_year - 1]
     col_upper[c.first("n") + np.arange(len(c.start_route))] = p.train_cap_fte[c.start_route, c.start_year - 1]
     return BareLP(matrix=rows.matrix(c.count), row_lower=np.concatenate(rows.lower_chunks),
                   row_upper=np.concatenate(rows.upper_chunks), col_lower=np.zeros(c.count), col_upper=col_upper,
-                  cost=_costs(p, c, spend, target_weight), blocks=dict(c.blocks))
+                  cost=_costs(p, c, spend, target_weight), blocks=dict(c.blocks), limit_rows=limit_rows,
+                  pool_rows=pool_rows, budget_gbpk=p.budget_gbpk, pooled_share=p.pooled_share)
 
 
 def _highs_lp(lp: BareLP) -> highspy.HighsLp:
@@ -477,12 +492,13 @@ def _highs_lp(lp: BareLP) -> highspy.HighsLp:
 
 def solve_bare(lp: BareLP, threads: int = 1, rel_tol: float = 1e-7, abs_tol: float = 1e-6,
                time_limit_s: float = 600.0, *, later_stages_primal: bool = False,
-               settle_overspend: bool = False) -> BareResult:
+               settle_overspend: bool = False, keep_model: bool = False) -> BareResult:
     """Three lexicographic stages on one HiGHS model; each fixes the previous optimum (≤ opt (1 + rel) + abs).
 
     ``later_stages_primal`` runs stages 2 and 3 by primal simplex from the previous optimum, and
     ``settle_overspend`` holds the overspend columns at 0 when stage 1 finds none, as the product does
     (``workforce.strategy.INDEPENDENT``); the defaults are HiGHS's dual simplex and stage rows only.
+    ``keep_model`` returns the HiGHS model and each stage's optimal basis (for re-solves).
     """
     highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)
@@ -493,6 +509,7 @@ def solve_bare(lp: BareLP, threads: int = 1, rel_tol: float = 1e-7, abs_tol: flo
     every_col = np.arange(num_cols, dtype=np.int32)
     optima: list[float] = []
     seconds: list[float] = []
+    bases: list[highspy.HighsBasis] = []
     for stage in range(3):
         started = time.perf_counter()
         if stage:
@@ -511,7 +528,10 @@ def solve_bare(lp: BareLP, threads: int = 1, rel_tol: float = 1e-7, abs_tol: flo
             raise RuntimeError(f"bare HiGHS stage {stage + 1}: {highs.modelStatusToString(status)}")
         optima.append(highs.getInfo().objective_function_value)
         seconds.append(time.perf_counter() - started)
+        if keep_model:
+            bases.append(highs.getBasis())
     values = np.array(highs.getSolution().col_value)
     return BareResult(overspend_gbp=optima[0] * GBP_PER_MODEL_UNIT, unmet_fte_years=optima[1],
                       cost_gbp=optima[2] * GBP_PER_MODEL_UNIT,
-                      stage_seconds=(seconds[0], seconds[1], seconds[2]), column_values=values)
+                      stage_seconds=(seconds[0], seconds[1], seconds[2]), column_values=values,
+                      highs=highs if keep_model else None, bases=tuple(bases))

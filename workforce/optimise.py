@@ -19,8 +19,8 @@ from workforce.horizon import extend, run_out_years
 from workforce.inputs.issues import Issue
 from workforce.model import build_model
 from workforce.plan import Plan
-from workforce.marginal.budget import budget_rows, budget_values, vacancy_columns
-from workforce.marginal.curve import budget_curve
+from workforce.marginal.budget import budget_rows, vacancy_columns
+from workforce.marginal.shared import budget_resolves
 from workforce.results import attach_marginal_budget, extract_plan
 from workforce.scenario import Scenario, SolverOptions
 from workforce.scenarios.apply import apply_adjustments, unmatched_warning
@@ -66,9 +66,8 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     matches no row is recorded with 0 rows instead), extended by its run-out (``workforce/horizon.py``); the
     plan covers ``data``'s plan years and records the scenario's name and what each adjustment changed.
     ``with_budget_values=False`` leaves out what an extra £1m does and the budget curve (re-solves a comparison of
-    scenarios does not show); ``resolve_workers = 2`` shares the budget curve's re-solves with a forked copy of
-    this process when the LP is large enough to gain (``workforce.marginal.split``; only for a caller that owns
-    the machine).
+    scenarios does not show); ``resolve_workers = 2`` shares those re-solves with a forked copy of this process
+    when the LP is large enough to gain (``workforce.marginal.shared``; only for a caller that owns the machine).
     """
     timer = timer if timer is not None else Timer()
     started = time.perf_counter()
@@ -96,13 +95,11 @@ def plan_for(data: ModelData, scenario: Scenario, options: SolverOptions, warnin
     assert solution.state is not None
     every_year = budget_rows(built, standard_form, None)
     vacancy = vacancy_columns(built, standard_form)
-    values = budget_values(solution.state, [r for r in every_year if r.year < data.year_start(data.horizon_years + 1)],
-                           vacancy)
-    plan = attach_marginal_budget(plan, values)
-    started = timer.lap("marginal", started)
-    curve = budget_curve(solution.state, every_year, vacancy, workers=resolve_workers)
-    timer.lap("budget_curve", started)
-    return replace(plan, budget_curve=curve)
+    plan_rows = [r for r in every_year if r.year < data.year_start(data.horizon_years + 1)]
+    found = budget_resolves(solution.state, plan_rows, every_year, vacancy, workers=resolve_workers)
+    timer.seconds["marginal"] = found.marginal_seconds  # this process's extra-£1m jobs, then the rest
+    timer.seconds["budget_curve"] = found.curve_seconds
+    return replace(attach_marginal_budget(plan, found.values), budget_curve=found.curve)
 
 
 LP_MARKER = b"\\* Source Pyomo model"  # the first bytes of every LP file Pyomo writes

@@ -48,6 +48,8 @@ times the stage tolerance, so it is not used.  Sharing the holder-years with a
 forked copy of the process (as the budget curve does, ``workforce.marginal.split``)
 gained nothing measurable: 1.69–1.74 s against 1.68–1.74 s in one process,
 3 runs each at a load average of 3.3 on 2 cores — the jobs are short (0–150 ms).
+``workforce solve`` instead runs them all in this process while the curve's
+forked copy starts on its chains (``workforce.marginal.shared``).
 
 **Local rate (duals, including the pooled-transfer term).**  With y_s the
 row duals of stage s (HiGHS's sign: change of the stage objective per unit

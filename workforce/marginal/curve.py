@@ -117,27 +117,50 @@ def _point(holder: str, change: float, optima: tuple[float, float, float], value
                             weighted_unmet=optima[1], vacancy_fte_years=float(values[vacancy_cols].sum()))
 
 
-def budget_curve(state: LexState, rows: list[BudgetRow], vacancy_cols: np.ndarray,
-                 changes: tuple[float, ...] = CHANGES, workers: int = 1) -> tuple[BudgetCurvePoint, ...]:
-    """Every budget holder's curve (the stage's entry point); ``rows``: every holder-year of the solved model.
+Chain = tuple[str, tuple[float, ...]]  # a holder, and its cuts or its rises from the plan outwards
 
-    The chains (each holder's cuts, and its rises) are independent: ``workers = 2`` shares them with a forked
-    copy of this process (``workforce.marginal.split``).
-    """
+
+def curve_chains(rows: list[BudgetRow], changes: tuple[float, ...] = CHANGES) -> tuple[dict[str, list[BudgetRow]],
+                                                                                          list[Chain]]:
+    """Each holder's rows (every year of the solved model), and the chains to re-solve: holder k's cuts then
+    rises, reversed for every second holder, so that shared by position (every second chain to a forked child)
+    each process gets cuts and rises alike, which cost differently (cuts more: 7.4 s of CPU against 5.1 s for
+    the large ICS's two holders)."""
     by_holder: dict[str, list[BudgetRow]] = defaultdict(list)
     for row in rows:
         by_holder[row.holder].append(row)
     cuts = tuple(sorted((c for c in changes if c < 0), reverse=True))
     rises = tuple(sorted(c for c in changes if c > 0))
-    # Holder k's cuts then rises, reversed for every second holder: shared by position (every second chain to the
-    # child), each process gets cuts and rises alike, which cost differently (cuts more: 7.4 s of CPU against
-    # 5.1 s for the large ICS's two holders).
     chains = [(holder, side) for k, holder in enumerate(by_holder)
               for side in ((cuts, rises) if k % 2 == 0 else (rises, cuts)) if side]
-    solved = run_split(chains, lambda chain: _chain(state, chain[0], by_holder[chain[0]], vacancy_cols, chain[1]),
-                       workers_for(state.sf.num_cols, workers))
+    return dict(by_holder), chains
+
+
+def chain_points(state: LexState, by_holder: dict[str, list[BudgetRow]], vacancy_cols: np.ndarray,
+                 chain: Chain) -> list[BudgetCurvePoint]:
+    """One chain's points, re-solved on the live model of ``state``."""
+    return _chain(state, chain[0], by_holder[chain[0]], vacancy_cols, chain[1])
+
+
+def curve_of(state: LexState, by_holder: dict[str, list[BudgetRow]], solved: list[list[BudgetCurvePoint]],
+             vacancy_cols: np.ndarray, changes: tuple[float, ...] = CHANGES) -> tuple[BudgetCurvePoint, ...]:
+    """The chains' points and the plan's own (change 0), holder by holder in the order of ``changes``."""
     found = {(point.holder, point.change): point for points in solved for point in points}
     for holder in by_holder:
         if 0.0 in changes:
             found[(holder, 0.0)] = _point(holder, 0.0, state.optima, state.stages[2].col_value, vacancy_cols)
     return tuple(found[(holder, c)] for holder in by_holder for c in changes)
+
+
+def budget_curve(state: LexState, rows: list[BudgetRow], vacancy_cols: np.ndarray,
+                 changes: tuple[float, ...] = CHANGES, workers: int = 1) -> tuple[BudgetCurvePoint, ...]:
+    """Every budget holder's curve (the stage's entry point); ``rows``: every holder-year of the solved model.
+
+    The chains (each holder's cuts, and its rises) are independent: ``workers = 2`` shares them with a forked
+    copy of this process (``workforce.marginal.split``; ``workforce.marginal.shared`` shares them together with
+    the extra-£1m values).
+    """
+    by_holder, chains = curve_chains(rows, changes)
+    solved = run_split(chains, lambda chain: chain_points(state, by_holder, vacancy_cols, chain),
+                       workers_for(state.sf.num_cols, workers))
+    return curve_of(state, by_holder, solved, vacancy_cols, changes)

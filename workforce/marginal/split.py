@@ -32,7 +32,8 @@ second run's shared rounds were the slower, within its round-to-round spread
 of 12–17 s).  Below :data:`MIN_COLUMNS` the fork is not worth it: a sample ICS's
 whole curve takes about 0.1 s.  The extra-£1m values were measured the same
 way and gained nothing even when the curve did (``workforce.marginal``), so
-they stay in one process.
+they stay in one process: this one, while the copy starts on its chains
+(``workforce.marginal.shared``, the entry point ``workforce solve`` uses).
 
 Why a fork and not threads: highspy releases the GIL in ``Highs.run``, but
 HiGHS's task scheduler is shared by the instances of a process, and running
