@@ -88,6 +88,22 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   not solving stage 1 at all (O1* = 0 proven by stage 2 being feasible with
   the overspend held at 0) saved stage 1's 2.1 s but stage 2 took 1 s more
   (a different simplex path), too little to be worth a second code path.
+  Last, a price-directed stage-2 start (``benchmarks/priced_start.py``, 2026-12-03, CPU seconds, load 1–2):
+  each ICS's stage-2 basis recomputed with its costs ``c_i − L_iᵀπ`` for prices π on the national rows
+  (``L_i``: its columns in them, its fund columns included at their fund row's price), warm from its own
+  basis (0.4 s for all 42), and the 42 put side by side.  With π the coupled optimum's own stage-2 duals
+  π* — an oracle, taken from the very solve to be saved — stage 2 by primal simplex took 1.7 s / 535
+  iterations (whole solve 5.0 s, twice), by dual simplex 10.8 s / 6,680 (9.7 s / 5,979 with each binding
+  national row at its limit and a marginal column basic in its place, so that the start is nearly dual
+  feasible).  But the ICSs' best responses jump with the prices: at π* each ICS is indifferent at the margin
+  of every binding limit, and off it by a little it takes all or nothing.  With each price of π* multiplied
+  by a random factor in [0.99, 1.01] the start was over the fund by £943m and the caps by 9,111 FTE (at π*:
+  £2m and 2,128 FTE), and stage 2 by primal simplex took 53–63 s / 17,155 iterations (within 3 %: 16 s and
+  63 s for two draws; 10 %: 99 s; 10 % by dual simplex: 20–22 s); and the cheap source of prices tried,
+  Dantzig–Wolfe rounds over the ICSs' best responses, after 15 rounds (24.5 s, more than the whole coupled
+  solve) still priced 19 of the 20 binding recruitment-cap years at 0 (π*: about −1 and −45 per FTE) and
+  needed its elastic slack in 9 training-place years.  Prices good to 1 % cost more than the solve they would
+  shorten, so the idea was dropped.
 
 Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
 nonbasic column with a nonzero reduced cost and every row with a nonzero dual
