@@ -103,7 +103,11 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   Dantzig–Wolfe rounds over the ICSs' best responses, after 15 rounds (24.5 s, more than the whole coupled
   solve) still priced 19 of the 20 binding recruitment-cap years at 0 (π*: about −1 and −45 per FTE) and
   needed its elastic slack in 9 training-place years.  Prices good to 1 % cost more than the solve they would
-  shorten, so the idea was dropped.
+  shorten, so the idea was dropped.  On the same day (``benchmarks/stage2_alternatives.py``,
+  CPU seconds against 22.5 s for stage 2 as ``COUPLED`` runs it): row sifting — the 42k rows with a basic slack
+  in the ICSs' bases left out, then the ones the solution breaks added back until none is — 25.6 s in 6 rounds
+  (1,721 rows added back); and, as a source of prices, interior point without crossover: IPX 36.1 s, HiPO
+  (``highspy-extras``, OpenBLAS) 30.2 s.
 
 Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
 nonbasic column with a nonzero reduced cost and every row with a nonzero dual
