@@ -106,8 +106,12 @@ Choices, each measured (``benchmarks/README.md`` has the figures):
   shorten, so the idea was dropped.  On the same day (``benchmarks/stage2_alternatives.py``,
   CPU seconds against 22.5 s for stage 2 as ``COUPLED`` runs it): row sifting — the 42k rows with a basic slack
   in the ICSs' bases left out, then the ones the solution breaks added back until none is — 25.6 s in 6 rounds
-  (1,721 rows added back); and, as a source of prices, interior point without crossover: IPX 36.1 s, HiPO
-  (``highspy-extras``, OpenBLAS) 30.2 s.
+  (1,721 rows added back); a resource-directive start (each ICS solved with shares of the national limits,
+  primal feasible side by side, 0.5 % above the optimum after 8 moves of the shares, made a basis by IPX's
+  crossover) finished by primal simplex 47.5 s in all, 11,371 iterations at 3.7 ms; and, as a source of
+  prices, interior point without crossover: IPX 36.1 s, HiPO (``highspy-extras``, OpenBLAS) 30.2 s.  Last
+  month's prices are no source either: with the ICSs' row bounds moved by up to 1 % (``drift``), 10–13 of
+  the 30 binding limits' prices moved by over 1 % and one went to 0.
 
 Tried and dropped: stage 3 first on the *optimal face* of stage 2 (every
 nonbasic column with a nonzero reduced cost and every row with a nonzero dual
