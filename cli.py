@@ -253,11 +253,11 @@ def solve(workbook: Path, scenario_path: Path, out_path: Path | None, write_lp: 
               help="Local process pool, or a Dask cluster.")
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--job-memory-mb", type=click.IntRange(min=256), default=JOB_MEMORY_MB, show_default=True,
-              help="Memory limit of each workbook's check and solve (local pool); a workbook that needs more is "
-                   "rejected.")
+              help="Memory limit of each workbook's check and solve (local pool or Dask); a workbook that needs "
+                   "more is rejected.")
 @click.option("--job-seconds", type=click.FloatRange(min=1), default=JOB_SECONDS, show_default=True,
-              help="Time limit of each workbook's check and of each solve (local pool); one that takes longer is "
-                   "rejected.")
+              help="Time limit of each workbook's check and of each solve, from when it starts (local pool or "
+                   "Dask); one that takes longer is rejected.")
 @click.option("--futures", "futures_count", type=int, default=None, callback=futures_count_given,
               help="Also sample this many futures (1 to 100,000) of each ICS from its Uncertainty sheet, solve them "
                    "through --executor and add a Range sheet to the national workbook (independent roll-ups only).")

@@ -1,15 +1,18 @@
 """Where the roll-up's work runs: a local process pool or a Dask cluster, behind one interface.
 
-Everything is written against ``concurrent.futures.Executor``; the local
-pool (:class:`workforce.rollup.pool.LimitedPool`: each task under a memory and
-a time limit, a crash failing only its own task) is the default and
-``distributed.Client.get_executor()`` drops in for a cluster with no other
-code path.  On Dask each worker gets the local pool's memory limit for as long
-as the roll-up runs (``workforce/rollup/dask_memory.py``), besides the
-cluster's own ``memory_limit`` enforced by its nanny; a task whose worker is
-lost fails alone, as locally, but a task's time is not limited there.  Also: the terminal
-progress line and the signal handling that keeps a scheduled roll-up's records
-honest.
+Everything is written against ``concurrent.futures.Executor``; the local pool
+(:class:`workforce.rollup.pool.LimitedPool`: each task under a memory and a time
+limit, a crash failing only its own task) is the default, and a Dask client's
+executor (:class:`workforce.rollup.dask_deadline.DeadlineExecutor`) drops in for
+a cluster with no other code path.  On Dask each worker gets the local pool's
+memory limit for as long as the roll-up runs (``workforce/rollup/dask_memory.py``),
+besides the cluster's own ``memory_limit`` enforced by its nanny; a task whose
+worker is lost fails alone, as locally; and each task's time is limited as
+locally (``--job-seconds``, timed from when a worker starts it): one that
+overruns fails alone with the local pool's reason and its worker is restarted
+(``workforce/rollup/dask_deadline.py`` says how, and what it cannot do).  Also:
+the terminal progress line and the signal handling that keeps a scheduled
+roll-up's records honest.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def make_executor(kind: str, workers: int, scheduler: str | None, *, memory_mb: 
         from distributed import Client
 
         from workforce.failures import ClusterUnreachable
+        from workforce.rollup.dask_deadline import DeadlineExecutor
         from workforce.rollup.dask_memory import PLUGIN_NAME, MemoryCap
 
         try:
@@ -44,7 +48,13 @@ def make_executor(kind: str, workers: int, scheduler: str | None, *, memory_mb: 
             raise ClusterUnreachable(f"the Dask scheduler {scheduler} cannot be reached ({exc})") from exc
         try:
             client.register_plugin(MemoryCap(memory_mb * 2**20))  # the local pool's cap, until the end
-            yield client.get_executor()
+            timed = DeadlineExecutor(client, seconds, preload=WORKER_MODULES)  # the local pool's time limit
+            try:
+                yield timed
+            except BaseException:
+                timed.shutdown(wait=True, cancel_futures=True)
+                raise
+            timed.shutdown(wait=True)
         finally:
             try:
                 client.unregister_worker_plugin(PLUGIN_NAME)

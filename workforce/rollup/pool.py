@@ -42,6 +42,12 @@ class WorkerLost(Exception):
         super().__init__(f"{reason}: {detail}")
 
 
+def overran(seconds: float) -> WorkerLost:
+    """How a task that overran its wall-clock limit fails: the local pool's and the Dask executor's
+    (``workforce/rollup/dask_deadline.py``) one reason, so the roll-up reports both alike."""
+    return WorkerLost("time", f"it took longer than the {seconds:g} s limit")
+
+
 def die_with_parent() -> None:
     """Ask Linux to SIGKILL this process when its parent ends (elsewhere: the closed pipe stops the worker)."""
     try:
@@ -227,7 +233,7 @@ class LimitedPool(Executor):
                     slot.process.join(timeout=1)
                     self._retire(slot, self._lost(slot))
                 elif time.monotonic() >= slot.started + self.seconds:
-                    self._retire(slot, WorkerLost("time", f"it took longer than the {self.seconds:g} s limit"))
+                    self._retire(slot, overran(self.seconds))
             for slot in [s for s in self._slots if s.future is None and s.process.sentinel in ready]:
                 self._retire(slot, None)  # an idle worker died (killed from outside): replaced when needed
         for slot in list(self._slots):
