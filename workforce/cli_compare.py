@@ -11,18 +11,19 @@ from pathlib import Path
 
 import click
 
+from workforce.cli_options import json_flag, policy_option, workers_option
 from workforce.cli_output import (
-    DEFAULT_POLICY,
     clear_failures,
     echo_issues,
     existing_file,
+    fail,
     invalid_input,
     invalid_scenario,
     print_json,
     solver_failed,
 )
 from workforce.inputs.issues import InputError
-from workforce.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+from workforce.scenario import Scenario, ScenarioError, load_scenario
 
 EXIT_OK = 0
 
@@ -32,14 +33,11 @@ EXIT_OK = 0
 @click.argument("more_scenarios", nargs=-1, type=click.Path(path_type=Path), metavar="")
 @click.option("--scenario", "scenario_paths", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               required=True, help="A what-if (TOML): give --scenario once for each scenario to compare.")
-@click.option("--base", "base_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_SCENARIO,
-              show_default=DEFAULT_POLICY, help="The base policy, compared first (named \"Base\" unless it names "
-              "itself).")
+@policy_option("--base", "base_path", "The base policy, compared first (named \"Base\" unless it names itself).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the comparison [default: outputs/<ics_code>-comparison.xlsx].")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Scenarios solved at once (one HiGHS thread each), through the roll-up's executor.")
-@click.option("--json", "as_json", is_flag=True, help="Print each scenario's name and objectives on stdout.")
+@workers_option("Scenarios solved at once (one HiGHS thread each), through the roll-up's executor.")
+@json_flag("Print each scenario's name and objectives on stdout.")
 @clear_failures
 def compare(workbook: Path, more_scenarios: tuple[Path, ...], scenario_paths: tuple[Path, ...], base_path: Path,
             out_path: Path | None, workers: int, as_json: bool) -> None:
@@ -102,10 +100,7 @@ def national_comparison(options: object, scenarios: list[Scenario], as_json: boo
     except ScenarioError as exc:
         invalid_scenario(exc.problems, as_json)
     except LockHeld as exc:
-        click.echo(f"Error: {exc}", err=True)
-        if as_json:
-            print_json({"status": "locked", "exit_code": EXIT_LOCKED, "message": str(exc)})
-        sys.exit(EXIT_LOCKED)
+        fail(EXIT_LOCKED, "locked", str(exc), as_json)
     for note in outcome.notes:
         click.echo(f"Warning: {note}", err=True)
     for code, why in outcome.left_out:
