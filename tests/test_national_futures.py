@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from cli import main
 from workforce.futures.national import CERTAIN, FAILED, SOLVED, IcsFutures, Stack, national_range
@@ -193,3 +194,17 @@ def test_bad_futures_options_are_refused(tmp_path: Path, args: list[str], messag
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
     assert not (tmp_path / "out").exists()
+
+
+def test_national_range_prints_each_table_from_the_top_of_a_page(one_worker: Path) -> None:
+    """A page break just above each table's title (the row above its header); the tables are where they were."""
+    ws = load_workbook(one_worker)["Range"]
+    headers = {t.name: range_boundaries(t.ref)[1] for t in ws.tables.values() if not t.name.startswith("tbl_Fan")}
+    assert list(headers) == ["tbl_Range_vacancy_rate", "tbl_Range_vacancy_fte", "tbl_Range_money", "tbl_Range_ics"]
+    assert ws.cell(headers["tbl_Range_vacancy_rate"] - 1, 1).value.startswith("Vacancy rate by year")
+    assert ws.cell(headers["tbl_Range_ics"] - 1, 1).value == "Each ICS's futures"
+    table_breaks = [header - 2 for header in headers.values()]  # a page ends after the row before the title
+    found = sorted(b.id for b in ws.row_breaks.brk)
+    assert found[-len(table_breaks):] == table_breaks
+    assert all(row < table_breaks[0] for row in found[:-len(table_breaks)])  # the rest keep fan charts whole
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.scale == 70

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from cli import main
 from libreoffice import soffice, to_pdf
+from workforce.futures.run import FuturesRequest
 from workforce.runner import solve_workbook
 from workforce.scenario import load_scenario
 
@@ -75,6 +76,39 @@ def test_long_sheets_repeat_their_header_row_on_every_page(printed_plan: list[tu
         texts = [text for s, text, _ in printed_plan if s == sheet]
         assert len(texts) >= 2 or sheet == "Budget", sheet
         assert all(header in text.split("\n")[1:4] or f"\n{header} " in text for text in texts), sheet
+
+
+def first_line(text: str) -> str:
+    """A page's first line of the sheet's own text: after the page header (the sheet's name) and "Page N of M"."""
+    lines = [line.strip() for line in text.split("\n")[1:] if line.strip()]
+    return next(line for line in lines if not line.startswith("Page "))
+
+
+RANGE_TITLES = ("Vacancy rate by year", "Vacancy by year (FTE)", "Spend by budget holder and year",
+                "Overspend by budget holder and year", "Probability of meeting each role's vacancy target",
+                "Ranges, and how often a value fell outside")
+
+
+def test_stacked_sheets_print_each_table_from_the_top_of_a_page(tmp_path: Path) -> None:
+    """The Range and "Hedged year 1" sheets: each table's title heads a page, its header row just below it."""
+    soffice()
+    plan = tmp_path / "QF7-plan.xlsx"
+    solve_workbook(next((REPO / "inputs").glob("QF7-*.xlsx")), load_scenario(), output_path=plan,
+                   futures=FuturesRequest(20, seed=5, hedge=3))
+    printed = pages(to_pdf(plan, tmp_path))
+    range_pages = [text for sheet, text, _ in printed if sheet == "Range"]
+    for title in RANGE_TITLES:
+        heading = [text for text in range_pages if title in text]
+        assert heading and all(first_line(text).startswith(title) for text in heading), title
+        assert all("Year" in text.split(title, 1)[1][:80] or "Uncertainty row" in text for text in heading), title
+    # the fan charts (two bands a page) and the six tables, the longest over several pages; printed at 70% in
+    # two strips of columns, the table's first column repeated
+    assert 8 <= len([text for text in range_pages if first_line(text).startswith(RANGE_TITLES)]) <= 12
+    hedged = [text for sheet, text, _ in printed if sheet == "Hedged year 1"]
+    assert first_line(hedged[0]).startswith("Hedged year 1") and "How the two first years compare" in hedged[0]
+    assert "First-year decisions" not in hedged[0]
+    decisions = [text for text in hedged if "First-year decisions" in text]
+    assert decisions and all(first_line(text).startswith("First-year decisions") for text in decisions)
 
 
 def test_national_workbook_prints_at_a_readable_scale(tmp_path: Path) -> None:

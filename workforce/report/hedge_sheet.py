@@ -6,6 +6,14 @@ on the N fresh futures of the Range sheet (expected overspend, probability of
 overspend, expected and P90 vacancy, with Monte Carlo standard errors) — then
 every first-year decision either plan takes, in FTE and £ as each would be in
 the central data, with the share of its limit that each plan holds to.
+
+Printing (``workforce.report.page_breaks``): the comparison (11 rows) stays on
+the first page below the title and notes; the decisions start the next page,
+title and header at the top (unless the whole sheet fits on one page).  Excel
+repeats one band of header rows per sheet (its print titles), so decisions
+longer than a page continue without their header: measured at the sheet's
+70%, 60 decisions (about 2 pages) on the samples, 99 (about 3 pages) on a
+30-role ICS.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from typing import TYPE_CHECKING
 from xlsxwriter.workbook import Workbook
 
 from workforce.futures.summary import CENTRAL, HEDGED
+from workforce.report.page_breaks import Stacked
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, note_lines, print_setup, title, write_table
 
 if TYPE_CHECKING:  # the plan writer reads a summary without loading the solver's modules
@@ -109,6 +118,7 @@ def write_hedge(wb: Workbook, styles: Styles, summary: HedgeSummary) -> None:
                Column("Difference, hedged − central (the row's unit)", Fmt.NUMBER)]
     row = write_table(ws, styles, row + 1, compare, _comparison_rows(summary), name="Hedge_comparison",
                       widths=widths) + 1
+    decisions_top = row
     ws.write_string(row, 0, "First-year decisions (in the central inputs)", styles.subtitle)
     decisions = [Column("Action"), Column("Name"), Column("Sector"), Column("Staff group", Fmt.WRAPPED, 20),
                  Column("Detail", Fmt.WRAPPED, 24), Column("Central plan: share of the limit (%)", Fmt.RATE),
@@ -121,4 +131,5 @@ def write_hedge(wb: Workbook, styles: Styles, summary: HedgeSummary) -> None:
                       emphasised=() if total is None else (total,))
     apply_widths(ws, widths)
     ws.print_area(0, 0, row, len(decisions) - 1)
-    print_setup(ws, widths=widths, repeat_cols=1)
+    # The comparison stays on the first page below the title and notes; the decisions start the next one.
+    print_setup(ws, widths=widths, repeat_cols=1, stacked=Stacked(row, (decisions_top,)))

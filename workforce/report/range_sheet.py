@@ -10,6 +10,17 @@ the probability of meeting each role's vacancy target, and the ranges with
 how often each was clipped.  Every percentile and probability comes with its
 Monte Carlo standard error.  The charts read chart-data tables to the right
 of the printed area, as on the Summary sheet.
+
+Printing (``workforce.report.page_breaks``): each table starts a printed page,
+its title and header at the top, and a band of fan charts that would not fit
+what is left of a page starts the next.  Excel repeats one band of header rows
+per sheet (its print titles), which cannot serve six tables, so a table longer
+than a page continues on the next without its header.  Measured at the sheet's
+70%: the targets table always does (years × roles × ways of planning: 210 rows,
+about 9 pages, on the samples' 5 years × 14 roles with ``--hedge``; 300 rows,
+about 13 pages, for 30 roles without); the four band tables (vacancy rate,
+vacancy FTE, spend, overspend) take about 1.4–1.8 pages with ``--hedge``'s
+third way of planning, and about one page without; the clipping table is short.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 from workforce.futures.summary import KIND_SHORT as SHORT, KIND_TITLES, Band, RangeSummary
 from workforce.inputs.schema import year_label
 from workforce.report.charts import CHART_HEIGHT_ROWS, CHART_WIDTH_PX, FanSeries, add_fan_chart
+from workforce.report.page_breaks import Stacked
 from workforce.report.sheets import (
     Column,
     Fmt,
@@ -137,7 +149,9 @@ def _description(summary: RangeSummary, kind: str, family: str) -> str:
 
 
 def titled_table(ws: Worksheet, styles: Styles, row: int, heading: str, columns: list[Column],
-                 rows: list[list[object]], name: str, widths: dict[int, float]) -> int:
+                 rows: list[list[object]], name: str, widths: dict[int, float], tops: list[int]) -> int:
+    """``heading`` in ``row``, the table below it; ``row`` is added to ``tops`` (where printed pages start)."""
+    tops.append(row)
     ws.write_string(row, 0, heading, styles.subtitle)
     return write_table(ws, styles, row + 1, columns, rows, name=name, widths=widths) + 1
 
@@ -151,32 +165,33 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     chart_rows = CHART_HEIGHT_ROWS * len(summary.kinds)
     row = top + chart_rows
     widths: dict[int, float] = {}
+    tops: list[int] = []
     rate, fte, gbp = Fmt.RATE, Fmt.FTE, Fmt.GBP
     head = [Column("Year"), Column("Sector family", width=18), Column("Futures planned", Fmt.WRAPPED, 18)]
     row = titled_table(ws, styles, row, "Vacancy rate by year (vacancy / demand over the family's roles)",
                        head + band_columns("%", rate, "percentage points"),
-                       _band_rows(summary, "vacancy_rate", families), "Range_vacancy_rate", widths)
+                       _band_rows(summary, "vacancy_rate", families), "Range_vacancy_rate", widths, tops)
     row = titled_table(ws, styles, row, "Vacancy by year (FTE)", head + band_columns("FTE", fte, "FTE"),
-                       _band_rows(summary, "vacancy_fte", families), "Range_vacancy_fte", widths)
+                       _band_rows(summary, "vacancy_fte", families), "Range_vacancy_fte", widths, tops)
     holder = [Column("Year"), Column("Budget holder", Fmt.WRAPPED, 24), head[2]]
     row = titled_table(ws, styles, row, "Spend by budget holder and year", holder + band_columns("£", gbp, "£"),
-                       _band_rows(summary, "spend_gbp", summary.labels.holders), "Range_spend", widths)
+                       _band_rows(summary, "spend_gbp", summary.labels.holders), "Range_spend", widths, tops)
     chances = [Column("Expected overspend (£)", gbp), Column("Standard error of expected overspend (£)", gbp),
                Column("Probability of overspend (%)", rate),
                Column("Standard error of the probability (percentage points)", rate)]
     row = titled_table(ws, styles, row, "Overspend by budget holder and year, and the probability of overspend",
                        holder + band_columns("£", gbp, "£") + chances, _overspend_rows(summary), "Range_overspend",
-                       widths)
+                       widths, tops)
     targets = [Column("Year"), Column("Role (staff group and sector)", Fmt.WRAPPED, 30),
                Column("Futures planned", Fmt.WRAPPED, 18), Column("Probability of meeting the target (%)", rate),
                Column("Standard error (percentage points)", rate), Column("Central plan meets it?")]
     row = titled_table(ws, styles, row, "Probability of meeting each role's vacancy target", targets,
-                       _target_rows(summary), "Range_targets", widths)
+                       _target_rows(summary), "Range_targets", widths, tops)
     clipped = [Column("Uncertainty row"), Column("Range", Fmt.WRAPPED, 40),
                Column("Futures with a value clipped (number)", Fmt.INTEGER),
                Column("Values clipped, all futures (number)", Fmt.INTEGER)]
     row = titled_table(ws, styles, row, "Ranges, and how often a value fell outside its valid range and was clipped",
-                       clipped, _clipping_rows(summary), "Range_clipping", widths)
+                       clipped, _clipping_rows(summary), "Range_clipping", widths, tops)
     last_col = max(widths)
     data_col = last_col + 2
     sources = {}
@@ -193,4 +208,6 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
                           {"name": "Vacancy rate (%)", "num_format": "0%"}, _description(summary, kind, family),
                           chart_px)
     ws.print_area(0, 0, row, last_col)
-    print_setup(ws, widths={c: w for c, w in widths.items() if c <= last_col}, repeat_cols=1)
+    bands = tuple((top + k * CHART_HEIGHT_ROWS, top + (k + 1) * CHART_HEIGHT_ROWS) for k in range(len(summary.kinds)))
+    print_setup(ws, widths={c: w for c, w in widths.items() if c <= last_col}, repeat_cols=1,
+                stacked=Stacked(row, tuple(tops), bands))

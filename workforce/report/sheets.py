@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from workforce.answers.labels import NOT_APPLICABLE, NOT_AVAILABLE
 from workforce.report.fast_sheet import CellFormats, put_rows
+from workforce.report.page_breaks import Stacked, page_rows, stacked_breaks
 
 MAX_WIDTH = 60
 MIN_WIDTH = 8
@@ -229,11 +230,13 @@ def width_px(widths: dict[int, float]) -> int:
 
 
 def print_setup(ws: Worksheet, *, header_row: int | None = None, widths: dict[int, float] | None = None,
-                repeat_cols: int = 0) -> None:
+                repeat_cols: int = 0, stacked: Stacked | None = None) -> None:
     """A4 landscape, the sheet's name and page numbers on every page, ``header_row`` repeated on every page.
 
     One page wide when that leaves type at ``MIN_PRINT_SCALE`` % or more; a wider sheet prints at that scale
     across pages, its first ``repeat_cols`` columns repeated, rather than shrunk until it cannot be read.
+    A sheet of ``stacked`` tables breaks before each (``workforce.report.page_breaks``): one page wide then
+    at the scale that fits its width, as "fit to one page wide" would make Excel ignore the breaks.
     """
     ws.set_landscape()
     ws.set_paper(9)
@@ -247,8 +250,21 @@ def print_setup(ws: Worksheet, *, header_row: int | None = None, widths: dict[in
         ws.set_print_scale(MIN_PRINT_SCALE)
         if repeat_cols:
             ws.repeat_columns(0, repeat_cols - 1)
-    else:
+    scale = MIN_PRINT_SCALE if wide else min(100, 100 * PRINTABLE_WIDTH_PX // max(1, width_px(widths or {})))
+    breaks = [] if stacked is None else stacked_breaks(
+        _row_heights(ws, stacked.last_row), stacked.table_tops, dict(stacked.chart_bands), page_rows(scale))
+    if breaks:
+        ws.set_h_pagebreaks(breaks)
+        ws.set_print_scale(scale)
+    elif not wide:
         ws.fit_to_pages(1, 0)
+
+
+def _row_heights(ws: Worksheet, last_row: int) -> list[float]:
+    """Rows 0 to ``last_row``'s heights in rows of the default height (xlsxwriter keeps each row's height set by
+    ``set_row`` and the default in one unit, which differs between its versions: the ratio does not)."""
+    default = ws.default_row_height
+    return [ws.row_sizes[r][0] / default if r in ws.row_sizes else 1.0 for r in range(last_row + 1)]
 
 
 def apply_widths(ws: Worksheet, widths: dict[int, float]) -> None:

@@ -6,6 +6,13 @@ marked-up table each: vacancy rate and vacancy FTE for England, each NHS region 
 overspend and the probability of overspend for England and each region; and every ICS with what its futures
 gave.  Figures are ``workforce.futures.national`` (future by future sums, then percentiles); the charts read
 chart-data tables to the right of the printed area, as on the plan's Range sheet (``workforce.report.range_sheet``).
+
+Printing (``workforce.report.page_breaks``): each table starts a printed page, its title and header at the top,
+and a band of fan charts that would not fit what is left of a page starts the next.  Excel repeats one band of
+header rows per sheet (its print titles), so a table longer than a page continues on the next without its header.
+Measured at the sheet's 70%: the vacancy rate and vacancy FTE tables (years × England, regions and sectors × two
+ways of planning) take about 4 pages each for 4 sample ICSs of 5 years and 12 pages each for all 42 ICSs of 10
+years; the money table about 2 and 7 pages; the table of ICSs fits a page for a few ICSs, about 2 pages for 42.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from workforce.futures.national import CERTAIN, ENGLAND, FAILED, REGION, SECTOR,
 from workforce.futures.summary import KIND_TITLES, KINDS, Band
 from workforce.inputs.schema import year_label
 from workforce.report.charts import CHART_HEIGHT_ROWS, CHART_WIDTH_PX, add_fan_chart
+from workforce.report.page_breaks import Stacked
 from workforce.report.range_sheet import RANGE, SHORT, band_cells, band_columns, fan_data, titled_table
 from workforce.report.sheets import Column, Fmt, Styles, apply_widths, note_lines, print_setup, title
 
@@ -98,14 +106,15 @@ def write_national_range(wb: Workbook, styles: Styles, r: NationalRange) -> None
     top = note_lines(ws, styles, 1, _notes(r)) + 1
     row = top + CHART_HEIGHT_ROWS * len(FIGURES)
     widths: dict[int, float] = {}
+    tops: list[int] = []
     head = [Column("Year"), Column("Breakdown"), Column("Name", Fmt.WRAPPED, 26),
             Column("Futures planned", Fmt.WRAPPED, 18)]
     row = titled_table(ws, styles, row, "Vacancy rate by year (vacancy / demand), England, NHS regions and sectors",
                        head + band_columns("%", Fmt.RATE, "percentage points"),
-                       _band_rows(r, "vacancy_rate", (ENGLAND, REGION, SECTOR)), "Range_vacancy_rate", widths)
+                       _band_rows(r, "vacancy_rate", (ENGLAND, REGION, SECTOR)), "Range_vacancy_rate", widths, tops)
     row = titled_table(ws, styles, row, "Vacancy by year (FTE), England, NHS regions and sectors",
                        head + band_columns("FTE", Fmt.FTE, "FTE"),
-                       _band_rows(r, "vacancy_fte", (ENGLAND, REGION, SECTOR)), "Range_vacancy_fte", widths)
+                       _band_rows(r, "vacancy_fte", (ENGLAND, REGION, SECTOR)), "Range_vacancy_fte", widths, tops)
     gbp, rate = Fmt.GBP, Fmt.RATE
     money = head + [Column("Spend P10 (£)", gbp), Column("Spend P50 (£)", gbp), Column("Spend P90 (£)", gbp),
                     Column("Overspend P10 (£)", gbp), Column("Overspend P50 (£)", gbp),
@@ -114,11 +123,11 @@ def write_national_range(wb: Workbook, styles: Styles, r: NationalRange) -> None
                     Column("Central plans' overspend (£)", gbp)]
     row = titled_table(ws, styles, row, "Spend, overspend and the probability of overspend by year, England and "
                        "NHS regions (budgets are held by organisations, not sectors)", money, _money_rows(r),
-                       "Range_money", widths)
+                       "Range_money", widths, tops)
     ics_rows = [[i.ics_code, STATUS_TEXT[i.status], i.message or "[z]"] for i in r.ics]
     row = titled_table(ws, styles, row, "Each ICS's futures", [Column("ICS code"), Column("Futures", Fmt.WRAPPED, 30),
                        Column("Why they failed", Fmt.WRAPPED, 60)], ics_rows or [["[z]", "No ICS plan", "[z]"]],
-                       "Range_ics", widths)
+                       "Range_ics", widths, tops)
     last_col = max(widths)
     data_col = last_col + 2
     for f, (figure, what, fmt, units, shown) in enumerate(FIGURES):
@@ -133,4 +142,6 @@ def write_national_range(wb: Workbook, styles: Styles, r: NationalRange) -> None
                           _description(r, kind, what, bands, shown))
     apply_widths(ws, widths)
     ws.print_area(0, 0, row, last_col)
-    print_setup(ws, widths={c: w for c, w in widths.items() if c <= last_col}, repeat_cols=1)
+    bands = tuple((top + f * CHART_HEIGHT_ROWS, top + (f + 1) * CHART_HEIGHT_ROWS) for f in range(len(FIGURES)))
+    print_setup(ws, widths={c: w for c, w in widths.items() if c <= last_col}, repeat_cols=1,
+                stacked=Stacked(row, tuple(tops), bands))
