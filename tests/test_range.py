@@ -267,3 +267,23 @@ def test_futures_of_a_scenario_are_around_the_scenario_plan(tmp_path: Path) -> N
             assert future["objectives"][name] == pytest.approx(payload["objectives"][name], rel=1e-4, abs=1.0)
     for b in payload["range"][PERFECT]["spend_gbp"]:
         assert b["p10"] == pytest.approx(b["central"], rel=1e-4) and b["p90"] == pytest.approx(b["central"], rel=1e-4)
+
+
+def test_a_ten_year_plan_gets_its_range_sheet_with_one_chart_data_table_a_chart(tmp_path: Path) -> None:
+    """The chart-data tables right of the Range sheet are spaced by the plan's years: a 10-year plan with
+    futures (and a hedged first year) used to stop with xlsxwriter's "overlaps previous table range"."""
+    from openpyxl.utils.cell import range_boundaries
+
+    from random_data import random_model_data
+    from workforce.inputs.template import write_model_data
+
+    workbook = tmp_path / "ten-years.xlsx"
+    write_model_data(workbook, random_model_data(7, roles=3, horizon=10))
+    out = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(main, ["solve", str(workbook), "--futures", "3", "--hedge", "2", "--out", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    ws = load_workbook(out)["Range"]
+    spans = sorted(range_boundaries(t.ref)[1::2] for t in ws.tables.values() if t.name.startswith("tbl_Fan_data"))
+    assert len(spans) == len(ws._charts) >= 2
+    assert all(last - first == 10 for first, last in spans)  # the header and one row a year
+    assert all(below[0] > above[1] for above, below in zip(spans, spans[1:]))  # none overlaps the next

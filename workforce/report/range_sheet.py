@@ -45,6 +45,7 @@ from workforce.report.sheets import (
 
 RANGE = "Range"
 CHART_GAP_PX = 10
+FAN_DATA_GAP_ROWS = 3  # a chart-data table's header and two blank rows below it, besides one row a year
 
 
 def _notes(summary: RangeSummary) -> str:
@@ -195,10 +196,11 @@ def write_range(wb: Workbook, styles: Styles, summary: RangeSummary) -> None:
     last_col = max(widths)
     data_col = last_col + 2
     sources = {}
+    data_rows = len(summary.labels.year_starts) + FAN_DATA_GAP_ROWS  # one table per chart, stacked to the right
     for k, kind in enumerate(summary.kinds):
         for f, family in enumerate(families):
-            sources[(kind, family)] = _chart_data(ws, styles, top + (k * len(families) + f) * 8, data_col, summary,
-                                                  kind, family, widths)
+            sources[(kind, family)] = _chart_data(ws, styles, top + (k * len(families) + f) * data_rows, data_col,
+                                                  summary, kind, family, widths)
     apply_widths(ws, widths)
     chart_px = CHART_WIDTH_PX  # two side by side fit the printed page at the sheet's 70% print scale
     for k, kind in enumerate(summary.kinds):
