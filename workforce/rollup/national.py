@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workforce.data import ModelData
+from workforce.inputs.schema import year_label
 from workforce.inputs.vocabulary import NameKind, vocabulary
 
 
@@ -108,6 +109,33 @@ def limits_matching_nothing(limits: NationalLimits, datas: list[ModelData]) -> l
             notes.append(f'the national limit "{places.label}" ({Path(limits.path).name}) applies to no training '
                          f"route of the ICSs planned, so it limits nothing; {check}")
     return notes
+
+def limits_missing_years(limits: NationalLimits, datas: list[ModelData]) -> list[str]:
+    """One line for each limit that applies to some ICS (and the fund) whose list gives no value for some
+    financial year the ICSs plan (``datas``): that year it limits nothing (the fund gives nothing), as the module
+    docstring says; most often ``first_year`` is a year out or a list is too short.  Years after the plans are
+    harmless and pass unremarked."""
+    planned = sorted({d.first_year + y for d in datas for y in range(d.horizon_years)})
+    name = Path(limits.path).name
+    check = "check its first_year and the length of its list"
+    notes = []
+    named: list[tuple[str, dict[int, float]]] = [  # a limit that applies to nothing has its own warning
+        (f'the national limit "{c.label}"', c.max_hires_fte) for c in limits.recruitment_caps
+        if any(c.applies_to(r.channel, r.role[1]) for d in datas for r in d.recruitment)]
+    named += [(f'the national limit "{t.label}"', t.max_starts_fte) for t in limits.training_places
+              if any(t.applies_to(k.route) for d in datas for k in d.training)]
+    for what, values in named + ([("the national workforce fund", limits.fund_gbp)] if limits.fund_gbp else []):
+        missing = [y for y in planned if y not in values]
+        if not missing or not values:
+            continue
+        given = sorted(values)
+        effect = "there is no national fund in" if values is limits.fund_gbp else "it does not limit"
+        notes.append(f"{what} ({name}) gives no value for {', '.join(year_label(y) for y in missing)}, planned by "
+                     f"the ICSs, so {effect} {'that year' if len(missing) == 1 else 'those years'} (its list "
+                     + (f"runs from {year_label(given[0])} to {year_label(given[-1])}" if len(given) > 1 else
+                        f"gives {year_label(given[0])} only") + f"); {check}")
+    return notes
+
 
 _TOP = {"first_year", "recruitment_caps", "training_places", "fund"}
 _CAP = {"channel", "staff_group", "max_hires_fte"}

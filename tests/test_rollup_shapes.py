@@ -1,0 +1,114 @@
+"""Roll-ups of workbooks unlike the samples (which all plan 2026/27 to 2030/31): ICS plans of different years,
+and national limits whose lists miss years the ICSs plan.
+
+Both roll up by financial year, as documented; what these tests hold is that neither passes silently: a year
+that only some ICSs plan, or that a national limit gives no value for, is a warning (and for the plans' years a
+note on the national workbook's Cover), and plans that all cover the same years give none.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from cli import main
+from random_data import random_model_data
+from workforce.data import ModelData
+from workforce.inputs.template import write_model_data
+from workforce.rollup.national import limits_missing_years, load_national_limits
+from workforce.rollup.national_writer import NATIONAL_WORKBOOK
+
+YEARS_NOTE = "the ICS plans do not cover the same years"
+
+
+def ics(code: str, first_year: int, horizon: int, seed: int) -> ModelData:
+    return replace(random_model_data(seed, roles=2, horizon=horizon), ics_code=code, first_year=first_year)
+
+
+def rollup(tmp_path: Path, datas: list[ModelData]) -> tuple[dict[str, object], Path]:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for d in datas:
+        write_model_data(inputs / f"{d.ics_code}.xlsx", d)
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(out), "--db", str(tmp_path / "r.sqlite"),
+                                       "--json"], catch_exceptions=False)
+    return json.loads(result.stdout), out / NATIONAL_WORKBOOK
+
+
+def cover_notes(path: Path) -> dict[str, str]:
+    rows = load_workbook(path, read_only=True)["Cover"].iter_rows(values_only=True)
+    return {r[0]: r[1] for r in rows if len(r) > 1 and r[0] and r[1]}
+
+
+def england_demand(path: Path) -> dict[str, float]:
+    rows = list(load_workbook(path, read_only=True)["National"].iter_rows(min_row=2, values_only=True))
+    return {r[0]: r[3] for r in rows[1:] if r[1] == "England"}
+
+
+def test_plans_of_different_years_roll_up_by_financial_year_and_say_so(tmp_path: Path) -> None:
+    datas = [ics("QE1", 2026, 2, 1), ics("QF7", 2026, 3, 2), ics("QHG", 2027, 2, 3)]
+    summary, national = rollup(tmp_path, datas)
+    assert summary["accepted"] == 3
+    demand = england_demand(national)
+    assert list(demand) == ["2026/27", "2027/28", "2028/29"]
+    assert demand["2026/27"] == pytest.approx(sum(sum(v[0] for v in d.demand_fte.values()) for d in datas[:2]))  # QHG: later
+    notes = [w for w in summary["warnings"] if YEARS_NOTE in w]  # type: ignore[union-attr]
+    assert notes == [f"{YEARS_NOTE} (2026/27 to 2027/28: QE1; 2026/27 to 2028/29: QF7; 2027/28 to 2028/29: QHG); "
+                     "the national figures for a year add up only the ICSs whose plans include it, so England's "
+                     "totals jump where a plan starts or ends"]
+    assert cover_notes(national)["Years"].startswith("The ICS plans do not cover the same years (2026/27 to")
+
+
+def test_a_national_comparison_of_plans_of_different_years_says_so(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for d in (ics("QE1", 2026, 2, 1), ics("QF7", 2026, 3, 2)):
+        write_model_data(inputs / f"{d.ics_code}.xlsx", d)
+    scenario = tmp_path / "more.toml"
+    scenario.write_text('name = "More demand"\n[[adjust]]\ntable = "Demand"\ncolumn = "amount"\nmultiply = 1.03\n',
+                        encoding="utf-8")
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(out), "--compare", str(scenario),
+                                       "--json"], catch_exceptions=False)
+    warnings = json.loads(result.stdout)["warnings"]
+    assert [w for w in warnings if YEARS_NOTE in w] == [
+        f"{YEARS_NOTE} (2026/27 to 2027/28: QE1; 2026/27 to 2028/29: QF7); the national figures for a year add up "
+        "only the ICSs whose plans include it, so England's totals jump where a plan starts or ends"]
+
+
+def test_plans_of_the_same_years_give_no_note(tmp_path: Path) -> None:
+    summary, national = rollup(tmp_path, [ics("QE1", 2026, 2, 1), ics("QF7", 2026, 2, 2)])
+    assert summary["accepted"] == 2
+    assert not any(YEARS_NOTE in w for w in summary["warnings"])  # type: ignore[union-attr]
+    assert "Years" not in cover_notes(national)
+
+
+def limits(tmp_path: Path, first_year: int, values: list[float], channel: str) -> object:
+    path = tmp_path / "national.toml"
+    listed = ", ".join(str(v) for v in values)
+    path.write_text(f'first_year = {first_year}\n[[recruitment_caps]]\nchannel = "{channel}"\nmax_hires_fte = '
+                    f'[{listed}]\n[[training_places]]\nroute = "No such route"\nmax_starts_fte = [{listed}]\n'
+                    f"[fund]\namount_gbp = [{listed}]\n", encoding="utf-8")
+    return load_national_limits(path)
+
+
+def test_national_lists_that_miss_a_planned_year_are_named(tmp_path: Path) -> None:
+    d = ics("QE1", 2026, 2, 1)
+    channel = d.recruitment[0].channel
+    a_year_early = limits_missing_years(limits(tmp_path, 2025, [5, 5], channel), [d])  # type: ignore[arg-type]
+    assert a_year_early == [
+        f'the national limit "{channel} hires" (national.toml) gives no value for 2027/28, planned by the ICSs, so '
+        "it does not limit that year (its list runs from 2025/26 to 2026/27); check its first_year and the length "
+        "of its list",
+        "the national workforce fund (national.toml) gives no value for 2027/28, planned by the ICSs, so there is "
+        "no national fund in that year (its list runs from 2025/26 to 2026/27); check its first_year and the "
+        "length of its list"]  # the route applies to nothing: that has its own warning, not this one
+    too_short = limits_missing_years(limits(tmp_path, 2026, [5], channel), [d])  # type: ignore[arg-type]
+    assert len(too_short) == 2 and "gives 2026/27 only" in too_short[0]
+    # years after the plans limit nothing that exists: no warning
+    assert limits_missing_years(limits(tmp_path, 2026, [5, 5, 5, 5], channel), [d]) == []  # type: ignore[arg-type]
+
