@@ -22,6 +22,9 @@ from workforce.data import ModelData
 from workforce.inputs.template import write_model_data
 from workforce.rollup.national import limits_missing_years, load_national_limits
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK
+from workforce.rollup.run import EXIT_REJECTED
+
+REPO = Path(__file__).resolve().parents[1]
 
 YEARS_NOTE = "the ICS plans do not cover the same years"
 
@@ -112,3 +115,20 @@ def test_national_lists_that_miss_a_planned_year_are_named(tmp_path: Path) -> No
     # years after the plans limit nothing that exists: no warning
     assert limits_missing_years(limits(tmp_path, 2026, [5, 5, 5, 5], channel), [d]) == []  # type: ignore[arg-type]
 
+
+@pytest.mark.parametrize("more", [["--national", str(REPO / "models" / "national.toml")], ["--futures", "5"]],
+                         ids=["coupled", "futures"])
+def test_a_folder_whose_only_workbook_is_broken_still_gets_its_national_workbook(tmp_path: Path,
+                                                                                  more: list[str]) -> None:
+    """As an independent roll-up does: the rejection listed, exit 4, and a workbook that says there is no plan."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "QWE.xlsx").write_bytes(b"half a workbook")
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(out), "--db", str(tmp_path / "r.sqlite"),
+                                       *more], catch_exceptions=False)
+    assert result.exit_code == EXIT_REJECTED, result.output
+    assert "Rejected: QWE.xlsx" in result.stderr
+    wb = load_workbook(out / NATIONAL_WORKBOOK, read_only=True)
+    sheet = "National limits" if "--national" in more else "Range"
+    text = " ".join(str(c) for r in wb[sheet].iter_rows(values_only=True) for c in r if c)
+    assert "no ICS workbook was accepted" in text if "--national" in more else "No ICS plan" in text
