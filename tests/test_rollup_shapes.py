@@ -20,7 +20,7 @@ from cli import main
 from random_data import random_model_data
 from workforce.data import ModelData
 from workforce.inputs.template import write_model_data
-from workforce.rollup.national import limits_missing_years, load_national_limits
+from workforce.rollup.national import limits_outside_the_plans, load_national_limits
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK
 from workforce.rollup.run import EXIT_REJECTED
 
@@ -59,7 +59,8 @@ def test_plans_of_different_years_roll_up_by_financial_year_and_say_so(tmp_path:
     assert summary["accepted"] == 3
     demand = england_demand(national)
     assert list(demand) == ["2026/27", "2027/28", "2028/29"]
-    assert demand["2026/27"] == pytest.approx(sum(sum(v[0] for v in d.demand_fte.values()) for d in datas[:2]))  # QHG: later
+    first_year_demand = sum(sum(v[0] for v in d.demand_fte.values()) for d in datas[:2])  # QHG starts a year later
+    assert demand["2026/27"] == pytest.approx(first_year_demand)
     notes = [w for w in summary["warnings"] if YEARS_NOTE in w]  # type: ignore[union-attr]
     assert notes == [f"{YEARS_NOTE} (2026/27 to 2027/28: QE1; 2026/27 to 2028/29: QF7; 2027/28 to 2028/29: QHG); "
                      "the national figures for a year add up only the ICSs whose plans include it, so England's "
@@ -99,21 +100,30 @@ def limits(tmp_path: Path, first_year: int, values: list[float], channel: str) -
     return load_national_limits(path)
 
 
-def test_national_lists_that_miss_a_planned_year_are_named(tmp_path: Path) -> None:
+def test_national_lists_for_years_before_the_plans_are_named(tmp_path: Path) -> None:
     d = ics("QE1", 2026, 2, 1)
     channel = d.recruitment[0].channel
-    a_year_early = limits_missing_years(limits(tmp_path, 2025, [5, 5], channel), [d])  # type: ignore[arg-type]
+    a_year_early = limits_outside_the_plans(limits(tmp_path, 2025, [5, 5], channel), [d])  # type: ignore[arg-type]
     assert a_year_early == [
-        f'the national limit "{channel} hires" (national.toml) gives no value for 2027/28, planned by the ICSs, so '
-        "it does not limit that year (its list runs from 2025/26 to 2026/27); check its first_year and the length "
-        "of its list",
-        "the national workforce fund (national.toml) gives no value for 2027/28, planned by the ICSs, so there is "
-        "no national fund in that year (its list runs from 2025/26 to 2026/27); check its first_year and the "
-        "length of its list"]  # the route applies to nothing: that has its own warning, not this one
-    too_short = limits_missing_years(limits(tmp_path, 2026, [5], channel), [d])  # type: ignore[arg-type]
-    assert len(too_short) == 2 and "gives 2026/27 only" in too_short[0]
-    # years after the plans limit nothing that exists: no warning
-    assert limits_missing_years(limits(tmp_path, 2026, [5, 5, 5, 5], channel), [d]) == []  # type: ignore[arg-type]
+        f'the national limit "{channel} hires" (national.toml) gives values for 2025/26, before the ICS plans start '
+        "(2026/27 to 2027/28), so they limit nothing; check its first_year",
+        "the national workforce fund (national.toml) gives values for 2025/26, before the ICS plans start (2026/27 "
+        "to 2027/28), so no ICS can draw on them; check its first_year"]  # the route applies to nothing: warned apart
+    years_out = limits_outside_the_plans(limits(tmp_path, 2036, [5, 5], channel), [d])  # type: ignore[arg-type]
+    assert len(years_out) == 2 and "gives values for 2036/37, 2037/38, outside the years the ICS plans cover " \
+        "(2026/27 to 2027/28), so they limit nothing" in years_out[0]
+    # allowed by the format: a list that stops early (the later years unlimited), starts late, or runs on
+    for first_year, values in ((2026, [5]), (2027, [5, 5]), (2026, [5, 5, 5, 5])):
+        allowed = limits(tmp_path, first_year, values, channel)
+        assert limits_outside_the_plans(allowed, [d]) == []  # type: ignore[arg-type]
+
+
+def test_the_example_national_limits_give_no_warning_on_the_samples() -> None:
+    """models/national.toml leaves late years unlimited on purpose (its comments say why): no warning."""
+    from workforce.inputs.validate import load_model_data
+
+    datas = [load_model_data(p)[0] for p in sorted((REPO / "inputs").glob("Q*.xlsx"))[:3]]
+    assert limits_outside_the_plans(load_national_limits(REPO / "models" / "national.toml"), datas) == []
 
 
 @pytest.mark.parametrize("more", [["--national", str(REPO / "models" / "national.toml")], ["--futures", "5"]],

@@ -32,7 +32,7 @@ from workforce.rollup.collect import check_submissions, find_workbooks, record_i
 from workforce.rollup.adjusted import adjust_for_scenario, unmatched_notes, with_scenario
 from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401
 from workforce.rollup.lock import output_lock
-from workforce.rollup.national import limits_matching_nothing, limits_missing_years
+from workforce.rollup.national import limits_matching_nothing, limits_outside_the_plans
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK, write_national_workbook
 from workforce.rollup.plan_years import plan_years_note
 from workforce.rollup.outcome import (  # noqa: F401 (re-exported: the CLI, the portal and tests import them here)
@@ -168,7 +168,7 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
         check_targets(options.out_dir, [_plan_name(c.data.ics_code) for c in accepted], paths)  # type: ignore[union-attr]
         limit_notes = [] if options.national is None else \
             limits_matching_nothing(options.national, [c.data for c in accepted]) \
-            + limits_missing_years(options.national, [c.data for c in accepted])  # type: ignore[misc]
+            + limits_outside_the_plans(options.national, [c.data for c in accepted])  # type: ignore[misc]
         combined_input = hashlib.sha256("".join(sorted(f"{c.data.ics_code}:{c.sha256};" for c in accepted))
                                         .encode()).hexdigest()
         store.finish(run_id, status=Status.RUNNING, input_sha256=combined_input, ended_at=None)
