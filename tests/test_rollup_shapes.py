@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from cli import main
 from random_data import random_model_data
-from workforce.data import ModelData
+from workforce.data import ModelData, UncertainRange
 from workforce.inputs.template import write_model_data
 from workforce.rollup.national import limits_outside_the_plans, load_national_limits
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK
@@ -142,3 +142,14 @@ def test_a_folder_whose_only_workbook_is_broken_still_gets_its_national_workbook
     sheet = "National limits" if "--national" in more else "Range"
     text = " ".join(str(c) for r in wb[sheet].iter_rows(values_only=True) for c in r if c)
     assert "no ICS workbook was accepted" in text if "--national" in more else "No ICS plan" in text
+
+
+def test_a_roll_up_of_one_ics_counts_it_in_the_singular(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    ranges = (UncertainRange(2, "Workforce", "leaver_rate", (), 0.9, 1.1, "lognormal"),)
+    write_model_data(inputs / "QE1.xlsx", replace(ics("QE1", 2026, 2, 1), uncertainty=ranges))
+    result = CliRunner().invoke(main, ["rollup", str(inputs), "--out", str(out), "--db", str(tmp_path / "r.sqlite"),
+                                       "--futures", "2"], catch_exceptions=False)
+    assert "solved for 1 ICS; the national workbook's Range sheet" in result.stderr
+    assert "\n1 ICS plan (0 reused), 0 rejected, 41 missing." in result.stderr
