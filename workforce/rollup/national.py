@@ -37,6 +37,7 @@ from pathlib import Path
 from workforce.data import ModelData
 from workforce.inputs.schema import year_label
 from workforce.inputs.vocabulary import NameKind, vocabulary
+from workforce.rollup.plan_years import span_label
 
 
 class NationalLimitsError(Exception):
@@ -113,6 +114,7 @@ def limits_matching_nothing(limits: NationalLimits, datas: list[ModelData]) -> l
                          f"route of the ICSs planned, so it limits nothing; {check}")
     return notes
 
+
 def limits_outside_the_plans(limits: NationalLimits, datas: list[ModelData]) -> list[str]:
     """One line for each limit that applies to some ICS (and the fund) whose list gives values for years before
     every ICS plan starts, or none for any year planned (``datas``): those values limit nothing (or fund nothing),
@@ -122,7 +124,7 @@ def limits_outside_the_plans(limits: NationalLimits, datas: list[ModelData]) -> 
     if not datas:
         return []
     planned = sorted({d.first_year + y for d in datas for y in range(d.horizon_years)})
-    plans = f"{year_label(planned[0])} to {year_label(planned[-1])}" if len(planned) > 1 else year_label(planned[0])
+    plans = span_label(planned)
     named: list[tuple[str, dict[int, float]]] = [  # a limit that applies to nothing has its own warning
         (f'the national limit "{c.label}"', c.max_hires_fte) for c in limits.recruitment_caps
         if any(c.applies_to(r.channel, r.role[1]) for d in datas for r in d.recruitment)]

@@ -15,7 +15,8 @@ from workforce.inputs.schema import year_label
 from workforce.plan import Plan
 
 
-def _span(years: tuple[int, ...]) -> str:
+def span_label(years: tuple[int, ...] | list[int]) -> str:
+    """``2026/27 to 2030/31`` for sorted years, ``2026/27`` for one."""
     return f"{year_label(years[0])} to {year_label(years[-1])}" if len(years) > 1 else year_label(years[0])
 
 
@@ -26,7 +27,7 @@ def plan_years_note(plans: Iterable[Plan]) -> str | None:
         by_span.setdefault(plan.years, []).append(plan.ics_code)
     if len(by_span) < 2:
         return None
-    spans = "; ".join(f"{_span(years)}: {', '.join(sorted(codes))}"
+    spans = "; ".join(f"{span_label(years)}: {', '.join(sorted(codes))}"
                       for years, codes in sorted(by_span.items()))
     return (f"the ICS plans do not cover the same years ({spans}); the national figures for a year add up only "
             "the ICSs whose plans include it, so England's totals jump where a plan starts or ends")
