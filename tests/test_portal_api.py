@@ -200,19 +200,48 @@ def test_template_is_prefilled_for_the_ics(portal: object, tmp_path: Path) -> No
     assert fields["ics_code"] == "QHG" and "Bedfordshire" in fields["ics_name"]
 
 
-def test_national_rollup_of_the_latest_accepted_submissions(portal: object) -> None:
-    app, passwords = portal
-    lead, csrf = signed_in(app, "lead@qhg.nhs.uk", passwords["qhg"])
-    sid = checked(lead, upload(lead, csrf, QHG))["id"]
-    wait_for_plan(lead, sid)
-    national, ncsrf = signed_in(app, "team@england.nhs.uk", passwords["national"])
-    started = national.post("/api/rollups", json={"mode": "independent"}, headers={"X-CSRF-Token": ncsrf}).json()
+def finished_rollup(national: TestClient, csrf: str) -> tuple[dict[str, object], dict[str, object]]:
+    """An independent roll-up started by the national team: its first answer and its status once done."""
+    started = national.post("/api/rollups", json={"mode": "independent"}, headers={"X-CSRF-Token": csrf}).json()
     deadline = time.monotonic() + 120
     status = started
     while status["status"] == "running" and time.monotonic() < deadline:
         time.sleep(0.3)
         status = national.get(f"/api/rollups/{started['id']}").json()
     assert status["status"] == "done", status
+    return started, status
+
+
+def test_a_rollups_warnings_are_on_its_page(portal: object, tmp_path: Path) -> None:
+    """What `workforce rollup` prints as Warning: lines reaches the national team: here plans of 2 and 3 years."""
+    from dataclasses import replace
+
+    from random_data import random_model_data
+    from workforce.inputs.template import write_model_data
+
+    app, passwords = portal
+    for code, horizon in (("QHG", 2), ("QE1", 3)):
+        path = tmp_path / f"{code}.xlsx"
+        write_model_data(path, replace(random_model_data(horizon, roles=2, horizon=horizon), ics_code=code))
+        lead, csrf = signed_in(app, f"lead@{code.lower()}.nhs.uk", passwords[code.lower()])
+        assert wait_for_plan(lead, checked(lead, upload(lead, csrf, path))["id"])["plan_status"] == "done"
+    national, ncsrf = signed_in(app, "team@england.nhs.uk", passwords["national"])
+    started, status = finished_rollup(national, ncsrf)
+    note = ("the ICS plans do not cover the same years (2026/27 to 2027/28: QHG; 2026/27 to 2028/29: QE1); the "
+            "national figures for a year add up only the ICSs whose plans include it, so England's totals jump "
+            "where a plan starts or ends")
+    assert status["summary"]["warnings"] == [note]
+    page = national.get(f"/rollups/{started['id']}").text
+    assert "The ICS plans do not cover the same years (2026/27 to 2027/28: QHG;" in page
+
+
+def test_national_rollup_of_the_latest_accepted_submissions(portal: object) -> None:
+    app, passwords = portal
+    lead, csrf = signed_in(app, "lead@qhg.nhs.uk", passwords["qhg"])
+    sid = checked(lead, upload(lead, csrf, QHG))["id"]
+    wait_for_plan(lead, sid)
+    national, ncsrf = signed_in(app, "team@england.nhs.uk", passwords["national"])
+    started, status = finished_rollup(national, ncsrf)
     workbook = national.get(status["workbook_url"])
     assert workbook.status_code == 200
     sheets = load_workbook(io.BytesIO(workbook.content), read_only=True).sheetnames

@@ -71,7 +71,11 @@ def test_rollup_scenario_warns_where_an_adjustment_matches_nothing_and_rejects_a
     assert result.exit_code == EXIT_REJECTED, result.output  # 39 of the 42 ICSs send no workbook
     summary = json.loads(result.stdout)
     assert {i["status"] for i in summary["ics"]} == {"succeeded"} and len(summary["ics"]) == 3
-    assert summary["warnings"] == ['QWE: adjustment 1 of "No return to practice" (Recruitment max_hires_per_year: '
+    # QWE (the 3-year fixture) beside the 5-year samples: the roll-up also says the plans' years differ (bd492d8)
+    assert summary["warnings"] == ["the ICS plans do not cover the same years (2026/27 to 2028/29: QWE; 2026/27 to "
+                                   "2030/31: QF7, QHG); the national figures for a year add up only the ICSs whose "
+                                   "plans include it, so England's totals jump where a plan starts or ends",
+                                   'QWE: adjustment 1 of "No return to practice" (Recruitment max_hires_per_year: '
                                    "set to 0 where channel = Return to practice) matches no row there; it changes "
                                    "nothing in that ICS"]
     plan = load_workbook(tmp_path / "out" / "QHG-plan.xlsx")

@@ -17,6 +17,7 @@ from workforce.cli_output import (
     echo_issues,
     existing_file,
     fail,
+    icss,
     invalid_input,
     invalid_scenario,
     print_json,
@@ -123,7 +124,7 @@ def national_comparison(options: object, scenarios: list[Scenario], as_json: boo
                     "rejected": [s.file_name for s in rejected], "missing": [m.code for m in outcome.missing],
                     "warnings": list(outcome.notes), "timings_s": outcome.seconds})
     if outcome.output_path:
-        click.echo(f"National comparison of {len(outcome.names)} scenarios over {count} ICSs written to "
+        click.echo(f"National comparison of {len(outcome.names)} scenarios over {icss(count)} written to "
                    f"{outcome.output_path}", err=True)
     else:
         click.echo("No ICS could be planned under every scenario: nothing was written.", err=True)

@@ -268,6 +268,11 @@ def clear_failures(command: Command) -> Command:
     return run  # type: ignore[return-value]
 
 
+def icss(count: int) -> str:
+    """``1 ICS``, ``2 ICSs``: how the roll-up's messages count ICSs."""
+    return f"{count} ICS{'' if count == 1 else 's'}"
+
+
 def report_rollup(o: RollupOutcome, as_json: bool) -> None:
     """The roll-up's summary: JSON on stdout, or what was rejected, missing and failed on stderr."""
     accepted = [s for s in o.submissions if s.status == "accepted"]
@@ -315,12 +320,13 @@ def report_rollup(o: RollupOutcome, as_json: bool) -> None:
             if f.status == "failed":
                 click.echo(f"Futures failed: {f.ics_code}: {f.message} (its plan counts in every future)", err=True)
         solved = sum(f.status == "solved" for f in o.futures.ics)
-        click.echo(f"Futures: {o.futures.count:,} of each ICS (seed {o.futures.seed}), solved for {solved} ICSs; "
+        click.echo(f"Futures: {o.futures.count:,} of each ICS (seed {o.futures.seed}), solved for {icss(solved)}; "
                    "the national workbook's Range sheet adds them up.", err=True)
     done = sum(i.status in ("succeeded", "reused") for i in o.ics)
     reused = sum(i.status == "reused" for i in o.ics)
     not_planned = len(rejected) + sum(i.status == "rejected" for i in o.ics)
-    click.echo(f"{done} ICS plans ({reused} reused), {not_planned} rejected, {len(o.missing)} missing. "
+    click.echo(f"{done} ICS plan{'' if done == 1 else 's'} ({reused} reused), {not_planned} rejected, "
+               f"{len(o.missing)} missing. "
                f"National workbook: {o.national_path}", err=True)
 
 

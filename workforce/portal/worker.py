@@ -109,6 +109,7 @@ def rollup(input_dir: Path, out_dir: Path, records: Path, national: str | None) 
     return {"status": "done", "run_id": outcome.run_id, "workbook": outcome.national_path,
             "planned": sum(o.status in ("succeeded", "reused") for o in outcome.ics),
             "missing": [m.code for m in outcome.missing],
+            "warnings": [str(_clip(n)) for n in outcome.notes[:MAX_ISSUES]],  # `workforce rollup`'s Warning: lines
             "ics": [line.as_json() for line in ics_lines(outcome, reference_ics())]}  # the ICSs sheet's rows
 
 

@@ -28,6 +28,7 @@ from workforce.rollup.collect import check_submissions, find_workbooks
 from workforce.rollup.executors import make_executor, run_all
 from workforce.rollup.lock import output_lock
 from workforce.rollup.outcome import EXIT_OK, EXIT_REJECTED, EXIT_SOLVER, RollupOptions, Submission
+from workforce.rollup.plan_years import plan_years_note
 from workforce.rollup.publish import check_targets
 from workforce.rollup.tasks import lost_message
 from workforce.scenario import Scenario
@@ -106,6 +107,8 @@ def compare_rollup(options: RollupOptions, scenarios: list[Scenario]) -> Nationa
                 continue
             planned.append(found)
             notes += _notes(c.data.ics_code, found)  # type: ignore[arg-type]
+        years = plan_years_note(p[0] for p in planned)
+        notes = ([years] if years else []) + notes
         columns = tuple(tuple(p[k] for p in planned) for k in range(len(everything)))
         rejected = [s for s in submissions if s.status != "accepted"]
         exit_code = EXIT_SOLVER if failed else EXIT_REJECTED if rejected or missing or left_out or not planned \

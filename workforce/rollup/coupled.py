@@ -72,6 +72,8 @@ GBP_PER_MILLION = 1_000_000.0
 SLACK_FTE = 1e-6  # a limit used to within this is treated as binding
 NO_SOLVE_NEEDED = "no national limit binds the independent plans and there is no fund, so they are already the " \
                   "coupled optimum"
+NO_ICS = "no ICS workbook was accepted (each was rejected, or none was found), so there is no plan to share the " \
+         "national limits between"
 
 T = TypeVar("T")
 
@@ -304,6 +306,8 @@ def solve_coupled(datas: list[ModelData], warnings: dict[str, list[Issue]], scen
     budgets) — in a roll-up's workers — and defaults to this process.  ``strategy`` is how HiGHS runs the
     coupled stages; ``with_budget_values=False`` leaves out each ICS's extra-£1m values.
     """
+    if not datas:  # nothing to couple; the roll-up still lists the rejected and missing workbooks
+        return CoupledResult((), (), {}, {}, (0.0, 0.0, 0.0), NO_ICS, {})
     if independent is not None and len(independent) == len(datas):
         recorded = _from_recorded_plans(datas, limits, independent)
         if recorded is not None:

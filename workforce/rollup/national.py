@@ -15,7 +15,10 @@
     amount_gbp = [50_000_000, 50_000_000, 50_000_000, 50_000_000, 50_000_000]
 
 Lists give one value per financial year from ``first_year``; an ICS plan year
-with no value in a list is not limited by it.  Channel, staff group and route
+with no value in a list is not limited by it.  Values for years before every
+ICS plan starts, or a list with no value for any year planned, limit nothing:
+a warning says so (``limits_outside_the_plans``), as ``first_year`` is then
+most likely wrong.  Channel, staff group and route
 names match the ICS workbooks through the national vocabulary
 (``workforce vocabulary``): a cap on "Registered nurses" applies to a workbook
 that says "RNs", and one on "International" to "Overseas recruitment"; names
@@ -32,7 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workforce.data import ModelData
+from workforce.inputs.schema import year_label
 from workforce.inputs.vocabulary import NameKind, vocabulary
+from workforce.rollup.plan_years import span_label
 
 
 class NationalLimitsError(Exception):
@@ -108,6 +113,37 @@ def limits_matching_nothing(limits: NationalLimits, datas: list[ModelData]) -> l
             notes.append(f'the national limit "{places.label}" ({Path(limits.path).name}) applies to no training '
                          f"route of the ICSs planned, so it limits nothing; {check}")
     return notes
+
+
+def limits_outside_the_plans(limits: NationalLimits, datas: list[ModelData]) -> list[str]:
+    """One line for each limit that applies to some ICS (and the fund) whose list gives values for years before
+    every ICS plan starts, or none for any year planned (``datas``): those values limit nothing (or fund nothing),
+    most often because ``first_year`` is wrong.  A list that stops before the plans end, or starts after they start,
+    is a choice the module docstring allows (those years are not limited) and gives no line; so do years after
+    the plans."""
+    if not datas:
+        return []
+    planned = sorted({d.first_year + y for d in datas for y in range(d.horizon_years)})
+    plans = span_label(planned)
+    named: list[tuple[str, dict[int, float]]] = [  # a limit that applies to nothing has its own warning
+        (f'the national limit "{c.label}"', c.max_hires_fte) for c in limits.recruitment_caps
+        if any(c.applies_to(r.channel, r.role[1]) for d in datas for r in d.recruitment)]
+    named += [(f'the national limit "{t.label}"', t.max_starts_fte) for t in limits.training_places
+              if any(t.applies_to(k.route) for d in datas for k in d.training)]
+    notes = []
+    for what, values in named + ([("the national workforce fund", limits.fund_gbp)] if limits.fund_gbp else []):
+        before = [y for y in sorted(values) if y < planned[0]]
+        inside = [y for y in values if y in planned]
+        if inside and not before:
+            continue
+        effect = "no ICS can draw on them" if values is limits.fund_gbp else "they limit nothing"
+        years = ", ".join(year_label(y) for y in (before if inside else sorted(values)))
+        where = f"before the ICS plans start ({plans})" if inside else \
+            f"outside the years the ICS plans cover ({plans})"
+        notes.append(f"{what} ({Path(limits.path).name}) gives values for {years}, {where}, so {effect}; check its "
+                     "first_year")
+    return notes
+
 
 _TOP = {"first_year", "recruitment_caps", "training_places", "fund"}
 _CAP = {"channel", "staff_group", "max_hires_fte"}

@@ -30,6 +30,7 @@ from workforce.report.cover import write_cover
 from workforce.report.plan_writer import PLAN_MARKER, is_plan_file
 from workforce.report.range_sheet import RANGE
 from workforce.rollup.ics_lines import UNKNOWN_REGION, ics_lines
+from workforce.rollup.plan_years import plan_years_note
 from workforce.report.sheets import (
     Column,
     Fmt,
@@ -374,6 +375,7 @@ def write_national_workbook(outcome: RollupOutcome, reference: dict[str, Referen
         wb.set_properties({"title": heading, "author": "ICS workforce planning optimiser"})
         wb.set_custom_property(PLAN_MARKER, "national roll-up")
         styles = Styles(wb)
+        years = plan_years_note(_plans(outcome))
         write_cover(wb, styles, heading, "Figures are sums over the ICS plans of this roll-up; each ICS's own plan "
                     "workbook explains its figures.", _contents(outcome), [
                         ("Units", "Staff in FTE, money in £, years are financial years (April to March). Every "
@@ -383,7 +385,8 @@ def write_national_workbook(outcome: RollupOutcome, reference: dict[str, Referen
                                            "above target: what each plan minimises after overspend (weighted)."),
                         ("Extra £1m", "Found by solving a plan again with one budget £1m higher. In a coupled plan, "
                                       "an ICS's budgets are valued with every other ICS's use of the national "
-                                      "limits held fixed; the limits themselves on the coupled plan.")])
+                                      "limits held fixed; the limits themselves on the coupled plan.")]
+                    + ([("Years", years[0].upper() + years[1:] + ".")] if years else []))
         _national(wb, styles, outcome, reference)
         if outcome.futures is not None:
             from workforce.rollup.range_writer import write_national_range

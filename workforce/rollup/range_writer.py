@@ -103,6 +103,10 @@ def write_national_range(wb: Workbook, styles: Styles, r: NationalRange) -> None
     """The national Range sheet."""
     ws = wb.add_worksheet(RANGE)
     title(ws, styles, f"Range: the national roll-up under uncertainty ({r.count:,} futures of each ICS)")
+    if not r.years:  # no ICS plan: nothing to add up (an empty table or chart cannot be written)
+        ws.write_string(1, 0, "No ICS plan: every workbook was rejected or is missing (see Submissions), so there "
+                              "are no futures to add up.")
+        return
     top = note_lines(ws, styles, 1, _notes(r)) + 1
     row = top + CHART_HEIGHT_ROWS * len(FIGURES)
     widths: dict[int, float] = {}
@@ -126,7 +130,7 @@ def write_national_range(wb: Workbook, styles: Styles, r: NationalRange) -> None
                        "Range_money", widths, tops)
     ics_rows = [[i.ics_code, STATUS_TEXT[i.status], i.message or "[z]"] for i in r.ics]
     row = titled_table(ws, styles, row, "Each ICS's futures", [Column("ICS code"), Column("Futures", Fmt.WRAPPED, 30),
-                       Column("Why they failed", Fmt.WRAPPED, 60)], ics_rows or [["[z]", "No ICS plan", "[z]"]],
+                       Column("Why they failed", Fmt.WRAPPED, 60)], ics_rows,
                        "Range_ics", widths, tops)
     last_col = max(widths)
     data_col = last_col + 2

@@ -32,8 +32,9 @@ from workforce.rollup.collect import check_submissions, find_workbooks, record_i
 from workforce.rollup.adjusted import adjust_for_scenario, unmatched_notes, with_scenario
 from workforce.rollup.executors import EXIT_INTERRUPTED, make_executor, run_all, stop_on_signals  # noqa: F401
 from workforce.rollup.lock import output_lock
-from workforce.rollup.national import limits_matching_nothing
+from workforce.rollup.national import limits_matching_nothing, limits_outside_the_plans
 from workforce.rollup.national_writer import NATIONAL_WORKBOOK, write_national_workbook
+from workforce.rollup.plan_years import plan_years_note
 from workforce.rollup.outcome import (  # noqa: F401 (re-exported: the CLI, the portal and tests import them here)
     EXIT_INPUT,
     EXIT_LOCKED,
@@ -166,7 +167,8 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
         seconds["check"] = time.perf_counter() - started
         check_targets(options.out_dir, [_plan_name(c.data.ics_code) for c in accepted], paths)  # type: ignore[union-attr]
         limit_notes = [] if options.national is None else \
-            limits_matching_nothing(options.national, [c.data for c in accepted])  # type: ignore[misc]
+            limits_matching_nothing(options.national, [c.data for c in accepted]) \
+            + limits_outside_the_plans(options.national, [c.data for c in accepted])  # type: ignore[misc]
         combined_input = hashlib.sha256("".join(sorted(f"{c.data.ics_code}:{c.sha256};" for c in accepted))
                                         .encode()).hexdigest()
         store.finish(run_id, status=Status.RUNNING, input_sha256=combined_input, ended_at=None)
@@ -176,7 +178,8 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
             discard(staging)
             reused = record_coupled_reuse(store, run_id, previous, submissions, missing, seconds,
                                           options.out_dir)
-            return replace(reused, notes=tuple(limit_notes) + reused.notes)
+            years_note = plan_years_note(o.plan for o in reused.ics if o.plan is not None)
+            return replace(reused, notes=tuple(limit_notes) + ((years_note,) if years_note else ()) + reused.notes)
         started = time.perf_counter()
         if options.national is None:
             ics = _independent(options, store, run_id, version, scen_sha, accepted, executor, protected, staging)
@@ -200,7 +203,8 @@ def _rollup(options: RollupOptions, store: RunStore, run_id: str, version: str, 
     publish(options.out_dir, staging, [Path(o.output_path).name for o in ics if o.plan is not None]
             + [NATIONAL_WORKBOOK], paths)
     seconds["write"] = time.perf_counter() - started
-    notes = limit_notes + unmatched_notes(ics)
+    years_note = plan_years_note(o.plan for o in ics if o.plan is not None)
+    notes = limit_notes + ([years_note] if years_note else []) + unmatched_notes(ics)
     failed = [o for o in ics if o.status == Status.FAILED]
     futures_failed = sum(f.status == "failed" for f in national_range.ics) if national_range else 0
     rejected = [s for s in submissions if s.status != "accepted"] + [o for o in ics if o.status == Status.REJECTED]
