@@ -287,3 +287,29 @@ def test_a_ten_year_plan_gets_its_range_sheet_with_one_chart_data_table_a_chart(
     assert len(spans) == len(ws._charts) >= 2
     assert all(last - first == 10 for first, last in spans)  # the header and one row a year
     assert all(below[0] > above[1] for above, below in zip(spans, spans[1:]))  # none overlaps the next
+
+
+@pytest.mark.parametrize("horizon", [1, 15], ids=["one year", "fifteen years (the schema's maximum)"])
+def test_the_shortest_and_longest_plans_of_one_role_solve_with_futures_and_a_hedge(tmp_path: Path,
+                                                                                   horizon: int) -> None:
+    """The samples all have 5 years and many roles; the extremes of the schema (1 and 15 years, one role, so one
+    family and no deployment) go through every sheet of ``solve --futures --hedge`` and every table has a year
+    row for each plan year and no empty cell."""
+    from accessibility import workbook_problems
+    from random_data import random_model_data
+    from workforce.data import UncertainRange
+    from workforce.inputs.template import write_model_data
+
+    ranges = (UncertainRange(2, "Workforce", "leaver_rate", (), 0.8, 1.25, "lognormal"),
+              UncertainRange(3, "Demand", "amount", (), 0.95, 1.1, "uniform"))
+    workbook = tmp_path / "one-role.xlsx"
+    write_model_data(workbook, replace(random_model_data(6, roles=1, horizon=horizon, deployments=0),
+                                       uncertainty=ranges))
+    out = tmp_path / "plan.xlsx"
+    result = CliRunner().invoke(main, ["solve", str(workbook), "--futures", "2", "--hedge", "1", "--out", str(out)])
+    assert result.exit_code == EXIT_OK, result.output
+    assert workbook_problems(out) == []
+    wb = load_workbook(out)
+    assert {"Range", "Hedged year 1"} <= set(wb.sheetnames)
+    years = {row[0] for row in wb["Roles"].iter_rows(min_row=3, values_only=True)}
+    assert len(years) == horizon
