@@ -102,3 +102,23 @@ def test_shutdown_with_cancel_fails_the_tasks_in_flight(one_worker: distributed.
         future.result()
     with pytest.raises(RuntimeError):
         executor.submit(operator.add, 1, 2)
+
+
+class _UnreachableScheduler:
+    """A client whose scheduler answers neither a restart nor a retirement."""
+
+    def restart_workers(self, workers: list[str], raise_for_error: bool = True) -> None:
+        raise OSError("the scheduler did not answer")
+
+    def retire_workers(self, workers: list[str], close_workers: bool = False) -> None:
+        raise OSError("the scheduler did not answer")
+
+
+def test_a_worker_that_cannot_be_restarted_is_listed_and_the_terminal_told(capsys: pytest.CaptureFixture[str]) -> None:
+    executor = DeadlineExecutor.__new__(DeadlineExecutor)  # only the restart is under test: no cluster needed
+    executor.client, executor.seconds, executor.stuck_workers = _UnreachableScheduler(), 2.0, []  # type: ignore[assignment]
+    executor._restart("tcp://10.0.0.9:4000")
+    assert executor.stuck_workers == ["tcp://10.0.0.9:4000"]
+    assert capsys.readouterr().err == (
+        "Warning: the Dask worker tcp://10.0.0.9:4000 ran a task past the 2 s limit and could not be restarted "
+        "(the scheduler did not answer); it may stay busy until the cluster removes it.\n")

@@ -38,7 +38,9 @@ Limits:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
 import threading
 import time
 import uuid
@@ -96,6 +98,7 @@ class DeadlineExecutor(Executor):
     def __init__(self, client: distributed.Client, seconds: float, *, preload: tuple[str, ...] = ()) -> None:
         self.client = client
         self.preload = preload
+        self.stuck_workers: list[str] = []  # workers an overrunning task may still occupy (restart failed)
         if preload:
             client.register_plugin(Preload(preload))
         self.seconds = seconds
@@ -144,12 +147,10 @@ class DeadlineExecutor(Executor):
         self._wake.set()
         if wait:
             self._thread.join()
-        try:
+        with contextlib.suppress(ValueError, OSError, RuntimeError):  # the client is already closing
             self.client.unsubscribe_topic(self.topic)
             if self.preload:
                 self.client.unregister_worker_plugin(PRELOAD_PLUGIN)
-        except (ValueError, OSError, RuntimeError):
-            pass  # the client is already closing
 
     # -- called from Dask's threads ---------------------------------------------------------------
 
@@ -199,11 +200,18 @@ class DeadlineExecutor(Executor):
             task.theirs.cancel()
 
     def _restart(self, worker: str) -> None:
-        """Stop what an overrunning task left running: restart its worker (or, without a nanny, retire it)."""
+        """Stop what an overrunning task left running: restart its worker (or, without a nanny, retire it).
+
+        Should neither work (the worker went away meanwhile, or the scheduler did not answer), the task has
+        failed already and the watcher goes on for the others; the worker is listed in ``stuck_workers`` and
+        the roll-up's terminal is told, since it may stay busy until Dask's own checks remove it."""
         try:
             try:
                 self.client.restart_workers([worker], raise_for_error=False)
             except ValueError:  # no nanny: distributed cannot restart this worker
                 self.client.retire_workers([worker], close_workers=True)
-        except Exception:  # noqa: BLE001 - the task has failed already; the watcher must go on for the others
-            pass  # the worker went away meanwhile, or the scheduler did not answer: Dask's own checks remain
+        except Exception as exc:  # noqa: BLE001 - any failure here must not stop the watcher
+            self.stuck_workers.append(worker)
+            print(f"Warning: the Dask worker {worker or '(unknown)'} ran a task past the {self.seconds:g} s limit "
+                  f"and could not be restarted ({exc}); it may stay busy until the cluster removes it.",
+                  file=sys.stderr, flush=True)
