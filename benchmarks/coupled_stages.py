@@ -31,6 +31,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -272,25 +273,36 @@ def split_row(solve_module: object, col_offset: np.ndarray) -> None:
     strategy_module.add_objective_row = add
 
 
-def compare(folder: Path, variants: list[str], repeats: int, resolves: int) -> None:
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    runs: dict[str, list[dict[str, object]]] = {v: [] for v in variants}
+def trial_rounds(script: Path, folder: Path, names: list[str], repeats: int, extra: list[str],
+                 describe: Callable[[dict[str, object]], str]) -> dict[str, list[dict[str, object]]]:
+    """Run ``script trial FOLDER NAME *extra`` for each name, each in a fresh process, ``repeats`` rounds with the
+    order rotated (this 2-core machine is shared); each trial's last stdout line is its JSON result, kept with
+    the 5-minute load average under ``"load"``.  Prints a line a trial (``describe`` gives its figures)."""
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in names}
     for r in range(repeats):
-        order = variants[r % len(variants):] + variants[:r % len(variants)]
-        for v in order:
-            out = subprocess.run([sys.executable, __file__, "trial", str(folder), v, "--resolves", str(resolves)],
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            out = subprocess.run([sys.executable, str(script), "trial", str(folder), name, *extra],
                                  capture_output=True, text=True)
             if out.returncode:
-                print(f"  {v}: failed: {out.stderr.strip().splitlines()[-1:]}", flush=True)
+                print(f"  {name}: failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}", flush=True)
                 continue
             result = json.loads(out.stdout.strip().splitlines()[-1])
             result["load"] = os.getloadavg()[1]
-            runs[v].append(result)
-            stages = ", ".join(f"{s[0]} {s[1]:.1f} s/{s[2]}" for s in result["stages"])
-            if result["resolves"]:
-                stages += "; re-solves " + " ".join(f"{r[1]:.1f} s" for r in result["resolves"])
-            print(f"  round {r + 1}: {v}: {result['seconds']:.1f} s CPU, {result['wall']:.1f} s wall ({stages}); "
-                  f"load {result['load']:.1f}", flush=True)
+            runs[name].append(result)
+            print(f"  round {r + 1}: {name}: {describe(result)}; load {result['load']:.1f}", flush=True)
+    return runs
+
+
+def compare(folder: Path, variants: list[str], repeats: int, resolves: int) -> None:
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+
+    def describe(result: dict[str, object]) -> str:
+        stages = ", ".join(f"{s[0]} {s[1]:.1f} s/{s[2]}" for s in result["stages"])  # type: ignore[attr-defined]
+        if result["resolves"]:
+            stages += "; re-solves " + " ".join(f"{r[1]:.1f} s" for r in result["resolves"])  # type: ignore[attr-defined]
+        return f"{result['seconds']:.1f} s CPU, {result['wall']:.1f} s wall ({stages})"
+
+    runs = trial_rounds(Path(__file__), folder, variants, repeats, ["--resolves", str(resolves)], describe)
     base = statistics.median(r["seconds"] for r in runs.pop("independent", [])) if "independent" in runs else None
     if base is not None:
         print(f"\n42 independent three-stage solves (CPU, median): {base:.2f} s")

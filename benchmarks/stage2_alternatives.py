@@ -48,9 +48,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import replace
@@ -63,7 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from coupled_stages import _load  # noqa: E402
+from coupled_stages import _load, trial_rounds  # noqa: E402
 from workforce.scenario import load_scenario  # noqa: E402
 from workforce.solve import StandardForm, _new_highs, pass_model  # noqa: E402
 from workforce.sparse import csc_from_entries  # noqa: E402
@@ -331,18 +329,8 @@ def trial(folder: Path, method: str, rounds: int, spread: float, seed: int) -> N
 
 def compare(folder: Path, methods: list[str], repeats: int, rounds: int) -> None:
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    runs: dict[str, list[dict[str, object]]] = {m: [] for m in methods}
-    for r in range(repeats):
-        for m in methods[r % len(methods):] + methods[:r % len(methods)]:
-            out = subprocess.run([sys.executable, __file__, "trial", str(folder), m, "--rounds", str(rounds)],
-                                 capture_output=True, text=True)
-            if out.returncode:
-                print(f"  {m}: failed: {(out.stderr.strip().splitlines() or ['?'])[-1]}", flush=True)
-                continue
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            runs[m].append(result)
-            print(f"  round {r + 1}: {m}: {result['seconds']:.1f} s CPU, {result['iterations']} iterations; "
-                  f"load {os.getloadavg()[1]:.1f}", flush=True)
+    runs = trial_rounds(Path(__file__), folder, methods, repeats, ["--rounds", str(rounds)],
+                        lambda result: f"{result['seconds']:.1f} s CPU, {result['iterations']} iterations")
     if not runs.get("warm"):
         return
     base = statistics.median(float(r["seconds"]) for r in runs["warm"])  # type: ignore[arg-type]
